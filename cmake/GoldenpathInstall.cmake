@@ -1,0 +1,34 @@
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(GOLDENPATH_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/goldenpath")
+
+install(TARGETS goldenpath_core EXPORT goldenpathTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY lib/include/goldenpath DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT goldenpathTargets NAMESPACE goldenpath:: DESTINATION ${GOLDENPATH_CMAKE_DIR})
+
+if(TARGET goldenpath_fixtures)
+    install(TARGETS goldenpath_fixtures EXPORT goldenpathFixturesTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+    install(DIRECTORY fixtures/include/goldenpath DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+    install(DIRECTORY fixtures/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/goldenpath)
+    install(EXPORT goldenpathFixturesTargets NAMESPACE goldenpath::
+        DESTINATION ${GOLDENPATH_CMAKE_DIR})
+endif()
+
+if(TARGET goldenpath-probe)
+    install(TARGETS goldenpath-probe goldenpath-server RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+
+configure_package_config_file(cmake/goldenpathConfig.cmake.in
+    "${PROJECT_BINARY_DIR}/goldenpathConfig.cmake"
+    INSTALL_DESTINATION ${GOLDENPATH_CMAKE_DIR})
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/goldenpathConfigVersion.cmake"
+    COMPATIBILITY SameMajorVersion)
+install(FILES "${PROJECT_BINARY_DIR}/goldenpathConfig.cmake"
+    "${PROJECT_BINARY_DIR}/goldenpathConfigVersion.cmake"
+    DESTINATION ${GOLDENPATH_CMAKE_DIR})

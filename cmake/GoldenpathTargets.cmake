@@ -1,0 +1,45 @@
+# One helper makes every goldenpath target: warnings, C++20, and the goldenpath:: alias.
+
+function(goldenpath_set_warnings target)
+    if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+        target_compile_options(${target} PRIVATE
+            -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
+            -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual)
+        if(GOLDENPATH_WARNINGS_AS_ERRORS)
+            target_compile_options(${target} PRIVATE -Werror)
+        endif()
+    endif()
+endfunction()
+
+# goldenpath_add_library(<name> EXPORT_NAME <export> SOURCES ...)
+# Creates target goldenpath_<name> with alias goldenpath::<export>.
+function(goldenpath_add_library name)
+    cmake_parse_arguments(ARG "" "EXPORT_NAME" "SOURCES" ${ARGN})
+    set(target goldenpath_${name})
+    add_library(${target} ${ARG_SOURCES})
+    add_library(goldenpath::${ARG_EXPORT_NAME} ALIAS ${target})
+    set_target_properties(${target} PROPERTIES
+        EXPORT_NAME ${ARG_EXPORT_NAME}
+        OUTPUT_NAME goldenpath_${name}
+        POSITION_INDEPENDENT_CODE ON)
+    target_compile_features(${target} PUBLIC cxx_std_20)
+    goldenpath_set_warnings(${target})
+endfunction()
+
+function(goldenpath_add_executable name)
+    add_executable(${name} ${ARGN})
+    target_compile_features(${name} PRIVATE cxx_std_20)
+    goldenpath_set_warnings(${name})
+endfunction()
+
+# goldenpath_add_test_suite(<target> LABEL <label> SOURCES ... [LIBS ...])
+# Every test binary is discovered test by test, carries its ctest label and a 30 s timeout, and
+# reports GTEST_SKIP as a ctest skip.
+function(goldenpath_add_test_suite target)
+    cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS" ${ARGN})
+    goldenpath_add_executable(${target} ${ARG_SOURCES})
+    target_link_libraries(${target} PRIVATE goldenpath::fixtures GTest::gmock_main ${ARG_LIBS})
+    gtest_discover_tests(${target}
+        DISCOVERY_TIMEOUT 60
+        PROPERTIES LABELS ${ARG_LABEL} TIMEOUT 30 SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]")
+endfunction()

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "goldenpath/clock.hpp"
+#include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/script.hpp"
+
+namespace goldenpath {
+
+// What the double saw on one accepted connection (or rejected upgrade).
+struct RecordedConnection {
+    std::size_t id = 0;  // 1-based, in accept order
+    std::string target;  // request target: path and query
+    std::vector<std::pair<std::string, std::string>> headers;  // as received (not redacted)
+    std::vector<std::string> offered_subprotocols;
+    std::string selected_subprotocol;
+    bool upgraded = false;                   // false: rejected before the upgrade
+    int rejected_status = 0;                 // HTTP status when rejected
+    std::vector<std::string> received;       // text frames from the client, in order
+    std::optional<int> client_close_code;    // close code the client sent, if any
+
+    // Header value by case-insensitive name; empty when absent.
+    std::string header(std::string_view name) const;
+};
+
+struct AgentServerDoubleOptions {
+    std::string host = "127.0.0.1";  // loopback only: 127.0.0.1 or ::1
+    std::uint16_t port = 0;          // 0 = ephemeral
+    ProtocolProfile profile = default_profile();
+    Script script = Script::golden_path();
+    // Chooses the script per connection (by recorded handshake); overrides `script` when set.
+    std::function<Script(const RecordedConnection&)> script_for;
+    // Accepted tokens (Authorization: Bearer, subprotocol entry or ?token=); empty = no auth.
+    std::vector<std::string> tokens;
+    // Answer every upgrade with this HTTP status instead (e.g. 404).
+    std::optional<int> reject_upgrade_status;
+    std::string reject_upgrade_body = "not found";
+    bool send_connection_established = true;
+};
+
+// A real WebSocket agent server on loopback, in-process, answering start messages with a Script.
+// Starts in the constructor (throws std::runtime_error when it cannot bind) and stops in the
+// destructor, closing every connection and joining its thread.
+class AgentServerDouble {
+public:
+    explicit AgentServerDouble(AgentServerDoubleOptions options = {});
+    ~AgentServerDouble();
+    AgentServerDouble(const AgentServerDouble&) = delete;
+    AgentServerDouble& operator=(const AgentServerDouble&) = delete;
+
+    std::uint16_t port() const noexcept;
+    // ws://127.0.0.1:PORT/ws (the profile's path).
+    std::string url() const;
+
+    // Snapshot of everything recorded so far.
+    std::vector<RecordedConnection> connections() const;
+    // Waits until at least `count` connections were recorded, or `deadline`; true when reached.
+    bool wait_for_connections(std::size_t count, Clock::time_point deadline) const;
+    // Waits until connection `id` has received `count` messages, or `deadline`.
+    bool wait_for_messages(std::size_t id, std::size_t count, Clock::time_point deadline) const;
+
+    // Stops accepting, closes every connection (1001) and joins; idempotent.
+    void stop();
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace goldenpath

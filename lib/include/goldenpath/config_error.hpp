@@ -1,0 +1,31 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace goldenpath {
+
+// Thrown for invalid configuration, profiles and URLs. The message follows nlohmann/json's style:
+// a stable id, a JSON pointer naming the field, then "must be X, but is Y", e.g.
+//   [goldenpath.config] (/port) must be 1-65535, but is 70000
+// The offending value is quoted as given, except tokens, which are never quoted.
+class ConfigError : public std::runtime_error {
+public:
+    ConfigError(std::string id, std::string field, std::string requirement, std::string actual);
+
+    // "goldenpath.config", "goldenpath.profile", "goldenpath.url", "goldenpath.env"
+    const std::string& id() const noexcept { return id_; }
+    // JSON pointer ("/port") or environment variable name ("GOLDENPATH_TIMEOUT_MS").
+    const std::string& field() const noexcept { return field_; }
+    const std::string& requirement() const noexcept { return requirement_; }
+    // The offending value as given (already redacted when it could hold a secret).
+    const std::string& actual() const noexcept { return actual_; }
+
+private:
+    std::string id_;
+    std::string field_;
+    std::string requirement_;
+    std::string actual_;
+};
+
+}  // namespace goldenpath

@@ -1,0 +1,107 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "goldenpath/clock.hpp"
+#include "goldenpath/secret.hpp"
+#include "goldenpath/url.hpp"
+
+namespace goldenpath {
+
+enum class DeploymentEnvironment { development, staging, production };
+
+std::string_view to_string(DeploymentEnvironment environment) noexcept;
+// "development", "staging", "production" (case-insensitive); else ConfigError naming `field`.
+DeploymentEnvironment parse_environment(std::string_view text, std::string_view field);
+
+// Deadline of each journey phase (DESIGN.md §2 "Deadlines and gaps").
+struct Timeouts {
+    Milliseconds connect{1000};
+    Milliseconds tls{1000};
+    Milliseconds upgrade{1000};
+    Milliseconds ready{1000};
+    Milliseconds first_event{2000};
+    Milliseconds completion{10000};  // whole run, from the start message
+    Milliseconds max_gap{5000};      // silence between run events before `stalled`
+    Milliseconds close{500};         // graceful close handshake
+    Milliseconds linger{0};          // keep reading after completion
+
+    static Timeouts defaults_for(DeploymentEnvironment environment);
+    friend bool operator==(const Timeouts&, const Timeouts&) = default;
+};
+
+// Connection retries (DESIGN.md §3). Backoff before attempt n (n >= 1) is
+// min(initial * multiplier^(n-1), max) with +-jitter fraction; the overall deadline bounds all.
+struct RetryPolicy {
+    int max_attempts = 1;  // per URL, >= 1
+    Milliseconds initial_backoff{100};
+    double multiplier = 2.0;
+    Milliseconds max_backoff{2000};
+    double jitter = 0.2;  // 0..1
+    Milliseconds overall_deadline{10000};
+
+    // Backoff before retry number `retry` (1 = first retry), without jitter.
+    Milliseconds backoff_before(int retry) const;
+
+    static RetryPolicy defaults_for(DeploymentEnvironment environment);
+    friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
+};
+
+// Reads one environment variable; injectable so tests never touch the process environment.
+using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view name)>;
+// Reads the real process environment (getenv).
+EnvironmentLookup process_environment();
+
+// Where and how to reach the agent endpoint. Build it from the environment (the GOLDENPATH_*
+// variables of DESIGN.md §8), from JSON, or field by field; validate() checks the invariants.
+struct EndpointConfig {
+    Url url;
+    std::vector<Url> fallback_urls;  // tried in order after `url`
+    std::vector<Secret> tokens;      // handed to users in turn; empty = no auth
+    std::optional<std::filesystem::path> ca_file;
+    bool insecure_skip_verify = false;
+    DeploymentEnvironment environment = DeploymentEnvironment::development;
+    Timeouts timeouts = Timeouts::defaults_for(DeploymentEnvironment::development);
+    RetryPolicy retry = RetryPolicy::defaults_for(DeploymentEnvironment::development);
+    int users = 1;
+    std::vector<std::string> sla;  // `--sla` expressions
+    std::optional<std::filesystem::path> profile_path;
+    std::vector<std::pair<std::string, std::string>> extra_headers;  // e.g. Origin
+
+    // All URLs in the order they are tried.
+    std::vector<Url> candidate_urls() const;
+    // The token of user `user` (round robin), or nullptr when there is none.
+    const Secret* token_for(std::size_t user) const;
+    // `Authorization: Bearer <token>` for user `user`; nullopt without tokens.
+    std::optional<std::pair<std::string, std::string>> auth_header(std::size_t user) const;
+    // Throws ConfigError on the first invalid field.
+    void validate() const;
+    // Human summary; tokens appear as ***.
+    std::string to_string() const;
+
+    // True when GOLDENPATH_STAGING_URL is set (non-empty).
+    static bool staging_configured(const EnvironmentLookup& env);
+    // Reads every GOLDENPATH_* variable. GOLDENPATH_STAGING_URL is required here; the variable names
+    // appear in every ConfigError. Token files are read here (one token per line, blank lines and
+    // lines starting with # skipped).
+    static EndpointConfig from_environment(const EnvironmentLookup& env);
+    // Keys: url, fallback_urls, token, tokens, token_file, ca_file, insecure_skip_verify,
+    // environment, timeouts_ms {connect,...}, retry {max_attempts, initial_backoff_ms, multiplier,
+    // max_backoff_ms, jitter, overall_deadline_ms}, users, sla, profile, headers. Unknown keys throw.
+    static EndpointConfig from_json(const nlohmann::json& json);
+};
+
+// Reads a token file: one token per line; ConfigError naming `field` when unreadable or empty.
+std::vector<Secret> read_token_file(const std::filesystem::path& path, std::string_view field);
+
+}  // namespace goldenpath

@@ -1,0 +1,137 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "goldenpath/clock.hpp"
+#include "goldenpath/event.hpp"
+#include "goldenpath/protocol_profile.hpp"
+
+namespace goldenpath {
+
+// The golden-path rules of DESIGN.md §2; rule_name() gives the stable identifiers.
+enum class Rule {
+    first_not_started,
+    duplicate_started,
+    no_thinking_before_tool,
+    unmatched_tool_completed,
+    tool_open_at_completion,
+    no_tool_call,
+    event_after_completion,
+    foreign_event,
+    missing_field,
+    ended_before_completion,
+    agent_error,
+};
+
+std::string_view rule_name(Rule rule) noexcept;
+
+struct Violation {
+    Rule rule = Rule::first_not_started;
+    // 0-based over the run's events (ignored and unknown types excluded); for foreign_event the
+    // index among all counted events of the connection.
+    std::size_t event_index = 0;
+    std::string expected;  // e.g. "agent_started"
+    std::string actual;    // e.g. "agent_thinking"
+    std::string field;     // missing_field: the field (or "a|b" alternatives)
+    std::string message;   // a complete sentence naming rule, index, expected and actual
+};
+
+// How the verifier treated one frame.
+enum class EventRole { run_event, terminal_failure, ignored, ready, unknown };
+
+struct TimelineEntry {
+    std::size_t frame_index = 0;
+    std::optional<std::size_t> event_index;  // index within its run, when counted
+    std::string type;
+    std::string summary;  // Event::summary
+    EventRole role = EventRole::unknown;
+    double offset_ms = 0;  // since the run's origin (start message written)
+    double gap_ms = 0;     // since the previous frame
+};
+
+struct Verdict {
+    bool completed = false;  // agent_completed seen
+    std::optional<Violation> violation;
+    std::vector<TimelineEntry> timeline;
+    std::size_t event_count = 0;  // counted run events
+
+    bool passed() const noexcept { return completed && !violation.has_value(); }
+    // "follows the golden path (5 events)" or the violation's message.
+    std::string to_string() const;
+};
+
+// Renders a timeline, one line per frame: `#3 +12.4ms (+0.3ms) tool_completed {tool_name: search}`.
+std::string format_timeline(const std::vector<TimelineEntry>& timeline);
+
+// Judges events as they arrive, for one or several runs on one connection (DESIGN.md §2
+// "Routing" and "Golden-path order"). Not thread-safe: feed from one thread.
+class EventSequenceVerifier {
+public:
+    using RunId = std::size_t;
+
+    explicit EventSequenceVerifier(ProtocolProfile profile = default_profile());
+
+    // Declares a run this client started. `origin` is when its start message was written; offsets
+    // in its timeline are relative to it.
+    RunId start_run(std::string thread_id, std::string run_id = {},
+                    Clock::time_point origin = Clock::now());
+
+    // Feeds one received event; returns the role it played.
+    EventRole feed(const Event& event);
+
+    // The stream ended (close, EOF, stall, deadline): every run still open gets
+    // ended_before_completion, with `reason` in its message.
+    void end_of_stream(std::string_view reason);
+
+    // True once every started run has completed or failed.
+    bool all_finished() const;
+    bool finished(RunId run) const;
+    // True once a run event or terminal event has been routed to the run (first_event met).
+    bool has_run_event(RunId run) const;
+
+    Verdict verdict(RunId run) const;
+    // The connection-wide verdict: the first violation of any run, or of routing (foreign_event).
+    Verdict verdict() const;
+
+    const ProtocolProfile& profile() const noexcept { return profile_; }
+
+private:
+    struct OpenTool {
+        std::string call_id;
+        std::string tool_name;
+    };
+    struct RunState {
+        std::string thread_id;
+        std::string run_id;
+        std::string bound_run_id;  // assigned by the server at agent_started
+        Clock::time_point origin;
+        Clock::time_point last_arrival;
+        bool started = false;
+        bool thinking = false;
+        bool tool_pair = false;
+        bool completed = false;
+        std::vector<OpenTool> open_tools;
+        std::size_t event_count = 0;
+        std::optional<Violation> violation;
+        std::vector<TimelineEntry> timeline;
+    };
+
+    std::optional<RunId> route(const Event& event);
+    void judge(RunState& run, const Event& event, EventRole role);
+    void check_required_fields(RunState& run, const Event& event, std::size_t index);
+    void record(RunState& run, const Event& event, EventRole role, std::optional<std::size_t> index);
+    static void fail(RunState& run, Violation violation);
+
+    ProtocolProfile profile_;
+    std::vector<RunState> runs_;
+    std::vector<TimelineEntry> connection_timeline_;
+    std::optional<Violation> routing_violation_;
+    std::size_t counted_events_ = 0;
+    Clock::time_point last_arrival_{};
+};
+
+}  // namespace goldenpath

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace goldenpath {
+
+// The failure taxonomy of DESIGN.md §3.
+enum class FailureKind {
+    refused,
+    dns,
+    timeout,
+    tls,
+    http_status,
+    auth_rejected,
+    closed,
+    malformed_frame,
+    protocol_violation,
+    stalled,
+    agent_error,
+};
+
+// Where in a journey something happened; a timeout names the phase whose deadline passed.
+enum class Phase { connect, tls, upgrade, ready, first_event, completion };
+
+std::string_view to_string(FailureKind kind) noexcept;
+std::string_view to_string(Phase phase) noexcept;
+
+// One connection attempt that failed, kept in the final failure.
+struct Attempt {
+    std::string url;  // redacted
+    std::string kind_label;
+    std::string detail;
+    double elapsed_ms = 0;
+};
+
+// A failed connect or journey, as data. Fields not relevant to the kind stay empty.
+struct Failure {
+    FailureKind kind = FailureKind::refused;
+    Phase phase = Phase::connect;
+    std::string url;     // redacted
+    std::string detail;  // human detail, e.g. the OS error text; never a token
+
+    int http_status = 0;
+    std::string body_excerpt;
+
+    int close_code = 0;
+    std::string close_reason;
+    // Number of run events received before the failure (closed, stalled, agent_error).
+    std::optional<std::size_t> after_event;
+
+    std::size_t frame_index = 0;  // malformed_frame
+    std::string excerpt;          // malformed_frame
+
+    std::string rule;  // protocol_violation: a rule name of DESIGN.md §2
+    std::optional<std::size_t> event_index;
+
+    double waited_ms = 0;  // stalled, timeout
+
+    std::string error_type;  // agent_error: the event type
+    std::string message;     // agent_error: the server's message
+
+    std::string tls_reason;  // tls
+
+    bool retryable = false;
+    std::vector<Attempt> attempts;
+
+    // "refused", "timeout(first_event)", "http_status(404)", "tls(unknown_ca)",
+    // "closed(1011)", "protocol_violation(first_not_started)", ...
+    std::string kind_label() const;
+    // One line: kind label, what, where, evidence, attempts. Never contains a token.
+    std::string to_string() const;
+};
+
+}  // namespace goldenpath

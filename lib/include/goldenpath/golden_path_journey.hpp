@@ -1,0 +1,73 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "goldenpath/endpoint_config.hpp"
+#include "goldenpath/event_sequence_verifier.hpp"
+#include "goldenpath/failure.hpp"
+#include "goldenpath/host_resolver.hpp"
+#include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/websocket_client.hpp"
+
+namespace goldenpath {
+
+// Phase timings of one journey, in milliseconds; absent when the phase was not reached.
+struct PhaseTimings {
+    std::optional<double> connect_ms;      // TCP + TLS + upgrade, successful attempt
+    std::optional<double> ready_ms;        // connection_established after upgrade
+    std::optional<double> first_event_ms;  // first run event after the start message
+    std::optional<double> completion_ms;   // agent_completed after the start message
+};
+
+struct JourneyResult {
+    std::optional<Failure> failure;  // nullopt when the golden path was followed
+    Verdict verdict;
+    PhaseTimings timings;
+    std::string url;        // the URL that was used (redacted), or the last one tried
+    std::string thread_id;  // of the run this journey started
+    std::string run_id;
+    std::vector<std::string> frames;  // raw received text frames, in order (for JSONL dumps)
+
+    bool passed() const noexcept { return !failure.has_value(); }
+    // Timeline, timings and verdict line, for people.
+    std::string to_string() const;
+    // Machine-readable form, with "schema_version".
+    nlohmann::json to_json() const;
+};
+
+struct JourneyOptions {
+    EndpointConfig config;
+    ProtocolProfile profile = default_profile();
+    std::string message = "What is the status of my order?";
+    std::string thread_id;  // generated when empty
+    std::string run_id;     // generated when empty
+    std::size_t user = 0;   // picks the token (round robin) and the generated ids
+    std::shared_ptr<HostResolver> resolver = system_resolver();
+    // Makes the client for each attempt; default: BeastClient with `resolver`.
+    std::function<std::unique_ptr<WebSocketClient>()> client_factory;
+};
+
+// One user's golden path: connect (retries and fallback URLs), wait for ready, send the start
+// message, collect until completion or failure, verify, time (DESIGN.md §2, §3, §5).
+class GoldenPathJourney {
+public:
+    explicit GoldenPathJourney(JourneyOptions options);
+
+    JourneyResult run();
+    // Runs on an already made client (connects it): for mocks and custom transports.
+    JourneyResult run(WebSocketClient& client);
+
+private:
+    JourneyResult run_connected(WebSocketClient& client, JourneyResult result);
+    ConnectRequest request_for(const Url& url) const;
+
+    JourneyOptions options_;
+};
+
+}  // namespace goldenpath

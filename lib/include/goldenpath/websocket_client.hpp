@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "goldenpath/clock.hpp"
+#include "goldenpath/endpoint_config.hpp"
+#include "goldenpath/failure.hpp"
+#include "goldenpath/url.hpp"
+
+namespace goldenpath {
+
+// What to connect to and what to send with the upgrade request.
+struct ConnectRequest {
+    Url url;
+    std::vector<std::pair<std::string, std::string>> headers;  // e.g. Authorization, Origin
+    std::vector<std::string> subprotocols;                     // Sec-WebSocket-Protocol offer
+    Timeouts timeouts;
+    std::optional<std::filesystem::path> ca_file;
+    bool insecure_skip_verify = false;
+    // Secrets in headers, subprotocols or the query; redacted from every failure detail.
+    std::vector<std::string> secrets;
+};
+
+struct ReceivedFrame {
+    std::string text;
+    bool binary = false;
+    Clock::time_point arrival{};
+};
+
+struct CloseInfo {
+    int code = 1006;  // 1006: no close frame (abnormal closure)
+    std::string reason;
+};
+
+struct ReceiveResult {
+    enum class Status { frame, closed, timeout, error };
+    Status status = Status::error;
+    ReceivedFrame frame;  // Status::frame
+    CloseInfo close;      // Status::closed
+    Failure failure;      // Status::error
+};
+
+// A WebSocket client connection: the seam between journeys and transports. BeastClient talks to
+// real sockets; MockWebSocketClient (fixtures) lets code under test take any client.
+class WebSocketClient {
+public:
+    virtual ~WebSocketClient() = default;
+
+    // Connects and upgrades. nullopt on success, else the classified failure (refused, dns,
+    // timeout(connect|tls|upgrade), tls, http_status, auth_rejected, closed).
+    virtual std::optional<Failure> connect(const ConnectRequest& request) = 0;
+    // Writes one text frame.
+    virtual std::optional<Failure> send_text(std::string_view text) = 0;
+    // Waits for the next frame until `deadline`.
+    virtual ReceiveResult receive(Clock::time_point deadline) = 0;
+    // Sends a close frame and waits (until `deadline`) for the server's; safe to call twice.
+    virtual void close(int code, std::string_view reason, Clock::time_point deadline) = 0;
+    // The subprotocol the server selected, empty when none.
+    virtual std::string selected_subprotocol() const = 0;
+};
+
+}  // namespace goldenpath

@@ -1,0 +1,1 @@
+#include "goldenpath/agent_server_double.hpp"

@@ -1,0 +1,1 @@
+#include "goldenpath/beast_client.hpp"

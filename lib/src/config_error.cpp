@@ -1,0 +1,1 @@
+#include "goldenpath/config_error.hpp"

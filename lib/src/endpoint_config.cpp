@@ -1,0 +1,1 @@
+#include "goldenpath/endpoint_config.hpp"

@@ -1,0 +1,1 @@
+#include "goldenpath/event_sequence_verifier.hpp"

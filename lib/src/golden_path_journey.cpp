@@ -1,0 +1,1 @@
+#include "goldenpath/golden_path_journey.hpp"

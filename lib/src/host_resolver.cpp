@@ -1,0 +1,1 @@
+#include "goldenpath/host_resolver.hpp"

@@ -1,0 +1,1 @@
+#include "goldenpath/protocol_profile.hpp"

@@ -1,0 +1,1 @@
+#include "goldenpath/script.hpp"
