@@ -1,1 +1,146 @@
-int main() { return 0; }
+// goldenpath-server: the agent server double as a standalone process. Prints one flushed line
+// `listening ws://127.0.0.1:PORT/ws` once ready and serves until SIGINT/SIGTERM, then exits 0.
+// The flags and output line are a stable contract (DESIGN.md §8).
+
+#include <charconv>
+#include <pthread.h>
+#include <signal.h>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "goldenpath/agent_server_double.hpp"
+#include "goldenpath/config_error.hpp"
+#include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/script_json.hpp"
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+constexpr std::string_view kUsage = R"(usage:
+  goldenpath-server [--port N] [--host 127.0.0.1] [--tls] [--token T]... [--script FILE]
+                    [--profile FILE] [--reject-upgrade STATUS]
+
+Serves the goldenpath agent server double: every user message is answered with the
+golden path (or the --script), until SIGINT or SIGTERM.
+
+options:
+  --port N               port to listen on (default 0: an ephemeral port)
+  --host ADDR            loopback address to bind: 127.0.0.1 (default) or ::1
+  --tls                  serve wss:// with a certificate generated at start
+  --token T              accept this token (repeatable); none = no auth
+  --script FILE          JSON script: events and indexed faults (README "Server scripts")
+  --profile FILE         protocol profile JSON (default: agent-chat-v1)
+  --reject-upgrade CODE  answer every upgrade with this HTTP status (e.g. 404)
+  --help, --version
+)";
+
+struct UsageError {
+    std::string message;
+};
+
+int parse_int(std::string_view text, std::string_view flag, int min, int max) {
+    int value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || text.empty() || value < min || value > max) {
+        throw UsageError{
+            fmt::format("{} must be an integer {}-{}, but is \"{}\"", flag, min, max, text)};
+    }
+    return value;
+}
+
+goldenpath::AgentServerDoubleOptions parse_args(const std::vector<std::string_view>& args) {
+    goldenpath::AgentServerDoubleOptions options;
+    std::optional<std::string> script_file;
+    std::size_t i = 0;
+    const auto value = [&](std::string_view flag) -> std::string_view {
+        if (i + 1 >= args.size()) {
+            throw UsageError{fmt::format("{} needs a value", flag)};
+        }
+        return args[++i];
+    };
+    for (; i < args.size(); ++i) {
+        const std::string_view arg = args[i];
+        if (arg == "--port") {
+            options.port = static_cast<std::uint16_t>(parse_int(value(arg), arg, 0, 65535));
+        } else if (arg == "--host") {
+            const auto host = value(arg);
+            if (host != "127.0.0.1" && host != "::1" && host != "localhost") {
+                throw UsageError{fmt::format(
+                    "--host must be a loopback address (127.0.0.1 or ::1), but is \"{}\"", host)};
+            }
+            options.host = host == "localhost" ? "127.0.0.1" : std::string(host);
+        } else if (arg == "--tls") {
+            throw UsageError{"--tls: wss:// is not available in this build yet"};
+        } else if (arg == "--token") {
+            const auto token = value(arg);
+            if (token.empty()) {
+                throw UsageError{"--token must not be empty"};
+            }
+            options.tokens.emplace_back(token);
+        } else if (arg == "--script") {
+            script_file = std::string(value(arg));
+        } else if (arg == "--profile") {
+            options.profile = goldenpath::load_profile(std::string(value(arg)));
+        } else if (arg == "--reject-upgrade") {
+            options.reject_upgrade_status = parse_int(value(arg), arg, 100, 599);
+        } else {
+            throw UsageError{fmt::format("unknown flag: {}", arg)};
+        }
+    }
+    // The script is read after the profile so it uses the profile's event names.
+    options.script = script_file ? goldenpath::load_script(*script_file, options.profile)
+                                 : goldenpath::Script::golden_path(options.profile);
+    return options;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string_view> args(argv + 1, argv + argc);
+    for (const auto arg : args) {
+        if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+        if (arg == "--version") {
+            std::cout << "goldenpath-server " << GOLDENPATH_VERSION << "\n";
+            return 0;
+        }
+    }
+    goldenpath::AgentServerDoubleOptions options;
+    try {
+        options = parse_args(args);
+    } catch (const UsageError& error) {
+        std::cerr << "goldenpath-server: " << error.message << "\n(see goldenpath-server --help)\n";
+        return kExitUsage;
+    } catch (const goldenpath::ConfigError& error) {
+        std::cerr << "goldenpath-server: " << error.what() << "\n";
+        return kExitUsage;
+    }
+
+    // Block the stop signals before the server starts its thread, so only sigwait sees them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    try {
+        goldenpath::AgentServerDouble server(std::move(options));
+        std::cout << "listening " << server.url() << std::endl;
+        int received = 0;
+        sigwait(&stop_signals, &received);
+        server.stop();
+    } catch (const std::exception& error) {
+        std::cerr << "goldenpath-server: " << error.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

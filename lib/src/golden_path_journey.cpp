@@ -1,1 +1,534 @@
 #include "goldenpath/golden_path_journey.hpp"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "goldenpath/beast_client.hpp"
+#include "goldenpath/secret.hpp"
+
+namespace goldenpath {
+namespace {
+
+constexpr int kJourneySchemaVersion = 1;
+
+std::string generated_id(std::string_view prefix, std::size_t user) {
+    static constexpr std::string_view kHex = "0123456789abcdef";
+    std::random_device device;
+    std::string id = fmt::format("{}-{}-", prefix, user);
+    for (int i = 0; i < 8; ++i) {
+        id.push_back(kHex[device() % kHex.size()]);
+    }
+    return id;
+}
+
+// Sleeps before a retry: this is library behaviour (a retry policy), not a test wait, and it is
+// bounded by the policy's overall deadline.
+void wait_backoff(const RetryPolicy& policy, int retry, Clock::time_point overall_deadline) {
+    auto backoff = policy.backoff_before(retry);
+    if (policy.jitter > 0 && backoff.count() > 0) {
+        std::random_device device;
+        std::uniform_real_distribution<double> spread(1.0 - policy.jitter, 1.0 + policy.jitter);
+        backoff = Milliseconds(
+            static_cast<Milliseconds::rep>(static_cast<double>(backoff.count()) * spread(device)));
+    }
+    const auto until = std::min(Clock::now() + backoff, overall_deadline);
+    std::this_thread::sleep_until(until);
+}
+
+std::string message_of(const ProtocolProfile& profile, const nlohmann::json& body) {
+    for (const auto& field : profile.error_message_fields) {
+        if (const auto* value = profile.find_field(body, field)) {
+            return value->is_string() ? value->get<std::string>() : value->dump();
+        }
+    }
+    return {};
+}
+
+bool is_auth_failure_event(const ProtocolProfile& profile, const nlohmann::json& body) {
+    const auto* code = profile.find_field(body, "error_code");
+    return code != nullptr && code->is_string() && code->get<std::string>() == "AUTH_FAILED";
+}
+
+Failure failure_from_violation(const Violation& violation, const Event* terminal_event,
+                               const ProtocolProfile& profile) {
+    Failure failure;
+    if (violation.rule == Rule::agent_error) {
+        failure.kind = FailureKind::agent_error;
+        failure.error_type = violation.actual;
+        failure.after_event = violation.event_index;
+        if (terminal_event != nullptr) {
+            failure.message = message_of(profile, terminal_event->body);
+        }
+        failure.detail = violation.message;
+    } else {
+        failure.kind = FailureKind::protocol_violation;
+        failure.rule = std::string(rule_name(violation.rule));
+        failure.event_index = violation.event_index;
+        failure.detail = violation.message;
+    }
+    failure.phase = Phase::completion;
+    return failure;
+}
+
+std::string optional_ms(const std::optional<double>& value) {
+    return value ? fmt::format("{:.1f} ms", *value) : std::string("-");
+}
+
+nlohmann::json optional_json(const std::optional<double>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+GoldenPathJourney::GoldenPathJourney(JourneyOptions options) : options_(std::move(options)) {
+    if (options_.thread_id.empty()) {
+        options_.thread_id = generated_id("thread", options_.user);
+    }
+    if (options_.run_id.empty()) {
+        options_.run_id = generated_id("run", options_.user);
+    }
+    if (!options_.resolver) {
+        options_.resolver = system_resolver();
+    }
+}
+
+ConnectRequest GoldenPathJourney::request_for(const Url& url) const {
+    const auto& config = options_.config;
+    ConnectRequest request;
+    request.url = url;
+    request.headers = config.extra_headers;
+    request.timeouts = config.timeouts;
+    request.ca_file = config.ca_file;
+    request.insecure_skip_verify = config.insecure_skip_verify;
+    if (const Secret* token = config.token_for(options_.user)) {
+        const std::string value(token->reveal());
+        request.secrets.push_back(value);
+        for (const AuthMethod method : options_.profile.auth_methods) {
+            switch (method) {
+                case AuthMethod::header:
+                    request.headers.emplace_back("Authorization", "Bearer " + value);
+                    break;
+                case AuthMethod::subprotocol:
+                    request.subprotocols.push_back(options_.profile.subprotocol_for(value));
+                    break;
+                case AuthMethod::query:
+                    request.url.query += (request.url.query.empty() ? "" : "&") +
+                                         options_.profile.query_token_param + "=" + value;
+                    break;
+            }
+        }
+    }
+    return request;
+}
+
+JourneyResult GoldenPathJourney::run() {
+    JourneyResult result;
+    result.thread_id = options_.thread_id;
+    result.run_id = options_.run_id;
+
+    const auto& retry = options_.config.retry;
+    const auto overall_deadline = Clock::now() + retry.overall_deadline;
+    std::vector<Attempt> attempts;
+    std::optional<Failure> last_failure;
+
+    for (const Url& url : options_.config.candidate_urls()) {
+        for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
+            if (attempt > 1) {
+                if (Clock::now() >= overall_deadline) {
+                    break;
+                }
+                wait_backoff(retry, attempt - 1, overall_deadline);
+            }
+            std::unique_ptr<WebSocketClient> client;
+            if (options_.client_factory) {
+                client = options_.client_factory();
+            } else {
+                client = std::make_unique<BeastClient>(options_.resolver);
+            }
+            result.url = url.to_string();
+            const auto started = Clock::now();
+            auto failure = client->connect(request_for(url));
+            if (!failure) {
+                result.timings.connect_ms = elapsed_ms(started, Clock::now());
+                return run_connected(*client, std::move(result));
+            }
+            if (failure->attempts.empty()) {
+                failure->attempts.push_back(Attempt{failure->url, failure->kind_label(),
+                                                    failure->detail,
+                                                    elapsed_ms(started, Clock::now())});
+            }
+            attempts.insert(attempts.end(), failure->attempts.begin(), failure->attempts.end());
+            const bool retryable = failure->retryable;
+            last_failure = std::move(failure);
+            if (!retryable) {
+                break;  // not on the same URL; the next fallback URL is still tried
+            }
+        }
+        if (Clock::now() >= overall_deadline) {
+            break;
+        }
+    }
+    if (last_failure) {
+        last_failure->attempts = std::move(attempts);
+        result.failure = std::move(last_failure);
+    } else {
+        Failure failure;
+        failure.kind = FailureKind::refused;
+        failure.detail = "no URL to connect to";
+        result.failure = std::move(failure);
+    }
+    return result;
+}
+
+JourneyResult GoldenPathJourney::run(WebSocketClient& client) {
+    JourneyResult result;
+    result.thread_id = options_.thread_id;
+    result.run_id = options_.run_id;
+    result.url = options_.config.url.to_string();
+    const auto started = Clock::now();
+    if (auto failure = client.connect(request_for(options_.config.url))) {
+        result.failure = std::move(failure);
+        return result;
+    }
+    result.timings.connect_ms = elapsed_ms(started, Clock::now());
+    return run_connected(client, std::move(result));
+}
+
+namespace {
+
+// The receive loop of one connected journey, as a small state machine.
+class JourneyLoop {
+public:
+    JourneyLoop(WebSocketClient& client, const ProtocolProfile& profile, const Timeouts& timeouts,
+                JourneyResult& result)
+        : client_(client), profile_(profile), timeouts_(timeouts), result_(result),
+          verifier_(profile) {}
+
+    void run(std::string_view start_message) {
+        const auto connected = Clock::now();
+        if (profile_.wait_for_ready && !wait_for_ready(connected)) {
+            finish_with_close();
+            return;
+        }
+        if (auto failure = client_.send_text(start_message)) {
+            fail(std::move(*failure));
+            finish_with_close();
+            return;
+        }
+        origin_ = Clock::now();
+        run_ = verifier_.start_run(result_.thread_id, result_.run_id, origin_);
+        for (auto& event : early_events_) {
+            feed(event);
+        }
+        collect();
+        finish_with_close();
+    }
+
+    // One run per journey: the connection-wide verdict is that run's, and its timeline also
+    // shows the frames no run owns (connection_established, heartbeats, unknown types).
+    Verdict verdict() const { return verifier_.verdict(); }
+
+private:
+    bool wait_for_ready(Clock::time_point connected) {
+        const auto deadline = connected + timeouts_.ready;
+        while (true) {
+            auto received = client_.receive(deadline);
+            if (received.status == ReceiveResult::Status::timeout) {
+                Failure failure = make(FailureKind::timeout, Phase::ready);
+                failure.waited_ms = elapsed_ms(connected, Clock::now());
+                failure.detail = fmt::format("no {} within {} ms", profile_.ready_type,
+                                             timeouts_.ready.count());
+                fail(std::move(failure));
+                return false;
+            }
+            if (received.status != ReceiveResult::Status::frame) {
+                on_transport_end(received, Phase::ready);
+                return false;
+            }
+            auto event = parse(received.frame);
+            if (!event) {
+                return false;
+            }
+            if (event->type == profile_.ready_type) {
+                result_.timings.ready_ms = elapsed_ms(connected, event->arrival);
+                early_events_.push_back(std::move(*event));
+                return true;
+            }
+            if (profile_.is_terminal_failure(event->type) &&
+                is_auth_failure_event(profile_, event->body)) {
+                Failure failure = make(FailureKind::auth_rejected, Phase::ready);
+                failure.message = message_of(profile_, event->body);
+                failure.detail = fmt::format("{} before the run", event->type);
+                fail(std::move(failure));
+                return false;
+            }
+            early_events_.push_back(std::move(*event));
+        }
+    }
+
+    void collect() {
+        const auto completion_deadline = origin_ + timeouts_.completion;
+        const auto first_event_deadline = origin_ + timeouts_.first_event;
+        while (!verifier_.finished(run_)) {
+            const bool progressed = verifier_.has_run_event(run_);
+            const auto phase_deadline =
+                progressed ? last_progress_ + timeouts_.max_gap : first_event_deadline;
+            const auto deadline = std::min(completion_deadline, phase_deadline);
+            auto received = client_.receive(deadline);
+            if (received.status == ReceiveResult::Status::frame) {
+                auto event = parse(received.frame);
+                if (!event) {
+                    verifier_.end_of_stream("malformed frame");
+                    return;
+                }
+                feed(*event);
+                continue;
+            }
+            if (received.status == ReceiveResult::Status::timeout) {
+                on_deadline(completion_deadline, progressed);
+                return;
+            }
+            on_transport_end(received, Phase::completion);
+            return;
+        }
+    }
+
+    void on_deadline(Clock::time_point completion_deadline, bool progressed) {
+        const auto now = Clock::now();
+        Failure failure;
+        if (now >= completion_deadline) {
+            failure = make(FailureKind::timeout, Phase::completion);
+            failure.waited_ms = elapsed_ms(origin_, now);
+            failure.after_event = event_count();
+            failure.detail = fmt::format("agent_completed not received within {} ms",
+                                         timeouts_.completion.count());
+        } else if (!progressed) {
+            failure = make(FailureKind::timeout, Phase::first_event);
+            failure.waited_ms = elapsed_ms(origin_, now);
+            failure.detail = fmt::format("no run event within {} ms of the start message",
+                                         timeouts_.first_event.count());
+        } else {
+            failure = make(FailureKind::stalled, Phase::completion);
+            failure.after_event = event_count();
+            failure.waited_ms = elapsed_ms(last_progress_, now);
+        }
+        verifier_.end_of_stream(failure.kind_label());
+        fail(std::move(failure));
+    }
+
+    void on_transport_end(const ReceiveResult& received, Phase phase) {
+        if (received.status == ReceiveResult::Status::error) {
+            fail(received.failure);
+            verifier_.end_of_stream(received.failure.kind_label());
+            return;
+        }
+        const auto& close = received.close;
+        Failure failure = make(close.code == 1008 ? FailureKind::auth_rejected : FailureKind::closed,
+                               phase);
+        failure.close_code = close.code;
+        failure.close_reason = close.reason;
+        failure.after_event = event_count();
+        closed_ = true;
+        verifier_.end_of_stream(fmt::format("connection closed ({})", close.code));
+        fail(std::move(failure));
+    }
+
+    std::optional<Event> parse(const ReceivedFrame& frame) {
+        const std::size_t index = result_.frames.size();
+        result_.frames.push_back(frame.text);
+        if (frame.binary) {
+            Failure failure = make(FailureKind::malformed_frame, phase());
+            failure.frame_index = index;
+            failure.excerpt = frame.text.substr(0, 120);
+            failure.detail = "binary frame where a JSON text frame was expected";
+            fail(std::move(failure));
+            return std::nullopt;
+        }
+        auto parsed = parse_event(frame.text, profile_, frame.arrival, index);
+        if (auto* error = std::get_if<EventParseError>(&parsed)) {
+            Failure failure = make(FailureKind::malformed_frame, phase());
+            failure.frame_index = index;
+            failure.excerpt = error->excerpt;
+            failure.detail = error->reason;
+            fail(std::move(failure));
+            return std::nullopt;
+        }
+        return std::get<Event>(std::move(parsed));
+    }
+
+    void feed(const Event& event) {
+        const auto role = verifier_.feed(event);
+        if (role == EventRole::run_event || role == EventRole::terminal_failure) {
+            if (!result_.timings.first_event_ms && origin_ != Clock::time_point{}) {
+                result_.timings.first_event_ms = elapsed_ms(origin_, event.arrival);
+            }
+            last_progress_ = event.arrival;
+            if (event.type == profile_.agent_completed && !result_.timings.completion_ms) {
+                result_.timings.completion_ms = elapsed_ms(origin_, event.arrival);
+            }
+            if (role == EventRole::terminal_failure && !terminal_event_) {
+                terminal_event_ = event;
+            }
+        }
+    }
+
+    // Closes gracefully; frames that arrive before the server's close frame are still judged
+    // (event_after_completion), and linger keeps reading a while first when configured.
+    void finish_with_close() {
+        if (closed_) {
+            return;
+        }
+        if (!result_.failure && timeouts_.linger.count() > 0) {
+            const auto until = Clock::now() + timeouts_.linger;
+            while (true) {
+                auto received = client_.receive(until);
+                if (received.status != ReceiveResult::Status::frame) {
+                    break;
+                }
+                if (auto event = parse(received.frame)) {
+                    feed(*event);
+                }
+            }
+        }
+        auto late = client_.close(1000, "goldenpath journey done", Clock::now() + timeouts_.close);
+        closed_ = true;
+        if (result_.failure) {
+            return;
+        }
+        for (const auto& frame : late) {
+            if (auto event = parse(frame)) {
+                feed(*event);
+            }
+        }
+    }
+
+    Failure make(FailureKind kind, Phase phase) const {
+        Failure failure;
+        failure.kind = kind;
+        failure.phase = phase;
+        failure.url = result_.url;
+        return failure;
+    }
+
+    Phase phase() const { return origin_ == Clock::time_point{} ? Phase::ready : Phase::completion; }
+
+    std::size_t event_count() const {
+        return origin_ == Clock::time_point{} ? 0 : verifier_.verdict(run_).event_count;
+    }
+
+    void fail(Failure failure) {
+        if (!result_.failure) {
+            result_.failure = std::move(failure);
+        }
+    }
+
+public:
+    const std::optional<Event>& terminal_event() const { return terminal_event_; }
+
+private:
+    WebSocketClient& client_;
+    const ProtocolProfile& profile_;
+    const Timeouts& timeouts_;
+    JourneyResult& result_;
+    EventSequenceVerifier verifier_;
+    EventSequenceVerifier::RunId run_ = 0;
+    Clock::time_point origin_{};
+    Clock::time_point last_progress_{};
+    std::vector<Event> early_events_;
+    std::optional<Event> terminal_event_;
+    bool closed_ = false;
+};
+
+}  // namespace
+
+JourneyResult GoldenPathJourney::run_connected(WebSocketClient& client, JourneyResult result) {
+    const auto& profile = options_.profile;
+    JourneyLoop loop(client, profile, options_.config.timeouts, result);
+    loop.run(profile.start_message(options_.message, result.thread_id, result.run_id));
+    result.verdict = loop.verdict();
+
+    // A rule broken before the stream ended is the root cause; the transport's end is evidence.
+    const auto& violation = result.verdict.violation;
+    const bool rule_first =
+        violation && violation->rule != Rule::ended_before_completion &&
+        (!result.failure || result.failure->kind == FailureKind::closed ||
+         result.failure->kind == FailureKind::stalled ||
+         result.failure->kind == FailureKind::timeout);
+    if (rule_first) {
+        const auto& terminal = loop.terminal_event();
+        Failure failure = failure_from_violation(*violation, terminal ? &*terminal : nullptr, profile);
+        failure.url = result.url;
+        if (result.failure) {
+            failure.detail += fmt::format(" (then {})", result.failure->kind_label());
+        }
+        result.failure = std::move(failure);
+    } else if (!result.failure && !result.verdict.passed()) {
+        Failure failure;
+        failure.kind = FailureKind::protocol_violation;
+        failure.phase = Phase::completion;
+        failure.url = result.url;
+        failure.rule = std::string(rule_name(Rule::ended_before_completion));
+        failure.detail = result.verdict.to_string();
+        result.failure = std::move(failure);
+    }
+    return result;
+}
+
+std::string JourneyResult::to_string() const {
+    std::string text = fmt::format("goldenpath journey on {} (thread {}, run {})\n", url,
+                                   thread_id, run_id);
+    text += format_timeline(verdict.timeline);
+    if (!text.empty() && text.back() != '\n') {
+        text += '\n';
+    }
+    text += fmt::format("timings: connect {} | ready {} | first event {} | completion {}\n",
+                        optional_ms(timings.connect_ms), optional_ms(timings.ready_ms),
+                        optional_ms(timings.first_event_ms), optional_ms(timings.completion_ms));
+    if (failure) {
+        text += fmt::format("verdict: FAIL {}\n", failure->to_string());
+    } else {
+        text += fmt::format("verdict: PASS {}\n", verdict.to_string());
+    }
+    return text;
+}
+
+nlohmann::json JourneyResult::to_json() const {
+    nlohmann::json timeline = nlohmann::json::array();
+    for (const auto& entry : verdict.timeline) {
+        timeline.push_back({
+            {"frame_index", entry.frame_index},
+            {"event_index",
+             entry.event_index ? nlohmann::json(*entry.event_index) : nlohmann::json(nullptr)},
+            {"type", entry.type},
+            {"summary", entry.summary},
+            {"offset_ms", entry.offset_ms},
+            {"gap_ms", entry.gap_ms},
+        });
+    }
+    nlohmann::json json = {
+        {"schema_version", kJourneySchemaVersion},
+        {"url", url},
+        {"thread_id", thread_id},
+        {"run_id", run_id},
+        {"passed", passed()},
+        {"verdict", verdict.to_string()},
+        {"timings_ms",
+         {{"connect", optional_json(timings.connect_ms)},
+          {"ready", optional_json(timings.ready_ms)},
+          {"first_event", optional_json(timings.first_event_ms)},
+          {"completion", optional_json(timings.completion_ms)}}},
+        {"timeline", std::move(timeline)},
+    };
+    if (failure) {
+        json["failure"] = {{"kind", std::string(goldenpath::to_string(failure->kind))},
+                           {"label", failure->kind_label()},
+                           {"message", failure->to_string()}};
+    }
+    return json;
+}
+
+}  // namespace goldenpath

@@ -58,8 +58,12 @@ public:
     virtual std::optional<Failure> send_text(std::string_view text) = 0;
     // Waits for the next frame until `deadline`.
     virtual ReceiveResult receive(Clock::time_point deadline) = 0;
-    // Sends a close frame and waits (until `deadline`) for the server's; safe to call twice.
-    virtual void close(int code, std::string_view reason, Clock::time_point deadline) = 0;
+    // Sends a close frame and reads until the server's close frame or `deadline`; returns the
+    // data frames that arrived meanwhile (the server may have sent them before it saw our close),
+    // so journeys see frames sent after completion without waiting. Safe to call twice (the
+    // second call returns nothing).
+    virtual std::vector<ReceivedFrame> close(int code, std::string_view reason,
+                                             Clock::time_point deadline) = 0;
     // The subprotocol the server selected, empty when none.
     virtual std::string selected_subprotocol() const = 0;
 };

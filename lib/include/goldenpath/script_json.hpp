@@ -1,0 +1,25 @@
+#pragma once
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/script.hpp"
+
+namespace goldenpath {
+
+// The JSON script format of `goldenpath-server --script` (README "Server scripts"):
+//   {"events": [ {...}, ... ],          optional; default: the profile's golden path
+//    "faults": [ {"at": 3, "close": {"code": 1011, "reason": "boom"}},
+//                {"at": 1, "send_raw": "{not json"},
+//                {"at": 2, "delay_ms": 100},
+//                {"at": 4, "stall": true},
+//                {"drop": 2}, {"duplicate": 1}, {"swap": [2, 3]} ]}
+// "at": N acts before event N (N = number of events: after the last). Edits (drop, duplicate, swap)
+// apply first, in order, then the indexed faults, in order. Errors are ConfigError with id
+// "goldenpath.script" and the JSON pointer of the field.
+Script script_from_json(const nlohmann::json& json, const ProtocolProfile& profile);
+Script load_script(const std::filesystem::path& path, const ProtocolProfile& profile);
+
+}  // namespace goldenpath

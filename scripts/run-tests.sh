@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds everything and runs the three suites: unit, mission_critical, staging (the staging suite
+# skips unless GOLDENPATH_STAGING_URL is set; see README "Staging").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh ci
+ctest --preset ci -L '^(unit|mission_critical|staging)$' "$@"
