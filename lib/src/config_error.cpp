@@ -1,1 +1,35 @@
 #include "goldenpath/config_error.hpp"
+
+#include <utility>
+
+namespace goldenpath {
+
+namespace {
+
+// "[id] (field) requirement, but is actual": the nlohmann/json error shape (DESIGN.md §7).
+std::string compose_message(const std::string& id, const std::string& field,
+                            const std::string& requirement, const std::string& actual) {
+    std::string message;
+    message.reserve(id.size() + field.size() + requirement.size() + actual.size() + 16);
+    message += '[';
+    message += id;
+    message += "] (";
+    message += field;
+    message += ") ";
+    message += requirement;
+    message += ", but is ";
+    message += actual;
+    return message;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::string id, std::string field, std::string requirement,
+                         std::string actual)
+    : std::runtime_error(compose_message(id, field, requirement, actual)),
+      id_(std::move(id)),
+      field_(std::move(field)),
+      requirement_(std::move(requirement)),
+      actual_(std::move(actual)) {}
+
+}  // namespace goldenpath

@@ -1,1 +1,714 @@
-// placeholder: being written
+// Self-contained check: the header under test comes first (DESIGN.md §7).
+#include "goldenpath/endpoint_config.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "goldenpath/config_error.hpp"
+
+namespace goldenpath {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using testing::AllOf;
+using testing::ElementsAre;
+using testing::HasSubstr;
+using testing::Property;
+using testing::StrEq;
+using testing::Throws;
+using testing::ThrowsMessage;
+
+using Variables = std::map<std::string, std::string, std::less<>>;
+
+// The environment a test sets up, without touching the process environment.
+EnvironmentLookup Lookup(Variables variables) {
+    return [variables = std::move(variables)](std::string_view name) -> std::optional<std::string> {
+        const auto found = variables.find(name);
+        if (found == variables.end()) {
+            return std::nullopt;
+        }
+        return found->second;
+    };
+}
+
+constexpr const char* primary_url = "wss://staging.agents.example.com/api/v1/websocket";
+
+// The smallest valid environment plus `extra`.
+EnvironmentLookup StagingEnvironment(Variables extra = {}) {
+    extra.emplace("GOLDENPATH_STAGING_URL", primary_url);
+    return Lookup(std::move(extra));
+}
+
+auto ThrowsConfigError(const std::string& id, const std::string& field, const std::string& actual) {
+    return Throws<ConfigError>(AllOf(Property(&ConfigError::id, id),
+                                     Property(&ConfigError::field, field),
+                                     Property(&ConfigError::actual, actual)));
+}
+
+// Each test gets its own directory under the system temp directory, removed in TearDown.
+class ConfigFilesTest : public testing::Test {
+  protected:
+    void SetUp() override {
+        std::random_device random;
+        const std::filesystem::path base = std::filesystem::temp_directory_path();
+        do {
+            directory_ = base / ("goldenpath-config-test-" + std::to_string(random()) + "-" +
+                                 std::to_string(random()));
+        } while (!std::filesystem::create_directory(directory_));
+    }
+
+    void TearDown() override {
+        std::error_code ignored;
+        std::filesystem::remove_all(directory_, ignored);
+    }
+
+    std::string WriteFile(const std::string& name, const std::string& content) const {
+        const std::filesystem::path path = directory_ / name;
+        std::ofstream(path, std::ios::binary) << content;
+        return path.string();
+    }
+
+    std::string Missing(const std::string& name) const { return (directory_ / name).string(); }
+
+  private:
+    std::filesystem::path directory_;
+};
+
+// ---- AuthenticationHeaderFormat ----------------------------------------------------------
+
+class AuthenticationHeaderFormat : public ConfigFilesTest {};
+
+TEST_F(AuthenticationHeaderFormat, BearerHeaderCarriesTheToken) {
+    const EndpointConfig config = EndpointConfig::from_environment(
+        StagingEnvironment({{"GOLDENPATH_TOKEN", "eyJhbG.abc.def"}}));
+    const auto header = config.auth_header(0);
+    ASSERT_TRUE(header.has_value());
+    EXPECT_EQ(header->first, "Authorization");
+    EXPECT_EQ(header->second, "Bearer eyJhbG.abc.def");
+    EXPECT_EQ(config.auth_header(7), header);  // one token serves every user
+}
+
+TEST_F(AuthenticationHeaderFormat, NoHeaderWithoutTokens) {
+    const EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment());
+    EXPECT_TRUE(config.tokens.empty());
+    EXPECT_EQ(config.token_for(0), nullptr);
+    EXPECT_EQ(config.auth_header(0), std::nullopt);
+}
+
+TEST_F(AuthenticationHeaderFormat, TokensFromAFileAreHandedToUsersInTurn) {
+    const std::string file =
+        WriteFile("tokens.txt", "# staging users\ntok-a\n\n  tok-b  \r\n#tok-x\ntok-c");
+    const EndpointConfig config =
+        EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_TOKEN_FILE", file}}));
+    ASSERT_EQ(config.tokens.size(), 3U);
+    std::vector<std::string> handed;
+    for (std::size_t user = 0; user < 5; ++user) {
+        handed.emplace_back(config.token_for(user)->reveal());
+    }
+    EXPECT_THAT(handed, ElementsAre("tok-a", "tok-b", "tok-c", "tok-a", "tok-b"));
+    EXPECT_EQ(config.auth_header(4)->second, "Bearer tok-b");
+}
+
+TEST_F(AuthenticationHeaderFormat, TokenIsTrimmed) {
+    const EndpointConfig config =
+        EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_TOKEN", " tok-1\n"}}));
+    EXPECT_EQ(config.auth_header(0)->second, "Bearer tok-1");
+}
+
+TEST_F(AuthenticationHeaderFormat, TokenWithInnerWhitespaceIsRejectedUnquoted) {
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"GOLDENPATH_TOKEN", "tok\r\nX-Injected: 1"}}));
+        },
+        ThrowsConfigError("goldenpath.env", "GOLDENPATH_TOKEN", "***"));
+}
+
+TEST_F(AuthenticationHeaderFormat, TokenAndTokenFileTogetherAreRejected) {
+    const std::string file = WriteFile("tokens.txt", "tok-a\n");
+    EXPECT_THAT(
+        [&] {
+            (void)EndpointConfig::from_environment(StagingEnvironment(
+                {{"GOLDENPATH_TOKEN", "tok-b"}, {"GOLDENPATH_TOKEN_FILE", file}}));
+        },
+        ThrowsMessage<ConfigError>(
+            AllOf(HasSubstr("(GOLDENPATH_TOKEN)"), HasSubstr("GOLDENPATH_TOKEN_FILE"))));
+}
+
+TEST_F(AuthenticationHeaderFormat, UnusableTokenFilesNameTheVariableAndPath) {
+    const std::string empty = WriteFile("empty.txt", "");
+    const std::string comments = WriteFile("comments.txt", "# none yet\n\n   \n");
+    const std::string missing = Missing("missing.txt");
+    for (const std::string& path : {empty, comments, missing}) {
+        SCOPED_TRACE(path);
+        EXPECT_THAT(
+            [&] {
+                (void)EndpointConfig::from_environment(
+                    StagingEnvironment({{"GOLDENPATH_TOKEN_FILE", path}}));
+            },
+            ThrowsConfigError("goldenpath.env", "GOLDENPATH_TOKEN_FILE", path));
+    }
+    EXPECT_THAT([&] { (void)read_token_file(comments, "GOLDENPATH_TOKEN_FILE"); },
+                ThrowsMessage<ConfigError>(StrEq(
+                    "[goldenpath.env] (GOLDENPATH_TOKEN_FILE) must contain at least one token "
+                    "(blank and # lines are skipped), but is " +
+                    comments)));
+}
+
+TEST_F(AuthenticationHeaderFormat, EmptyTokenVariableCountsAsUnset) {
+    const EndpointConfig config =
+        EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_TOKEN", ""}}));
+    EXPECT_TRUE(config.tokens.empty());
+}
+
+// ---- ConnectionParameters ----------------------------------------------------------------
+
+class ConnectionParameters : public ConfigFilesTest {};
+
+TEST_F(ConnectionParameters, FromEnvironmentReadsEverySetting) {
+    const std::string ca = WriteFile("ca.pem", "-----BEGIN CERTIFICATE-----\n");
+    const std::string profile = WriteFile("profile.json", "{}");
+    const EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment({
+        {"GOLDENPATH_CA_FILE", ca},
+        {"GOLDENPATH_USERS", "25"},
+        {"GOLDENPATH_TIMEOUT_MS", "45000"},
+        {"GOLDENPATH_SLA", " p95.connect<500ms ; success>=99.5%;; "},
+        {"GOLDENPATH_PROFILE", profile},
+    }));
+    EXPECT_EQ(config.url, Url::parse(primary_url));
+    EXPECT_EQ(config.url.port, 443);
+    EXPECT_EQ(config.ca_file, std::filesystem::path(ca));
+    EXPECT_EQ(config.users, 25);
+    EXPECT_EQ(config.timeouts.completion, 45000ms);
+    EXPECT_THAT(config.sla, ElementsAre("p95.connect<500ms", "success>=99.5%"));
+    EXPECT_EQ(config.profile_path, std::filesystem::path(profile));
+}
+
+TEST_F(ConnectionParameters, DefaultsWhenOnlyTheUrlIsSet) {
+    const EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment());
+    EXPECT_EQ(config.users, 1);
+    EXPECT_TRUE(config.fallback_urls.empty());
+    EXPECT_EQ(config.ca_file, std::nullopt);
+    EXPECT_FALSE(config.insecure_skip_verify);
+    EXPECT_TRUE(config.sla.empty());
+    EXPECT_EQ(config.profile_path, std::nullopt);
+    EXPECT_EQ(config.environment, DeploymentEnvironment::development);
+}
+
+TEST_F(ConnectionParameters, StagingUrlIsRequired) {
+    for (const Variables& variables : {Variables{}, Variables{{"GOLDENPATH_STAGING_URL", ""}},
+                                       Variables{{"GOLDENPATH_STAGING_URL", "  "}}}) {
+        EXPECT_THAT([&] { (void)EndpointConfig::from_environment(Lookup(variables)); },
+                    ThrowsMessage<ConfigError>(
+                        StrEq("[goldenpath.env] (GOLDENPATH_STAGING_URL) must be set to a ws:// "
+                              "or wss:// URL, but is unset")));
+    }
+}
+
+TEST_F(ConnectionParameters, InvalidStagingUrlNamesTheVariable) {
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_environment(
+                Lookup({{"GOLDENPATH_STAGING_URL", "https://staging.example.com/ws"}}));
+        },
+        ThrowsMessage<ConfigError>(
+            StrEq("[goldenpath.env] (GOLDENPATH_STAGING_URL) must start with ws:// or wss://, "
+                  "but is https://staging.example.com/ws")));
+}
+
+TEST_F(ConnectionParameters, StagingConfiguredOnlyWhenTheUrlIsNonEmpty) {
+    EXPECT_FALSE(EndpointConfig::staging_configured(Lookup({})));
+    EXPECT_FALSE(EndpointConfig::staging_configured(Lookup({{"GOLDENPATH_STAGING_URL", ""}})));
+    EXPECT_TRUE(EndpointConfig::staging_configured(StagingEnvironment()));
+}
+
+class UsersVariable : public testing::TestWithParam<const char*> {};
+
+TEST_P(UsersVariable, RejectsAnythingButAnInteger1To100000) {
+    const std::string text = GetParam();
+    EXPECT_THAT(
+        [&] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"GOLDENPATH_USERS", text}}));
+        },
+        ThrowsMessage<ConfigError>(StrEq(
+            "[goldenpath.env] (GOLDENPATH_USERS) must be an integer 1-100000, but is " + text)));
+}
+
+INSTANTIATE_TEST_SUITE_P(ConnectionParameters, UsersVariable,
+                         testing::Values("abc", "0", "-3", "+5", " 5", "5 ", "1e3", "100001", "2.5",
+                                         "0x10", "99999999999999999999999"));
+
+TEST_F(ConnectionParameters, UsersAcceptsItsBounds) {
+    EXPECT_EQ(
+        EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_USERS", "1"}})).users, 1);
+    EXPECT_EQ(EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_USERS", "100000"}}))
+                  .users,
+              100000);
+}
+
+TEST_F(ConnectionParameters, TimeoutMsIsAStrictIntegerUpToAnHour) {
+    for (const char* text : {"0", "3600001", "10s", "-1", "1.5"}) {
+        SCOPED_TRACE(text);
+        EXPECT_THAT(
+            [&] {
+                (void)EndpointConfig::from_environment(
+                    StagingEnvironment({{"GOLDENPATH_TIMEOUT_MS", text}}));
+            },
+            ThrowsConfigError("goldenpath.env", "GOLDENPATH_TIMEOUT_MS", text));
+    }
+    EXPECT_EQ(
+        EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_TIMEOUT_MS", "3600000"}}))
+            .timeouts.completion,
+        3600000ms);
+}
+
+TEST_F(ConnectionParameters, CaFileAndProfileMustExist) {
+    const std::string missing = Missing("nope.pem");
+    EXPECT_THAT(
+        [&] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"GOLDENPATH_CA_FILE", missing}}));
+        },
+        ThrowsConfigError("goldenpath.env", "GOLDENPATH_CA_FILE", missing));
+    EXPECT_THAT(
+        [&] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"GOLDENPATH_PROFILE", missing}}));
+        },
+        ThrowsConfigError("goldenpath.env", "GOLDENPATH_PROFILE", missing));
+}
+
+TEST_F(ConnectionParameters, SlaExpressionsFollowTheGrammar) {
+    for (const char* expr : {"p50.connect<100ms", "p95.first_event<2000ms",
+                             "p99.completion<30000ms", "max.connect<1ms", "success>=99%",
+                             "success>=99.5%", "success>=0%", "success>=100%", "success>=100.0%"}) {
+        SCOPED_TRACE(expr);
+        EXPECT_NO_THROW(validate_sla_expression(expr, "--sla"));
+    }
+    for (const char* expr :
+         {"p90.connect<100ms", "p95.connect<100", "p95.connect<=100ms", "p95.latency<100ms",
+          "success>=101%", "success>=100.5%", "success>=99", "success>99%", "success>=-1%",
+          "p95.connect < 100ms", "", "p95connect<100ms", "success>=.5%", "p95.connect<1.5ms",
+          "p95.connect<ms", "P95.connect<100ms"}) {
+        SCOPED_TRACE(expr);
+        EXPECT_THAT([&] { validate_sla_expression(expr, "--sla"); },
+                    Throws<ConfigError>(
+                        AllOf(Property(&ConfigError::field, "--sla"),
+                              Property(&ConfigError::actual, *expr == '\0' ? "\"\"" : expr))));
+    }
+}
+
+TEST_F(ConnectionParameters, BadSlaInTheEnvironmentNamesVariableAndExpression) {
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"GOLDENPATH_SLA", "p95.connect<500ms; p95.connect<fast"}}));
+        },
+        ThrowsMessage<ConfigError>(StrEq(
+            "[goldenpath.env] (GOLDENPATH_SLA) must be "
+            "(p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P% with P 0-100, "
+            "but is p95.connect<fast")));
+}
+
+TEST_F(ConnectionParameters, FromJsonReadsEveryKey) {
+    const std::string ca = WriteFile("ca.pem", "pem");
+    const std::string profile = WriteFile("profile.json", "{}");
+    json document = json::parse(R"({
+        "url": "ws://127.0.0.1:8000/ws",
+        "fallback_urls": ["wss://b.example.com/ws"],
+        "tokens": ["tok-a", "tok-b"],
+        "insecure_skip_verify": true,
+        "environment": "Staging",
+        "timeouts_ms": {"connect": 250, "linger": 0},
+        "retry": {"max_attempts": 5, "jitter": 0},
+        "users": 10,
+        "sla": ["p99.completion<5000ms"],
+        "headers": {"Origin": "https://app.example.com"}})");
+    document["ca_file"] = ca;
+    document["profile"] = profile;
+    const EndpointConfig config = EndpointConfig::from_json(document);
+    EXPECT_EQ(config.url, Url::build("ws", "127.0.0.1", 8000, "/ws"));
+    EXPECT_THAT(config.fallback_urls, ElementsAre(Url::parse("wss://b.example.com/ws")));
+    EXPECT_THAT(config.tokens, ElementsAre(Secret("tok-a"), Secret("tok-b")));
+    EXPECT_EQ(config.ca_file, std::filesystem::path(ca));
+    EXPECT_TRUE(config.insecure_skip_verify);  // together with ca_file: allowed
+    EXPECT_EQ(config.environment, DeploymentEnvironment::staging);
+    EXPECT_EQ(config.timeouts.connect, 250ms);
+    EXPECT_EQ(config.retry.max_attempts, 5);
+    EXPECT_EQ(config.retry.jitter, 0.0);
+    EXPECT_EQ(config.users, 10);
+    EXPECT_THAT(config.sla, ElementsAre("p99.completion<5000ms"));
+    EXPECT_EQ(config.profile_path, std::filesystem::path(profile));
+    EXPECT_THAT(config.extra_headers, ElementsAre(std::pair<std::string, std::string>(
+                                          "Origin", "https://app.example.com")));
+}
+
+TEST_F(ConnectionParameters, FromJsonRejectsUnknownKeysAndNonObjects) {
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(json{{"urll", "ws://h/ws"}});
+        },
+        ThrowsMessage<ConfigError>(
+            StrEq("[goldenpath.config] (/urll) must be a known key (url, fallback_urls, token, "
+                  "tokens, token_file, ca_file, insecure_skip_verify, environment, timeouts_ms, "
+                  "retry, users, sla, profile, headers), but is urll")));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(json{{"timeouts_ms", {{"conect", 5}}}});
+        },
+        ThrowsConfigError("goldenpath.config", "/timeouts_ms/conect", "conect"));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(json{{"url", {{"hots", "h"}}}});
+        },
+        ThrowsConfigError("goldenpath.config", "/url/hots", "hots"));
+    EXPECT_THAT([] { (void)EndpointConfig::from_json(json::array()); },
+                ThrowsConfigError("goldenpath.config", "", "[]"));
+}
+
+TEST_F(ConnectionParameters, FromJsonUrlObjectNamesTheMemberPointer) {
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(
+                json::parse(R"({"url":{"host":"127.0.0.1","port":70000}})"));
+        },
+        ThrowsMessage<ConfigError>(
+            StrEq("[goldenpath.config] (/url/port) must be 1-65535, but is 70000")));
+    EXPECT_THAT([] { (void)EndpointConfig::from_json(json::parse(R"({"url":{"port":8000}})")); },
+                ThrowsConfigError("goldenpath.config", "/url/host", "\"\""));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(json::parse(R"({"url":{"host":"h","port":"8000"}})"));
+        },
+        ThrowsConfigError("goldenpath.config", "/url/port", "\"8000\""));
+    const EndpointConfig config = EndpointConfig::from_json(
+        json::parse(R"({"url":{"scheme":"wss","host":"::1","path":"/api/v1/websocket"}})"));
+    EXPECT_EQ(config.url.to_string(), "wss://[::1]/api/v1/websocket");
+}
+
+TEST_F(ConnectionParameters, FromJsonNamesTheFieldOfAWrongType) {
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(json{{"users", "10"}});
+        },
+        ThrowsConfigError("goldenpath.config", "/users", "\"10\""));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(json{{"insecure_skip_verify", 1}});
+        },
+        ThrowsConfigError("goldenpath.config", "/insecure_skip_verify", "1"));
+    EXPECT_THAT(
+        [] { (void)EndpointConfig::from_json(json::parse(R"({"sla": ["p95.connect<5ms", 5]})")); },
+        ThrowsConfigError("goldenpath.config", "/sla/1", "5"));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(json::parse(R"({"sla": ["p95.connect<5ms", "x"]})"));
+        },
+        ThrowsConfigError("goldenpath.config", "/sla/1", "x"));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(json{{"headers", {{"Bad Name", "v"}}}});
+        },
+        ThrowsConfigError("goldenpath.config", "/headers/Bad Name", "Bad Name"));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(json{{"environment", "prod"}});
+        },
+        ThrowsConfigError("goldenpath.config", "/environment", "prod"));
+}
+
+TEST_F(ConnectionParameters, ToStringSummarisesTheSettings) {
+    EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment(
+        {{"GOLDENPATH_ENV", "staging"}, {"GOLDENPATH_FALLBACK_URLS", "ws://127.0.0.1:9000/ws"}}));
+    config.tokens = {Secret("tok-a"), Secret("tok-b")};
+    const std::string text = config.to_string();
+    EXPECT_THAT(text, HasSubstr(std::string("url: ") + primary_url + "\n"));
+    EXPECT_THAT(text, HasSubstr("fallback_urls: ws://127.0.0.1:9000/ws\n"));
+    EXPECT_THAT(text, HasSubstr("tokens: *** (2 tokens)\n"));
+    EXPECT_THAT(text, HasSubstr("environment: staging\n"));
+    EXPECT_THAT(text, HasSubstr("completion=30000"));
+    EXPECT_THAT(text, HasSubstr("max_attempts=3"));
+}
+
+// ---- EnvironmentDetection ----------------------------------------------------------------
+
+TEST(EnvironmentDetection, DefaultsToDevelopment) {
+    const EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment());
+    EXPECT_EQ(config.environment, DeploymentEnvironment::development);
+    EXPECT_EQ(config.timeouts, Timeouts::defaults_for(DeploymentEnvironment::development));
+    EXPECT_EQ(config.retry, RetryPolicy::defaults_for(DeploymentEnvironment::development));
+}
+
+TEST(EnvironmentDetection, ParsesEachEnvironmentCaseInsensitively) {
+    EXPECT_EQ(parse_environment("development", "GOLDENPATH_ENV"),
+              DeploymentEnvironment::development);
+    EXPECT_EQ(parse_environment("Staging", "GOLDENPATH_ENV"), DeploymentEnvironment::staging);
+    EXPECT_EQ(parse_environment("PRODUCTION", "GOLDENPATH_ENV"), DeploymentEnvironment::production);
+}
+
+TEST(EnvironmentDetection, NamesRoundTrip) {
+    for (const auto environment :
+         {DeploymentEnvironment::development, DeploymentEnvironment::staging,
+          DeploymentEnvironment::production}) {
+        EXPECT_EQ(parse_environment(to_string(environment), "x"), environment);
+        EXPECT_EQ(testing::PrintToString(environment), to_string(environment));
+    }
+    EXPECT_EQ(to_string(DeploymentEnvironment::staging), "staging");
+}
+
+TEST(EnvironmentDetection, RejectsUnknownEnvironments) {
+    EXPECT_THAT([] { (void)parse_environment("prod", "GOLDENPATH_ENV"); },
+                ThrowsMessage<ConfigError>(
+                    StrEq("[goldenpath.env] (GOLDENPATH_ENV) must be development, staging or "
+                          "production, but is prod")));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_ENV", "qa"}}));
+        },
+        ThrowsConfigError("goldenpath.env", "GOLDENPATH_ENV", "qa"));
+}
+
+TEST(EnvironmentDetection, EnvironmentSelectsTimeoutAndRetryDefaults) {
+    for (const auto& [name, environment] :
+         {std::pair{"staging", DeploymentEnvironment::staging},
+          std::pair{"production", DeploymentEnvironment::production}}) {
+        SCOPED_TRACE(name);
+        const EndpointConfig config =
+            EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_ENV", name}}));
+        EXPECT_EQ(config.environment, environment);
+        EXPECT_EQ(config.timeouts, Timeouts::defaults_for(environment));
+        EXPECT_EQ(config.retry, RetryPolicy::defaults_for(environment));
+    }
+}
+
+// ---- ErrorHandlingConfiguration: timeouts, retries and backoff per environment ----------
+
+class ErrorHandlingConfiguration : public ConfigFilesTest {};
+
+TEST_F(ErrorHandlingConfiguration, DevelopmentTimeouts) {
+    const Timeouts t = Timeouts::defaults_for(DeploymentEnvironment::development);
+    EXPECT_EQ(t.connect, 1000ms);
+    EXPECT_EQ(t.tls, 1000ms);
+    EXPECT_EQ(t.upgrade, 1000ms);
+    EXPECT_EQ(t.ready, 1000ms);
+    EXPECT_EQ(t.first_event, 2000ms);
+    EXPECT_EQ(t.completion, 10000ms);
+    EXPECT_EQ(t.max_gap, 5000ms);
+    EXPECT_EQ(t.close, 500ms);
+    EXPECT_EQ(t.linger, 0ms);
+}
+
+TEST_F(ErrorHandlingConfiguration, StagingAndProductionTimeouts) {
+    const Timeouts staging = Timeouts::defaults_for(DeploymentEnvironment::staging);
+    EXPECT_EQ(staging.connect, 5000ms);
+    EXPECT_EQ(staging.tls, 5000ms);
+    EXPECT_EQ(staging.upgrade, 5000ms);
+    EXPECT_EQ(staging.ready, 5000ms);
+    EXPECT_EQ(staging.first_event, 10000ms);
+    EXPECT_EQ(staging.completion, 30000ms);
+    EXPECT_EQ(staging.max_gap, 15000ms);
+    EXPECT_EQ(staging.close, 1000ms);
+    EXPECT_EQ(staging.linger, 0ms);
+
+    Timeouts production = Timeouts::defaults_for(DeploymentEnvironment::production);
+    EXPECT_EQ(production.completion, 60000ms);
+    EXPECT_EQ(production.max_gap, 30000ms);
+    production.completion = staging.completion;
+    production.max_gap = staging.max_gap;
+    EXPECT_EQ(production, staging);  // the rest is as in staging
+}
+
+TEST_F(ErrorHandlingConfiguration, RetryDefaultsPerEnvironment) {
+    const RetryPolicy development = RetryPolicy::defaults_for(DeploymentEnvironment::development);
+    EXPECT_EQ(development.max_attempts, 1);
+    EXPECT_EQ(development.initial_backoff, 100ms);
+    EXPECT_EQ(development.multiplier, 2.0);
+    EXPECT_EQ(development.max_backoff, 2000ms);
+    EXPECT_EQ(development.jitter, 0.2);
+    EXPECT_EQ(development.overall_deadline, 10000ms);
+
+    const RetryPolicy staging = RetryPolicy::defaults_for(DeploymentEnvironment::staging);
+    EXPECT_EQ(staging.max_attempts, 3);
+    EXPECT_EQ(staging.initial_backoff, 250ms);
+    EXPECT_EQ(staging.max_backoff, 4000ms);
+    EXPECT_EQ(staging.overall_deadline, 30000ms);
+
+    const RetryPolicy production = RetryPolicy::defaults_for(DeploymentEnvironment::production);
+    EXPECT_EQ(production.max_attempts, 3);
+    EXPECT_EQ(production.initial_backoff, 500ms);
+    EXPECT_EQ(production.max_backoff, 8000ms);
+    EXPECT_EQ(production.overall_deadline, 60000ms);
+}
+
+TEST_F(ErrorHandlingConfiguration, BackoffGrowsGeometricallyUpToTheMaximum) {
+    const RetryPolicy staging = RetryPolicy::defaults_for(DeploymentEnvironment::staging);
+    EXPECT_EQ(staging.backoff_before(0), 0ms);
+    EXPECT_EQ(staging.backoff_before(-1), 0ms);
+    EXPECT_EQ(staging.backoff_before(1), 250ms);
+    EXPECT_EQ(staging.backoff_before(2), 500ms);
+    EXPECT_EQ(staging.backoff_before(3), 1000ms);
+    EXPECT_EQ(staging.backoff_before(4), 2000ms);
+    EXPECT_EQ(staging.backoff_before(5), 4000ms);
+    EXPECT_EQ(staging.backoff_before(6), 4000ms);
+    EXPECT_EQ(staging.backoff_before(100000), 4000ms);  // no overflow
+
+    RetryPolicy custom;
+    custom.initial_backoff = 100ms;
+    custom.multiplier = 1.5;
+    custom.max_backoff = 1000ms;
+    EXPECT_EQ(custom.backoff_before(3), 225ms);
+    custom.multiplier = 1.0;
+    EXPECT_EQ(custom.backoff_before(50), 100ms);
+}
+
+TEST_F(ErrorHandlingConfiguration, OverridesApplyAfterTheEnvironmentDefaults) {
+    const EndpointConfig config = EndpointConfig::from_environment(
+        StagingEnvironment({{"GOLDENPATH_TIMEOUT_MS", "1234"}, {"GOLDENPATH_ENV", "production"}}));
+    EXPECT_EQ(config.timeouts.completion, 1234ms);
+    EXPECT_EQ(config.timeouts.max_gap, 30000ms);  // production's, untouched
+
+    const EndpointConfig from_json = EndpointConfig::from_json(json::parse(R"({
+        "timeouts_ms": {"connect": 250},
+        "retry": {"max_attempts": 5, "multiplier": 3},
+        "environment": "staging"})"));
+    EXPECT_EQ(from_json.timeouts.connect, 250ms);
+    EXPECT_EQ(from_json.timeouts.tls, 5000ms);
+    EXPECT_EQ(from_json.retry.max_attempts, 5);
+    EXPECT_EQ(from_json.retry.multiplier, 3.0);
+    EXPECT_EQ(from_json.retry.initial_backoff, 250ms);
+}
+
+TEST_F(ErrorHandlingConfiguration, JsonTimeoutsAndRetriesNameTheBadMember) {
+    EXPECT_THAT(
+        [] { (void)EndpointConfig::from_json(json::parse(R"({"timeouts_ms":{"connect":-5}})")); },
+        ThrowsMessage<ConfigError>(
+            StrEq("[goldenpath.config] (/timeouts_ms/connect) must be a positive integer, but "
+                  "is -5")));
+    EXPECT_THAT(
+        [] { (void)EndpointConfig::from_json(json::parse(R"({"timeouts_ms":{"tls":"5"}})")); },
+        ThrowsConfigError("goldenpath.config", "/timeouts_ms/tls", "\"5\""));
+    EXPECT_THAT(
+        [] { (void)EndpointConfig::from_json(json::parse(R"({"timeouts_ms":{"ready":1.5}})")); },
+        ThrowsConfigError("goldenpath.config", "/timeouts_ms/ready", "1.5"));
+    EXPECT_THAT(
+        [] { (void)EndpointConfig::from_json(json::parse(R"({"timeouts_ms":{"linger":-1}})")); },
+        ThrowsConfigError("goldenpath.config", "/timeouts_ms/linger", "-1"));
+    EXPECT_THAT([] { (void)EndpointConfig::from_json(json::parse(R"({"retry":{"jitter":1.5}})")); },
+                ThrowsConfigError("goldenpath.config", "/retry/jitter", "1.5"));
+    EXPECT_THAT(
+        [] { (void)EndpointConfig::from_json(json::parse(R"({"retry":{"max_attempts":0}})")); },
+        ThrowsConfigError("goldenpath.config", "/retry/max_attempts", "0"));
+    EXPECT_THAT(
+        [] { (void)EndpointConfig::from_json(json::parse(R"({"retry":{"multiplier":0.5}})")); },
+        ThrowsConfigError("goldenpath.config", "/retry/multiplier", "0.5"));
+}
+
+TEST_F(ErrorHandlingConfiguration, ValidateAcceptsTheDefaultsAndLingerZero) {
+    EndpointConfig config;
+    config.url = Url::parse("ws://127.0.0.1:8000/ws");
+    EXPECT_NO_THROW(config.validate());
+    config.ca_file = WriteFile("ca.pem", "pem");
+    config.insecure_skip_verify = true;  // both set: allowed
+    EXPECT_NO_THROW(config.validate());
+}
+
+TEST_F(ErrorHandlingConfiguration, ValidateNamesTheFirstInvalidField) {
+    const auto rejects = [](const std::function<void(EndpointConfig&)>& change,
+                            const std::string& field, const std::string& actual) {
+        EndpointConfig config;
+        change(config);
+        EXPECT_THAT([&] { config.validate(); },
+                    ThrowsConfigError("goldenpath.config", field, actual));
+    };
+    rejects([](EndpointConfig& c) { c.users = 0; }, "/users", "0");
+    rejects([](EndpointConfig& c) { c.retry.max_attempts = 0; }, "/retry/max_attempts", "0");
+    rejects([](EndpointConfig& c) { c.retry.jitter = 1.5; }, "/retry/jitter", "1.5");
+    rejects([](EndpointConfig& c) { c.retry.jitter = -0.1; }, "/retry/jitter", "-0.1");
+    rejects([](EndpointConfig& c) { c.retry.multiplier = 0.5; }, "/retry/multiplier", "0.5");
+    rejects([](EndpointConfig& c) { c.timeouts.connect = 0ms; }, "/timeouts_ms/connect", "0");
+    rejects([](EndpointConfig& c) { c.timeouts.max_gap = -1ms; }, "/timeouts_ms/max_gap", "-1");
+    rejects([](EndpointConfig& c) { c.timeouts.linger = -1ms; }, "/timeouts_ms/linger", "-1");
+    rejects([](EndpointConfig& c) { c.sla = {"p95.connect<5ms", "fast"}; }, "/sla/1", "fast");
+    const std::string missing = Missing("ca.pem");
+    rejects([&](EndpointConfig& c) { c.ca_file = missing; }, "/ca_file", missing);
+}
+
+// ---- FallbackConfiguration ---------------------------------------------------------------
+
+TEST(FallbackConfiguration, CandidatesArePrimaryThenFallbacksInOrder) {
+    const EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment(
+        {{"GOLDENPATH_FALLBACK_URLS",
+          "wss://b.example.com/ws, ws://127.0.0.1:9000/ws ,wss://[::1]/api/v1/websocket"}}));
+    EXPECT_THAT(config.candidate_urls(),
+                ElementsAre(Url::parse(primary_url), Url::parse("wss://b.example.com/ws"),
+                            Url::parse("ws://127.0.0.1:9000/ws"),
+                            Url::parse("wss://[::1]/api/v1/websocket")));
+}
+
+TEST(FallbackConfiguration, WithoutFallbacksOnlyThePrimaryIsTried) {
+    const EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment());
+    EXPECT_THAT(config.candidate_urls(), ElementsAre(Url::parse(primary_url)));
+}
+
+TEST(FallbackConfiguration, EmptyEntriesAreSkipped) {
+    const EndpointConfig config = EndpointConfig::from_environment(
+        StagingEnvironment({{"GOLDENPATH_FALLBACK_URLS", "ws://a/ws,, ,ws://b/ws,"}}));
+    EXPECT_THAT(config.fallback_urls,
+                ElementsAre(Url::parse("ws://a/ws"), Url::parse("ws://b/ws")));
+}
+
+TEST(FallbackConfiguration, BadEntryNamesTheVariableAndTheEntry) {
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"GOLDENPATH_FALLBACK_URLS", "wss://ok/ws, http://bad/ws"}}));
+        },
+        ThrowsMessage<ConfigError>(StrEq(
+            "[goldenpath.env] (GOLDENPATH_FALLBACK_URLS) entry 2 must start with ws:// or wss://, "
+            "but is http://bad/ws")));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"GOLDENPATH_FALLBACK_URLS", "ws://h:99999/ws"}}));
+        },
+        ThrowsConfigError("goldenpath.env", "GOLDENPATH_FALLBACK_URLS", "ws://h:99999/ws"));
+}
+
+TEST(FallbackConfiguration, JsonFallbacksAcceptStringsAndObjects) {
+    const EndpointConfig config = EndpointConfig::from_json(json::parse(R"({
+        "url": "wss://a.example.com/ws",
+        "fallback_urls": ["wss://b.example.com/ws", {"host": "127.0.0.1", "port": 9000}]})"));
+    EXPECT_THAT(config.candidate_urls(), ElementsAre(Url::parse("wss://a.example.com/ws"),
+                                                     Url::parse("wss://b.example.com/ws"),
+                                                     Url::parse("ws://127.0.0.1:9000/ws")));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(
+                json::parse(R"({"fallback_urls": ["ws://ok/ws", "http://bad/ws"]})"));
+        },
+        ThrowsConfigError("goldenpath.config", "/fallback_urls/1", "http://bad/ws"));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_json(
+                json::parse(R"({"fallback_urls": [{"host": "h", "port": 0}]})"));
+        },
+        ThrowsConfigError("goldenpath.config", "/fallback_urls/0/port", "0"));
+}
+
+}  // namespace
+}  // namespace goldenpath

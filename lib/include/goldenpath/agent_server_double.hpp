@@ -17,15 +17,15 @@ namespace goldenpath {
 
 // What the double saw on one accepted connection (or rejected upgrade).
 struct RecordedConnection {
-    std::size_t id = 0;  // 1-based, in accept order
-    std::string target;  // request target: path and query
+    std::size_t id = 0;                                        // 1-based, in accept order
+    std::string target;                                        // request target: path and query
     std::vector<std::pair<std::string, std::string>> headers;  // as received (not redacted)
     std::vector<std::string> offered_subprotocols;
     std::string selected_subprotocol;
-    bool upgraded = false;                   // false: rejected before the upgrade
-    int rejected_status = 0;                 // HTTP status when rejected
-    std::vector<std::string> received;       // text frames from the client, in order
-    std::optional<int> client_close_code;    // close code the client sent, if any
+    bool upgraded = false;                 // false: rejected before the upgrade
+    int rejected_status = 0;               // HTTP status when rejected
+    std::vector<std::string> received;     // text frames from the client, in order
+    std::optional<int> client_close_code;  // close code the client sent, if any
 
     // Header value by case-insensitive name; empty when absent.
     std::string header(std::string_view name) const;
@@ -50,7 +50,7 @@ struct AgentServerDoubleOptions {
 // Starts in the constructor (throws std::runtime_error when it cannot bind) and stops in the
 // destructor, closing every connection and joining its thread.
 class AgentServerDouble {
-public:
+  public:
     explicit AgentServerDouble(AgentServerDoubleOptions options = {});
     ~AgentServerDouble();
     AgentServerDouble(const AgentServerDouble&) = delete;
@@ -70,7 +70,7 @@ public:
     // Stops accepting, closes every connection (1001) and joins; idempotent.
     void stop();
 
-private:
+  private:
     class Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -10,7 +10,7 @@ namespace goldenpath {
 //   [goldenpath.config] (/port) must be 1-65535, but is 70000
 // The offending value is quoted as given, except tokens, which are never quoted.
 class ConfigError : public std::runtime_error {
-public:
+  public:
     ConfigError(std::string id, std::string field, std::string requirement, std::string actual);
 
     // "goldenpath.config", "goldenpath.profile", "goldenpath.url", "goldenpath.env"
@@ -21,7 +21,7 @@ public:
     // The offending value as given (already redacted when it could hold a secret).
     const std::string& actual() const noexcept { return actual_; }
 
-private:
+  private:
     std::string id_;
     std::string field_;
     std::string requirement_;

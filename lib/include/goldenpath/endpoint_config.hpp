@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ enum class DeploymentEnvironment { development, staging, production };
 std::string_view to_string(DeploymentEnvironment environment) noexcept;
 // "development", "staging", "production" (case-insensitive); else ConfigError naming `field`.
 DeploymentEnvironment parse_environment(std::string_view text, std::string_view field);
+// Writes to_string(environment); also what GoogleTest prints.
+std::ostream& operator<<(std::ostream& out, DeploymentEnvironment environment);
 
 // Deadline of each journey phase (DESIGN.md §2 "Deadlines and gaps").
 struct Timeouts {
@@ -91,17 +94,24 @@ struct EndpointConfig {
 
     // True when GOLDENPATH_STAGING_URL is set (non-empty).
     static bool staging_configured(const EnvironmentLookup& env);
-    // Reads every GOLDENPATH_* variable. GOLDENPATH_STAGING_URL is required here; the variable names
-    // appear in every ConfigError. Token files are read here (one token per line, blank lines and
-    // lines starting with # skipped).
+    // Reads every GOLDENPATH_* variable. GOLDENPATH_STAGING_URL is required here; the variable
+    // names appear in every ConfigError. Token files are read here (one token per line, blank lines
+    // and lines starting with # skipped).
     static EndpointConfig from_environment(const EnvironmentLookup& env);
     // Keys: url, fallback_urls, token, tokens, token_file, ca_file, insecure_skip_verify,
     // environment, timeouts_ms {connect,...}, retry {max_attempts, initial_backoff_ms, multiplier,
-    // max_backoff_ms, jitter, overall_deadline_ms}, users, sla, profile, headers. Unknown keys throw.
+    // max_backoff_ms, jitter, overall_deadline_ms}, users, sla, profile, headers. Unknown keys
+    // throw.
     static EndpointConfig from_json(const nlohmann::json& json);
 };
 
 // Reads a token file: one token per line; ConfigError naming `field` when unreadable or empty.
 std::vector<Secret> read_token_file(const std::filesystem::path& path, std::string_view field);
+
+// Checks one SLA expression (DESIGN.md §8):
+// `(p50|p95|p99|max).(connect|first_event|completion)<Nms` or `success>=P%` (P 0-100, may have
+// decimals). ConfigError naming `field` (a variable name or a JSON pointer) and quoting the
+// expression otherwise.
+void validate_sla_expression(std::string_view expr, std::string_view field);
 
 }  // namespace goldenpath

@@ -17,8 +17,8 @@ namespace goldenpath {
 // by the profile are extracted for routing.
 struct Event {
     std::string type;
-    std::string run_id;     // empty when absent
-    std::string thread_id;  // empty when absent
+    std::string run_id;               // empty when absent
+    std::string thread_id;            // empty when absent
     std::optional<double> timestamp;  // Unix seconds, from a float or an ISO-8601 string
     nlohmann::json body = nlohmann::json::object();
     Clock::time_point arrival{};

@@ -132,6 +132,11 @@ private:
     std::optional<Violation> routing_violation_;
     std::size_t counted_events_ = 0;
     Clock::time_point last_arrival_{};
+    // The earliest violation of any run or of routing, for verdict().
+    std::optional<Violation> first_violation_;
+    // Arrival of the first frame: offsets of frames fed before the first run are fixed up at
+    // start_run.
+    Clock::time_point first_arrival_{};
 };
 
 }  // namespace goldenpath

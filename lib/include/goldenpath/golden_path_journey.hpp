@@ -56,14 +56,14 @@ struct JourneyOptions {
 // One user's golden path: connect (retries and fallback URLs), wait for ready, send the start
 // message, collect until completion or failure, verify, time (DESIGN.md §2, §3, §5).
 class GoldenPathJourney {
-public:
+  public:
     explicit GoldenPathJourney(JourneyOptions options);
 
     JourneyResult run();
     // Runs on an already made client (connects it): for mocks and custom transports.
     JourneyResult run(WebSocketClient& client);
 
-private:
+  private:
     JourneyResult run_connected(WebSocketClient& client, JourneyResult result);
     ConnectRequest request_for(const Url& url) const;
 

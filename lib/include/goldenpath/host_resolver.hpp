@@ -16,7 +16,7 @@ struct ResolveError {
 // Turns a host name into IP address literals. Injectable so tests never look up a non-loopback
 // name: BeastClient calls it only for names, never for IP literals.
 class HostResolver {
-public:
+  public:
     virtual ~HostResolver() = default;
     virtual std::variant<std::vector<std::string>, ResolveError> resolve(std::string_view host) = 0;
 };
@@ -26,11 +26,11 @@ std::shared_ptr<HostResolver> system_resolver();
 
 // A fixed table, for tests: names not in the table fail as "name not known".
 class StaticResolver : public HostResolver {
-public:
+  public:
     StaticResolver& add(std::string name, std::vector<std::string> addresses);
     std::variant<std::vector<std::string>, ResolveError> resolve(std::string_view host) override;
 
-private:
+  private:
     std::vector<std::pair<std::string, std::vector<std::string>>> table_;
 };
 

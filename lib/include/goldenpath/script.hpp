@@ -33,7 +33,7 @@ struct ScriptStep {
 // constructors and the editing helpers; it is plain data, so the same script produces the same
 // frames every time.
 class Script {
-public:
+  public:
     Script() = default;
     explicit Script(std::vector<ScriptStep> steps) : steps_(std::move(steps)) {}
 
@@ -58,7 +58,7 @@ public:
     const std::vector<ScriptStep>& steps() const noexcept { return steps_; }
     std::size_t event_count() const;
 
-private:
+  private:
     std::size_t step_of_event(std::size_t event_index) const;
     std::vector<ScriptStep> steps_;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,8 @@ struct Url {
 
     friend bool operator==(const Url&, const Url&) = default;
 };
+
+// Writes url.to_string() (token redacted); also what GoogleTest prints for a Url.
+std::ostream& operator<<(std::ostream& out, const Url& url);
 
 }  // namespace goldenpath

@@ -48,7 +48,7 @@ struct ReceiveResult {
 // A WebSocket client connection: the seam between journeys and transports. BeastClient talks to
 // real sockets; MockWebSocketClient (fixtures) lets code under test take any client.
 class WebSocketClient {
-public:
+  public:
     virtual ~WebSocketClient() = default;
 
     // Connects and upgrades. nullopt on success, else the classified failure (refused, dns,
