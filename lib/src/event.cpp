@@ -1,1 +1,311 @@
 #include "goldenpath/event.hpp"
+
+#include <array>
+#include <cstdint>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace goldenpath {
+
+namespace {
+
+constexpr std::size_t kExcerptLength = 120;
+constexpr std::size_t kSummaryValueLength = 40;
+
+// The first `limit` bytes of `text`, cut back to a UTF-8 character boundary so the excerpt can be
+// written into JSON reports without breaking them.
+std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
+    if (text.size() <= limit) {
+        return text;
+    }
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
+        --cut;
+    }
+    return text.substr(0, cut);
+}
+
+std::string dump(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Ids are strings on the wire, but some servers send numbers; both become text.
+std::string id_text(const nlohmann::json* value) {
+    if (value == nullptr) {
+        return {};
+    }
+    if (value->is_string()) {
+        return value->get<std::string>();
+    }
+    if (value->is_number_unsigned()) {
+        return std::to_string(value->get<std::uint64_t>());
+    }
+    if (value->is_number_integer()) {
+        return std::to_string(value->get<std::int64_t>());
+    }
+    if (value->is_number_float()) {
+        return dump(*value);
+    }
+    return {};
+}
+
+// nlohmann's parse_error text is "[json.exception.parse_error.101] parse error at line 1,
+// column 2: syntax error while parsing value - unexpected end of input; ..."; keep the part that
+// says what is wrong and say where as a byte offset.
+std::string describe_parse_error(const nlohmann::json::parse_error& error) {
+    std::string_view what = error.what();
+    if (const auto colon = what.find(": "); colon != std::string_view::npos) {
+        what.remove_prefix(colon + 2);
+    }
+    if (const auto dash = what.find(" - ");
+        what.starts_with("syntax error") && dash != std::string_view::npos) {
+        what.remove_prefix(dash + 3);
+    }
+    return fmt::format("not valid JSON: {} at byte {}", what, error.byte);
+}
+
+// Reads exactly `count` decimal digits at `pos`.
+bool read_digits(std::string_view text, std::size_t& pos, std::size_t count, int& out) {
+    if (pos + count > text.size()) {
+        return false;
+    }
+    int value = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const char c = text[pos + i];
+        if (c < '0' || c > '9') {
+            return false;
+        }
+        value = value * 10 + (c - '0');
+    }
+    pos += count;
+    out = value;
+    return true;
+}
+
+bool expect(std::string_view text, std::size_t& pos, char c) {
+    if (pos < text.size() && text[pos] == c) {
+        ++pos;
+        return true;
+    }
+    return false;
+}
+
+bool is_leap(int year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int days_in_month(int year, int month) {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+std::int64_t days_from_civil(int year, int month, int day) {
+    const std::int64_t y = static_cast<std::int64_t>(year) - (month <= 2 ? 1 : 0);
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const std::int64_t year_of_era = y - era * 400;
+    const std::int64_t shifted_month = month > 2 ? month - 3 : month + 9;
+    const std::int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    const std::int64_t day_of_era =
+        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.fraction][Z|+HH:MM|-HH:MM|+HHMM|+HH]", 'T' or a space between date and
+// time; no zone means UTC.
+std::optional<double> parse_iso8601(std::string_view text) {
+    std::size_t pos = 0;
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+    if (!read_digits(text, pos, 4, year) || !expect(text, pos, '-') ||
+        !read_digits(text, pos, 2, month) || !expect(text, pos, '-') ||
+        !read_digits(text, pos, 2, day)) {
+        return std::nullopt;
+    }
+    if (!expect(text, pos, 'T') && !expect(text, pos, 't') && !expect(text, pos, ' ')) {
+        return std::nullopt;
+    }
+    if (!read_digits(text, pos, 2, hour) || !expect(text, pos, ':') ||
+        !read_digits(text, pos, 2, minute) || !expect(text, pos, ':') ||
+        !read_digits(text, pos, 2, second)) {
+        return std::nullopt;
+    }
+    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+        minute > 59 || second > 60) {
+        return std::nullopt;
+    }
+    double fraction = 0;
+    if (expect(text, pos, '.') || expect(text, pos, ',')) {
+        double scale = 0.1;
+        const std::size_t first = pos;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+            fraction += (text[pos] - '0') * scale;
+            scale /= 10;
+            ++pos;
+        }
+        if (pos == first) {
+            return std::nullopt;
+        }
+    }
+    int offset_seconds = 0;
+    if (expect(text, pos, 'Z') || expect(text, pos, 'z')) {
+        // UTC
+    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+        const int sign = text[pos] == '-' ? -1 : 1;
+        ++pos;
+        int offset_hours = 0;
+        int offset_minutes = 0;
+        if (!read_digits(text, pos, 2, offset_hours)) {
+            return std::nullopt;
+        }
+        if (pos < text.size()) {
+            expect(text, pos, ':');
+            if (!read_digits(text, pos, 2, offset_minutes)) {
+                return std::nullopt;
+            }
+        }
+        if (offset_hours > 23 || offset_minutes > 59) {
+            return std::nullopt;
+        }
+        offset_seconds = sign * (offset_hours * 3600 + offset_minutes * 60);
+    }
+    if (pos != text.size()) {
+        return std::nullopt;
+    }
+    const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 +
+                                 minute * 60 + second - offset_seconds;
+    return static_cast<double>(seconds) + fraction;
+}
+
+void append_summary_field(std::string& out, bool& first, std::string_view name,
+                          const nlohmann::json& value) {
+    out += first ? " {" : ", ";
+    first = false;
+    out += name;
+    out += ": ";
+    const std::string text = value.is_string() ? value.get<std::string>() : dump(value);
+    if (text.size() <= kSummaryValueLength) {
+        out += text;
+    } else {
+        out += utf8_prefix(text, kSummaryValueLength - 3);
+        out += "...";
+    }
+}
+
+}  // namespace
+
+std::string Event::summary(const ProtocolProfile& profile) const {
+    // Summaries are made for every frame, so the detail containers are resolved once here
+    // instead of once per field (same precedence as ProtocolProfile::find_field).
+    constexpr std::size_t kMaxScopes = 8;
+    std::array<const nlohmann::json*, kMaxScopes> scopes{};
+    std::size_t scope_count = 0;
+    const bool resolved = body.is_object() && profile.detail_containers.size() < kMaxScopes;
+    if (resolved) {
+        for (const std::string& container : profile.detail_containers) {
+            const auto holder = body.find(container);
+            if (holder != body.end() && holder->is_object() && !holder->empty()) {
+                scopes[scope_count++] = &*holder;
+            }
+        }
+        scopes[scope_count++] = &body;
+    }
+    const auto find = [&](std::string_view name) -> const nlohmann::json* {
+        if (!resolved) {
+            return profile.find_field(body, name);
+        }
+        for (std::size_t i = 0; i < scope_count; ++i) {
+            const auto found = scopes[i]->find(name);
+            if (found != scopes[i]->end() && !found->is_null()) {
+                return &*found;
+            }
+        }
+        return nullptr;
+    };
+
+    std::string out = type;
+    bool first = true;
+    const auto add = [&](std::string_view name) {
+        if (const nlohmann::json* value = find(name)) {
+            append_summary_field(out, first, name, *value);
+            return true;
+        }
+        return false;
+    };
+    add(profile.tool_name_field);
+    add("agent_name");
+    for (const std::string& field : profile.tool_call_id_fields) {
+        if (add(field)) {
+            break;
+        }
+    }
+    add("status");
+    for (const std::string& field : profile.error_message_fields) {
+        add(field);
+    }
+    if (!first) {
+        out += '}';
+    }
+    return out;
+}
+
+std::variant<Event, EventParseError> parse_event(std::string_view text,
+                                                 const ProtocolProfile& profile,
+                                                 Clock::time_point arrival,
+                                                 std::size_t frame_index) {
+    const auto error = [text](std::string reason) {
+        return EventParseError{std::move(reason), std::string(utf8_prefix(text, kExcerptLength))};
+    };
+    nlohmann::json body;
+    try {
+        body = nlohmann::json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::parse_error& e) {
+        return error(describe_parse_error(e));
+    }
+    if (!body.is_object()) {
+        return error(fmt::format("not a JSON object but {} {}", body.is_array() ? "an" : "a",
+                                 body.type_name()));
+    }
+    const auto type = body.find(profile.type_field);
+    if (type == body.end() || !type->is_string()) {
+        return error(fmt::format("no string \"{}\" field", profile.type_field));
+    }
+    return make_event(std::move(body), profile, arrival, frame_index);
+}
+
+Event make_event(nlohmann::json body, const ProtocolProfile& profile, Clock::time_point arrival,
+                 std::size_t frame_index) {
+    Event event;
+    if (body.is_object()) {
+        if (const auto type = body.find(profile.type_field);
+            type != body.end() && type->is_string()) {
+            event.type = type->get<std::string>();
+        }
+        event.run_id = id_text(profile.find_field(body, profile.run_id_field));
+        event.thread_id = id_text(profile.find_field(body, profile.thread_id_field));
+        if (const nlohmann::json* timestamp = profile.find_field(body, profile.timestamp_field)) {
+            event.timestamp = parse_timestamp(*timestamp);
+        }
+    }
+    event.body = std::move(body);
+    event.arrival = arrival;
+    event.frame_index = frame_index;
+    return event;
+}
+
+std::optional<double> parse_timestamp(const nlohmann::json& value) {
+    if (value.is_number()) {
+        return value.get<double>();
+    }
+    if (value.is_string()) {
+        return parse_iso8601(value.get_ref<const std::string&>());
+    }
+    return std::nullopt;
+}
+
+}  // namespace goldenpath

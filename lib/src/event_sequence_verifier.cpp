@@ -1,1 +1,569 @@
 #include "goldenpath/event_sequence_verifier.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace goldenpath {
+
+namespace {
+
+EventRole classify(const ProtocolProfile& profile, std::string_view type) {
+    if (type == profile.ready_type) {
+        return EventRole::ready;
+    }
+    if (profile.is_ignored(type)) {
+        return EventRole::ignored;
+    }
+    if (profile.is_terminal_failure(type)) {
+        return EventRole::terminal_failure;
+    }
+    if (profile.is_golden_path_type(type)) {
+        return EventRole::run_event;
+    }
+    return EventRole::unknown;
+}
+
+bool counted(EventRole role) {
+    return role == EventRole::run_event || role == EventRole::terminal_failure;
+}
+
+// A field as text: strings as they are, numbers in decimal, anything else (or absent) empty.
+std::string text_of(const nlohmann::json* value) {
+    if (value == nullptr) {
+        return {};
+    }
+    if (value->is_string()) {
+        return value->get<std::string>();
+    }
+    if (value->is_number_unsigned()) {
+        return std::to_string(value->get<std::uint64_t>());
+    }
+    if (value->is_number_integer()) {
+        return std::to_string(value->get<std::int64_t>());
+    }
+    if (value->is_number()) {
+        return value->dump();
+    }
+    return {};
+}
+
+std::string call_id_of(const ProtocolProfile& profile, const Event& event) {
+    for (const std::string& field : profile.tool_call_id_fields) {
+        if (const nlohmann::json* value = profile.find_field(event.body, field)) {
+            std::string id = text_of(value);
+            if (!id.empty()) {
+                return id;
+            }
+        }
+    }
+    return {};
+}
+
+// RunState is private to the verifier; these templates see it through deduction only.
+template <typename Run>
+bool is_open(const Run& run) {
+    return !run.completed && !run.violation.has_value();
+}
+
+template <typename Run>
+std::string describe_run(const Run& run) {
+    std::string out;
+    if (!run.thread_id.empty()) {
+        out += "thread " + run.thread_id;
+    }
+    const std::string& run_id = run.run_id.empty() ? run.bound_run_id : run.run_id;
+    if (!run_id.empty()) {
+        out += out.empty() ? "run " : "/run ";
+        out += run_id;
+    }
+    return out.empty() ? std::string("an id-less run") : out;
+}
+
+// Routing by ids (DESIGN.md §2 "Routing events to runs"), shared by counted events and frames that
+// only go into a timeline. Several runs may share a thread (one after another): the open one wins,
+// else the latest.
+enum class Match { none, routed, bind_by_thread, bind_single_open, foreign };
+struct RouteMatch {
+    Match match = Match::none;
+    std::size_t run = 0;
+};
+
+template <typename Run>
+RouteMatch match_run(const std::vector<Run>& runs, const Event& event, std::string_view started) {
+    const std::string& run_id = event.run_id;
+    const std::string& thread_id = event.thread_id;
+    if (!run_id.empty()) {
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            if (runs[i].run_id == run_id || runs[i].bound_run_id == run_id) {
+                return {Match::routed, i};
+            }
+        }
+    }
+    if (!thread_id.empty()) {
+        std::optional<std::size_t> found;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            if (runs[i].thread_id != thread_id) {
+                continue;
+            }
+            if (is_open(runs[i])) {
+                found = i;
+                break;
+            }
+            found = i;
+        }
+        if (found) {
+            const bool bind =
+                event.type == started && !run_id.empty() && runs[*found].bound_run_id.empty();
+            return {bind ? Match::bind_by_thread : Match::routed, *found};
+        }
+    }
+    const auto open_count = static_cast<std::size_t>(
+        std::count_if(runs.begin(), runs.end(), [](const Run& run) { return is_open(run); }));
+    if (!run_id.empty() || !thread_id.empty()) {
+        // A server-assigned run id at agent_started, with no thread to tie it to a run: it can
+        // only belong to the single open run that has no id from the server yet.
+        if (event.type == started && !run_id.empty() && thread_id.empty()) {
+            std::optional<std::size_t> unbound;
+            std::size_t unbound_count = 0;
+            for (std::size_t i = 0; i < runs.size(); ++i) {
+                if (is_open(runs[i]) && runs[i].bound_run_id.empty()) {
+                    unbound = i;
+                    ++unbound_count;
+                }
+            }
+            if (unbound_count == 1) {
+                return {Match::bind_single_open, *unbound};
+            }
+        }
+        return {Match::foreign, 0};
+    }
+    if (open_count == 1) {
+        const auto open =
+            std::find_if(runs.begin(), runs.end(), [](const Run& run) { return is_open(run); });
+        return {Match::routed, static_cast<std::size_t>(open - runs.begin())};
+    }
+    if (open_count == 0 && runs.size() == 1) {
+        return {Match::routed, 0};
+    }
+    return {Match::foreign, 0};
+}
+
+std::string plural(std::size_t count, std::string_view noun) {
+    return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
+std::string_view role_marker(EventRole role) {
+    switch (role) {
+        case EventRole::ignored:
+            return " [ignored]";
+        case EventRole::ready:
+            return " [ready]";
+        case EventRole::unknown:
+            return " [unknown]";
+        case EventRole::terminal_failure:
+            return " [terminal failure]";
+        case EventRole::run_event:
+            break;
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string_view rule_name(Rule rule) noexcept {
+    switch (rule) {
+        case Rule::first_not_started:
+            return "first_not_started";
+        case Rule::duplicate_started:
+            return "duplicate_started";
+        case Rule::no_thinking_before_tool:
+            return "no_thinking_before_tool";
+        case Rule::unmatched_tool_completed:
+            return "unmatched_tool_completed";
+        case Rule::tool_open_at_completion:
+            return "tool_open_at_completion";
+        case Rule::no_tool_call:
+            return "no_tool_call";
+        case Rule::event_after_completion:
+            return "event_after_completion";
+        case Rule::foreign_event:
+            return "foreign_event";
+        case Rule::missing_field:
+            return "missing_field";
+        case Rule::ended_before_completion:
+            return "ended_before_completion";
+        case Rule::agent_error:
+            return "agent_error";
+    }
+    return "unknown_rule";
+}
+
+std::string Verdict::to_string() const {
+    if (violation) {
+        return violation->message;
+    }
+    if (completed) {
+        return fmt::format("follows the golden path ({})", plural(event_count, "event"));
+    }
+    return fmt::format("incomplete: agent_completed not received ({})",
+                       plural(event_count, "event"));
+}
+
+std::string format_timeline(const std::vector<TimelineEntry>& timeline) {
+    std::string out;
+    out.reserve(timeline.size() * 64);
+    for (const TimelineEntry& entry : timeline) {
+        if (entry.event_index) {
+            fmt::format_to(std::back_inserter(out), "#{}", *entry.event_index);
+        } else {
+            out += "#-";
+        }
+        fmt::format_to(std::back_inserter(out), " {:+.1f}ms ({:+.1f}ms) {}{}\n", entry.offset_ms,
+                       entry.gap_ms, entry.summary, role_marker(entry.role));
+    }
+    return out;
+}
+
+EventSequenceVerifier::EventSequenceVerifier(ProtocolProfile profile)
+    : profile_(std::move(profile)) {}
+
+EventSequenceVerifier::RunId EventSequenceVerifier::start_run(std::string thread_id,
+                                                              std::string run_id,
+                                                              Clock::time_point origin) {
+    if (runs_.empty()) {
+        // Frames before the first run (connection_established) were timed from the first frame;
+        // from now on the connection timeline is timed from this run's origin.
+        const double shift = elapsed_ms(origin, first_arrival_);
+        for (TimelineEntry& entry : connection_timeline_) {
+            entry.offset_ms += shift;
+        }
+    }
+    RunState run;
+    run.thread_id = std::move(thread_id);
+    run.run_id = std::move(run_id);
+    run.origin = origin;
+    run.last_arrival = origin;
+    runs_.push_back(std::move(run));
+    return runs_.size() - 1;
+}
+
+EventRole EventSequenceVerifier::feed(const Event& event) {
+    const EventRole role = classify(profile_, event.type);
+    if (connection_timeline_.empty()) {
+        first_arrival_ = event.arrival;
+    }
+    const Clock::time_point connection_origin = runs_.empty() ? first_arrival_ : runs_[0].origin;
+    TimelineEntry entry;
+    entry.frame_index = event.frame_index;
+    entry.type = event.type;
+    entry.role = role;
+    entry.offset_ms = elapsed_ms(connection_origin, event.arrival);
+    entry.gap_ms = connection_timeline_.empty() ? 0.0 : elapsed_ms(last_arrival_, event.arrival);
+    last_arrival_ = event.arrival;
+
+    std::optional<RunId> run_id;
+    if (counted(role)) {
+        const std::size_t connection_index = counted_events_++;
+        run_id = route(event);
+        if (!run_id && !routing_violation_) {
+            const std::string ids =
+                event.run_id.empty() && event.thread_id.empty()
+                    ? std::string("without run_id or thread_id")
+                    : fmt::format("with{}{}", event.run_id.empty() ? "" : " run_id " + event.run_id,
+                                  event.thread_id.empty() ? "" : " thread_id " + event.thread_id);
+            std::string runs;
+            for (const RunState& run : runs_) {
+                runs += runs.empty() ? "" : ", ";
+                runs += describe_run(run);
+            }
+            Violation violation;
+            violation.rule = Rule::foreign_event;
+            violation.event_index = connection_index;
+            violation.expected = "an event of a run this client started";
+            violation.actual = fmt::format("{} {}", event.type, ids);
+            violation.message = fmt::format(
+                "foreign_event: event #{} is {} {}, but an event of a run this client started was "
+                "expected ({})",
+                connection_index, event.type, ids,
+                runs.empty() ? std::string("no run was started")
+                             : fmt::format("runs started: {}", runs));
+            routing_violation_ = violation;
+            if (!first_violation_) {
+                first_violation_ = std::move(violation);
+            }
+        }
+    } else {
+        const RouteMatch match = match_run(runs_, event, profile_.agent_started);
+        if (match.match == Match::routed || match.match == Match::bind_by_thread) {
+            run_id = match.run;
+        }
+    }
+
+    if (run_id) {
+        RunState& run = runs_[*run_id];
+        const bool had_violation = run.violation.has_value();
+        const std::optional<std::size_t> index =
+            counted(role) ? std::optional<std::size_t>(run.event_count) : std::nullopt;
+        record(run, event, role, index);
+        entry.event_index = index;
+        entry.summary = run.timeline.back().summary;
+        if (index) {
+            judge(run, event, role);
+        }
+        if (!had_violation && run.violation && !first_violation_) {
+            first_violation_ = run.violation;
+        }
+    } else {
+        entry.summary = event.summary(profile_);
+    }
+    connection_timeline_.push_back(std::move(entry));
+    return role;
+}
+
+std::optional<EventSequenceVerifier::RunId> EventSequenceVerifier::route(const Event& event) {
+    const RouteMatch match = match_run(runs_, event, profile_.agent_started);
+    switch (match.match) {
+        case Match::routed:
+            return match.run;
+        case Match::bind_by_thread:
+        case Match::bind_single_open:
+            runs_[match.run].bound_run_id = event.run_id;
+            return match.run;
+        case Match::none:
+        case Match::foreign:
+            break;
+    }
+    return std::nullopt;
+}
+
+void EventSequenceVerifier::record(RunState& run, const Event& event, EventRole role,
+                                   std::optional<std::size_t> index) {
+    TimelineEntry entry;
+    entry.frame_index = event.frame_index;
+    entry.event_index = index;
+    entry.type = event.type;
+    entry.summary = event.summary(profile_);
+    entry.role = role;
+    entry.offset_ms = elapsed_ms(run.origin, event.arrival);
+    entry.gap_ms = run.timeline.empty() ? 0.0 : elapsed_ms(run.last_arrival, event.arrival);
+    run.last_arrival = event.arrival;
+    run.timeline.push_back(std::move(entry));
+}
+
+void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole role) {
+    const std::size_t index = run.event_count++;
+    const std::string& type = event.type;
+    const auto violation = [&](Rule rule, std::string expected, std::string actual,
+                               std::string message) {
+        Violation v;
+        v.rule = rule;
+        v.event_index = index;
+        v.expected = std::move(expected);
+        v.actual = std::move(actual);
+        v.message = fmt::format("{}: {}", rule_name(rule), message);
+        fail(run, std::move(v));
+    };
+
+    if (run.completed) {
+        violation(Rule::event_after_completion,
+                  fmt::format("no event after {}", profile_.agent_completed), type,
+                  fmt::format("event #{} is {}, but no event was expected after {}", index,
+                              event.summary(profile_), profile_.agent_completed));
+    }
+    if (role == EventRole::terminal_failure) {
+        std::string server_message;
+        for (const std::string& field : profile_.error_message_fields) {
+            if (const nlohmann::json* value = profile_.find_field(event.body, field)) {
+                server_message =
+                    value->is_string()
+                        ? value->get<std::string>()
+                        : value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                break;
+            }
+        }
+        violation(
+            Rule::agent_error, profile_.agent_completed, type,
+            fmt::format(
+                "event #{} is {}{} (the run failed), but {} was expected", index, type,
+                server_message.empty() ? std::string() : fmt::format(" \"{}\"", server_message),
+                profile_.agent_completed));
+        return;
+    }
+    if (index == 0 && type != profile_.agent_started) {
+        violation(Rule::first_not_started, profile_.agent_started, type,
+                  fmt::format("event #0 is {}, but {} was expected", type, profile_.agent_started));
+    }
+    if (type == profile_.agent_started) {
+        if (run.started) {
+            violation(Rule::duplicate_started, fmt::format("one {}", profile_.agent_started), type,
+                      fmt::format("event #{} is a second {}, but one {} per run was expected",
+                                  index, type, profile_.agent_started));
+        }
+        run.started = true;
+    } else if (type == profile_.agent_thinking) {
+        run.thinking = true;
+    } else if (type == profile_.tool_executing) {
+        if (!run.thinking) {
+            violation(Rule::no_thinking_before_tool, profile_.agent_thinking, type,
+                      fmt::format("event #{} is {}, but {} was expected before any tool", index,
+                                  event.summary(profile_), profile_.agent_thinking));
+        }
+        run.open_tools.push_back(
+            OpenTool{call_id_of(profile_, event),
+                     text_of(profile_.find_field(event.body, profile_.tool_name_field))});
+    } else if (type == profile_.tool_completed) {
+        const std::string call_id = call_id_of(profile_, event);
+        const std::string tool_name =
+            text_of(profile_.find_field(event.body, profile_.tool_name_field));
+        auto& open = run.open_tools;
+        auto match = open.end();
+        if (!call_id.empty()) {
+            match = std::find_if(open.begin(), open.end(),
+                                 [&](const OpenTool& tool) { return tool.call_id == call_id; });
+        }
+        if (match == open.end()) {
+            // Either side without a call id pairs by tool name, first in first out.
+            match = std::find_if(open.begin(), open.end(), [&](const OpenTool& tool) {
+                return (call_id.empty() || tool.call_id.empty()) && tool.tool_name == tool_name;
+            });
+        }
+        if (match == open.end()) {
+            const std::string wanted =
+                call_id.empty() ? fmt::format("{} {}", profile_.tool_name_field, tool_name)
+                                : fmt::format("tool_call_id {}", call_id);
+            violation(Rule::unmatched_tool_completed,
+                      fmt::format("an open {} with {}", profile_.tool_executing, wanted),
+                      event.summary(profile_),
+                      fmt::format("event #{} is {}, but no {} with {} is open", index,
+                                  event.summary(profile_), profile_.tool_executing, wanted));
+        } else {
+            open.erase(match);
+            run.tool_pair = true;
+        }
+    } else if (type == profile_.agent_completed) {
+        if (!run.open_tools.empty()) {
+            std::string tools;
+            for (const OpenTool& tool : run.open_tools) {
+                tools += tools.empty() ? "" : ", ";
+                tools += tool.tool_name.empty() ? std::string("(unnamed)") : tool.tool_name;
+                if (!tool.call_id.empty()) {
+                    tools += fmt::format(" (tool_call_id {})", tool.call_id);
+                }
+            }
+            violation(Rule::tool_open_at_completion,
+                      fmt::format("{} for {}", profile_.tool_completed, tools), type,
+                      fmt::format("event #{} is {}, but {} for {} was expected first (the tool is "
+                                  "still open)",
+                                  index, type, profile_.tool_completed, tools));
+        } else if (!run.tool_pair && profile_.require_tool) {
+            violation(Rule::no_tool_call,
+                      fmt::format("a {}/{} pair", profile_.tool_executing, profile_.tool_completed),
+                      type,
+                      fmt::format("event #{} is {} without any tool call, but a {}/{} pair was "
+                                  "expected before it",
+                                  index, type, profile_.tool_executing, profile_.tool_completed));
+        }
+        run.completed = true;
+    }
+    check_required_fields(run, event, index);
+}
+
+void EventSequenceVerifier::check_required_fields(RunState& run, const Event& event,
+                                                  std::size_t index) {
+    const auto required = profile_.required_fields.find(event.type);
+    if (required == profile_.required_fields.end()) {
+        return;
+    }
+    for (const std::vector<std::string>& group : required->second) {
+        const bool present = std::any_of(group.begin(), group.end(), [&](const std::string& f) {
+            return profile_.find_field(event.body, f) != nullptr;
+        });
+        if (present) {
+            continue;
+        }
+        std::string fields;
+        for (const std::string& f : group) {
+            fields += fields.empty() ? "" : "|";
+            fields += f;
+        }
+        Violation v;
+        v.rule = Rule::missing_field;
+        v.event_index = index;
+        v.expected = fmt::format("{} carrying {}", event.type, fields);
+        v.actual = event.summary(profile_);
+        v.message = fmt::format("missing_field: event #{} {} lacks {}", index, event.type, fields);
+        v.field = std::move(fields);
+        fail(run, std::move(v));
+        return;
+    }
+}
+
+void EventSequenceVerifier::fail(RunState& run, Violation violation) {
+    if (!run.violation) {
+        run.violation = std::move(violation);
+    }
+}
+
+void EventSequenceVerifier::end_of_stream(std::string_view reason) {
+    for (RunState& run : runs_) {
+        if (run.completed || run.violation) {
+            continue;
+        }
+        Violation v;
+        v.rule = Rule::ended_before_completion;
+        v.event_index = run.event_count;
+        v.expected = profile_.agent_completed;
+        v.actual = std::string(reason);
+        v.message = fmt::format(
+            "ended_before_completion: the stream ended ({}) at event #{}, but {} was expected",
+            reason, run.event_count, profile_.agent_completed);
+        fail(run, v);
+        if (!first_violation_) {
+            first_violation_ = std::move(v);
+        }
+    }
+}
+
+bool EventSequenceVerifier::all_finished() const {
+    if (routing_violation_) {
+        return true;
+    }
+    return std::none_of(runs_.begin(), runs_.end(),
+                        [](const RunState& run) { return is_open(run); });
+}
+
+bool EventSequenceVerifier::finished(RunId run) const {
+    return !is_open(runs_.at(run));
+}
+
+bool EventSequenceVerifier::has_run_event(RunId run) const {
+    return runs_.at(run).event_count > 0;
+}
+
+Verdict EventSequenceVerifier::verdict(RunId run) const {
+    const RunState& state = runs_.at(run);
+    Verdict verdict;
+    verdict.completed = state.completed;
+    verdict.violation = state.violation ? state.violation : routing_violation_;
+    verdict.timeline = state.timeline;
+    verdict.event_count = state.event_count;
+    return verdict;
+}
+
+Verdict EventSequenceVerifier::verdict() const {
+    Verdict verdict;
+    verdict.completed =
+        !runs_.empty() &&
+        std::all_of(runs_.begin(), runs_.end(), [](const RunState& run) { return run.completed; });
+    verdict.violation = first_violation_;
+    verdict.timeline = connection_timeline_;
+    for (const RunState& run : runs_) {
+        verdict.event_count += run.event_count;
+    }
+    return verdict;
+}
+
+}  // namespace goldenpath

@@ -1,1 +1,234 @@
 #include "goldenpath/failure.hpp"
+
+#include <fmt/format.h>
+
+namespace goldenpath {
+
+namespace {
+
+// Milliseconds with one decimal, without a trailing ".0": "0.4", "12.3", "300".
+std::string format_ms(double ms) {
+    std::string text = fmt::format("{:.1f}", ms);
+    if (text.size() > 2 && text.ends_with(".0")) {
+        text.resize(text.size() - 2);
+    }
+    return text;
+}
+
+// A double-quoted string with quotes, backslashes and control characters escaped.
+std::string quoted(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    out += '"';
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+std::string on_url(const std::string& url) {
+    return url.empty() ? std::string() : " on " + url;
+}
+
+std::string after_event(const std::optional<std::size_t>& after) {
+    return after ? fmt::format(" after event {}", *after) : std::string();
+}
+
+// " (3 attempts: refused 0.3 ms, refused 0.2 ms)" or " (1 attempt, not retryable)".
+std::string attempts_clause(const Failure& failure) {
+    if (failure.attempts.empty()) {
+        return {};
+    }
+    const std::size_t count = failure.attempts.size();
+    std::string out = fmt::format(" ({} attempt{}", count, count == 1 ? "" : "s");
+    if (count > 1) {
+        out += ':';
+        for (std::size_t i = 0; i < count; ++i) {
+            const Attempt& attempt = failure.attempts[i];
+            out += i == 0 ? " " : ", ";
+            out += fmt::format("{} {} ms", attempt.kind_label, format_ms(attempt.elapsed_ms));
+            if (!attempt.url.empty() && attempt.url != failure.url) {
+                out += " at " + attempt.url;
+            }
+        }
+    }
+    if (!failure.retryable) {
+        out += ", not retryable";
+    }
+    out += ')';
+    return out;
+}
+
+// Total time of a connect failure: waited_ms when set, else the attempts' sum.
+double connect_elapsed_ms(const Failure& failure) {
+    if (failure.waited_ms > 0) {
+        return failure.waited_ms;
+    }
+    double sum = 0;
+    for (const Attempt& attempt : failure.attempts) {
+        sum += attempt.elapsed_ms;
+    }
+    return sum;
+}
+
+// The kind-specific middle of to_string(): what happened, where, and the evidence.
+std::string describe(const Failure& f) {
+    switch (f.kind) {
+        case FailureKind::refused: {
+            const double elapsed = connect_elapsed_ms(f);
+            return fmt::format(": connect to {} refused{}", f.url,
+                               elapsed > 0 ? " after " + format_ms(elapsed) + " ms" : "");
+        }
+        case FailureKind::dns:
+            return fmt::format(": cannot resolve the host of {}", f.url);
+        case FailureKind::timeout:
+            return fmt::format(" after {} ms{}", format_ms(f.waited_ms), on_url(f.url));
+        case FailureKind::tls:
+            return fmt::format(": TLS handshake with {} failed", f.url);
+        case FailureKind::http_status:
+            return fmt::format(" on upgrade to {}{}", f.url,
+                               f.body_excerpt.empty() ? "" : ": body " + quoted(f.body_excerpt));
+        case FailureKind::auth_rejected: {
+            std::string out = fmt::format(": {} rejected the token", f.url);
+            if (f.http_status != 0) {
+                out += fmt::format(" with HTTP {}", f.http_status);
+            }
+            if (f.close_code != 0) {
+                out += fmt::format(" with close {}", f.close_code);
+                if (!f.close_reason.empty()) {
+                    out += ' ' + quoted(f.close_reason);
+                }
+            }
+            if (!f.message.empty()) {
+                out += ": " + quoted(f.message);
+            }
+            return out;
+        }
+        case FailureKind::closed:
+            return fmt::format("{}{}{}", f.close_reason.empty() ? "" : " " + quoted(f.close_reason),
+                               after_event(f.after_event), on_url(f.url));
+        case FailureKind::malformed_frame:
+            return fmt::format("{}{}", on_url(f.url),
+                               f.excerpt.empty() ? "" : ": frame " + quoted(f.excerpt));
+        case FailureKind::protocol_violation:
+            return fmt::format("{}{}",
+                               f.event_index ? fmt::format(" at event #{}", *f.event_index) : "",
+                               on_url(f.url));
+        case FailureKind::stalled:
+            return fmt::format("{}: no event for {} ms{}", after_event(f.after_event),
+                               format_ms(f.waited_ms), on_url(f.url));
+        case FailureKind::agent_error:
+            return fmt::format("{}{}{}", f.message.empty() ? "" : " " + quoted(f.message),
+                               after_event(f.after_event), on_url(f.url));
+    }
+    return {};
+}
+
+// "tls(unknown_ca)"; just "tls" while the reason is unknown.
+std::string labelled(std::string_view kind, const std::string& argument) {
+    return argument.empty() ? std::string(kind) : fmt::format("{}({})", kind, argument);
+}
+
+}  // namespace
+
+std::string_view to_string(FailureKind kind) noexcept {
+    switch (kind) {
+        case FailureKind::refused:
+            return "refused";
+        case FailureKind::dns:
+            return "dns";
+        case FailureKind::timeout:
+            return "timeout";
+        case FailureKind::tls:
+            return "tls";
+        case FailureKind::http_status:
+            return "http_status";
+        case FailureKind::auth_rejected:
+            return "auth_rejected";
+        case FailureKind::closed:
+            return "closed";
+        case FailureKind::malformed_frame:
+            return "malformed_frame";
+        case FailureKind::protocol_violation:
+            return "protocol_violation";
+        case FailureKind::stalled:
+            return "stalled";
+        case FailureKind::agent_error:
+            return "agent_error";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(Phase phase) noexcept {
+    switch (phase) {
+        case Phase::connect:
+            return "connect";
+        case Phase::tls:
+            return "tls";
+        case Phase::upgrade:
+            return "upgrade";
+        case Phase::ready:
+            return "ready";
+        case Phase::first_event:
+            return "first_event";
+        case Phase::completion:
+            return "completion";
+    }
+    return "unknown";
+}
+
+std::string Failure::kind_label() const {
+    switch (kind) {
+        case FailureKind::timeout:
+            return fmt::format("timeout({})", goldenpath::to_string(phase));
+        case FailureKind::tls:
+            return labelled("tls", tls_reason);
+        case FailureKind::http_status:
+            return fmt::format("http_status({})", http_status);
+        case FailureKind::closed:
+            return fmt::format("closed({})", close_code);
+        case FailureKind::malformed_frame:
+            return fmt::format("malformed_frame({})", frame_index);
+        case FailureKind::protocol_violation:
+            return labelled("protocol_violation", rule);
+        case FailureKind::agent_error:
+            return labelled("agent_error", error_type);
+        case FailureKind::refused:
+        case FailureKind::dns:
+        case FailureKind::auth_rejected:
+        case FailureKind::stalled:
+            break;
+    }
+    return std::string(goldenpath::to_string(kind));
+}
+
+std::string Failure::to_string() const {
+    std::string out = kind_label();
+    const std::string what = describe(*this);
+    out += what;
+    if (!detail.empty()) {
+        // The detail follows the evidence; "; " keeps it apart from a clause that has its own ": ".
+        out += what.find(": ") == std::string::npos ? ": " : "; ";
+        for (char c : detail) {
+            out += c == '\n' || c == '\r' ? ' ' : c;  // one line, whatever the OS said
+        }
+    }
+    out += attempts_clause(*this);
+    return out;
+}
+
+}  // namespace goldenpath

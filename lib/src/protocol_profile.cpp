@@ -1,1 +1,342 @@
 #include "goldenpath/protocol_profile.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "goldenpath/config_error.hpp"
+
+namespace goldenpath {
+
+namespace {
+
+constexpr const char* kErrorId = "goldenpath.profile";
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The JSON pointer token for an object key (RFC 6901: "~" -> "~0", "/" -> "~1").
+std::string pointer_token(std::string_view key) {
+    std::string token;
+    token.reserve(key.size());
+    for (char c : key) {
+        if (c == '~') {
+            token += "~0";
+        } else if (c == '/') {
+            token += "~1";
+        } else {
+            token += c;
+        }
+    }
+    return token;
+}
+
+// The offending value as the user wrote it; invalid UTF-8 is replaced rather than thrown about.
+std::string quote(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+[[noreturn]] void fail(const std::string& pointer, std::string requirement,
+                       const nlohmann::json& value) {
+    throw ConfigError(kErrorId, pointer, std::move(requirement), quote(value));
+}
+
+// Readers for the value types a profile holds; each names the JSON pointer of what it rejects.
+std::string read_string(const nlohmann::json& value, const std::string& pointer) {
+    if (!value.is_string()) {
+        fail(pointer, "must be a string", value);
+    }
+    return value.get<std::string>();
+}
+
+std::string read_name(const nlohmann::json& value, const std::string& pointer) {
+    std::string name = read_string(value, pointer);
+    if (name.empty()) {
+        fail(pointer, "must be a non-empty string", value);
+    }
+    return name;
+}
+
+bool read_bool(const nlohmann::json& value, const std::string& pointer) {
+    if (!value.is_boolean()) {
+        fail(pointer, "must be a boolean", value);
+    }
+    return value.get<bool>();
+}
+
+std::vector<std::string> read_strings(const nlohmann::json& value, const std::string& pointer) {
+    if (!value.is_array()) {
+        fail(pointer, "must be an array of strings", value);
+    }
+    std::vector<std::string> strings;
+    strings.reserve(value.size());
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        strings.push_back(read_string(value[i], fmt::format("{}/{}", pointer, i)));
+    }
+    return strings;
+}
+
+constexpr std::array<std::pair<AuthMethod, std::string_view>, 3> kAuthMethodNames = {{
+    {AuthMethod::header, "header"},
+    {AuthMethod::subprotocol, "subprotocol"},
+    {AuthMethod::query, "query"},
+}};
+
+std::string_view auth_method_name(AuthMethod method) {
+    for (const auto& [candidate, name] : kAuthMethodNames) {
+        if (candidate == method) {
+            return name;
+        }
+    }
+    return "header";
+}
+
+std::vector<AuthMethod> read_auth_methods(const nlohmann::json& value, const std::string& pointer) {
+    if (!value.is_array()) {
+        fail(pointer, "must be an array of auth methods (header, subprotocol, query)", value);
+    }
+    std::vector<AuthMethod> methods;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string element_pointer = fmt::format("{}/{}", pointer, i);
+        const std::string name = read_string(value[i], element_pointer);
+        const auto* match =
+            std::find_if(kAuthMethodNames.begin(), kAuthMethodNames.end(),
+                         [&name](const auto& entry) { return entry.second == name; });
+        if (match == kAuthMethodNames.end()) {
+            fail(element_pointer, "must be one of header, subprotocol, query", value[i]);
+        }
+        methods.push_back(match->first);
+    }
+    return methods;
+}
+
+std::map<std::string, std::vector<std::vector<std::string>>> read_required_fields(
+    const nlohmann::json& value, const std::string& pointer) {
+    if (!value.is_object()) {
+        fail(pointer, "must be an object of event type -> field groups", value);
+    }
+    std::map<std::string, std::vector<std::vector<std::string>>> required;
+    for (const auto& [type, groups] : value.items()) {
+        const std::string type_pointer = fmt::format("{}/{}", pointer, pointer_token(type));
+        if (!groups.is_array()) {
+            fail(type_pointer, "must be an array of field groups", groups);
+        }
+        auto& out = required[type];
+        for (std::size_t i = 0; i < groups.size(); ++i) {
+            const std::string group_pointer = fmt::format("{}/{}", type_pointer, i);
+            if (!groups[i].is_array() || groups[i].empty()) {
+                fail(group_pointer, "must be a non-empty array of field names", groups[i]);
+            }
+            out.push_back(read_strings(groups[i], group_pointer));
+        }
+    }
+    return required;
+}
+
+// One entry per profile key: how to read it into a profile and how to write it back. Keeping
+// both directions in one table is what makes to_json the exact inverse of profile_from_json.
+// (Adding a member to ProtocolProfile means adding its row to kKeys.)
+struct KeyHandler {
+    std::string_view key;
+    void (*read)(ProtocolProfile&, const nlohmann::json&, const std::string&);
+    void (*write)(const ProtocolProfile&, nlohmann::json&, const std::string&);
+};
+
+// The handler of a key that maps to one member, read by `Reader` and written as it is.
+template <auto Member, auto Reader>
+KeyHandler member_key(std::string_view key) {
+    return KeyHandler{key,
+                      [](ProtocolProfile& p, const nlohmann::json& v, const std::string& ptr) {
+                          p.*Member = Reader(v, ptr);
+                      },
+                      [](const ProtocolProfile& p, nlohmann::json& out, const std::string& name) {
+                          out[name] = p.*Member;
+                      }};
+}
+
+const std::array<KeyHandler, 27> kKeys = {{
+    member_key<&ProtocolProfile::name, read_name>("name"),
+    member_key<&ProtocolProfile::agent_started, read_name>("agent_started"),
+    member_key<&ProtocolProfile::agent_thinking, read_name>("agent_thinking"),
+    member_key<&ProtocolProfile::tool_executing, read_name>("tool_executing"),
+    member_key<&ProtocolProfile::tool_completed, read_name>("tool_completed"),
+    member_key<&ProtocolProfile::agent_completed, read_name>("agent_completed"),
+    member_key<&ProtocolProfile::ready_type, read_string>("ready_type"),
+    member_key<&ProtocolProfile::wait_for_ready, read_bool>("wait_for_ready"),
+    member_key<&ProtocolProfile::ignored_types, read_strings>("ignored_types"),
+    member_key<&ProtocolProfile::terminal_failure_types, read_strings>("terminal_failure_types"),
+    member_key<&ProtocolProfile::error_message_fields, read_strings>("error_message_fields"),
+    member_key<&ProtocolProfile::type_field, read_name>("type_field"),
+    member_key<&ProtocolProfile::run_id_field, read_name>("run_id_field"),
+    member_key<&ProtocolProfile::thread_id_field, read_name>("thread_id_field"),
+    member_key<&ProtocolProfile::timestamp_field, read_name>("timestamp_field"),
+    member_key<&ProtocolProfile::detail_containers, read_strings>("detail_containers"),
+    member_key<&ProtocolProfile::required_fields, read_required_fields>("required_fields"),
+    member_key<&ProtocolProfile::tool_name_field, read_name>("tool_name_field"),
+    member_key<&ProtocolProfile::tool_call_id_fields, read_strings>("tool_call_id_fields"),
+    member_key<&ProtocolProfile::require_tool, read_bool>("require_tool"),
+    member_key<&ProtocolProfile::start_type, read_name>("start_type"),
+    member_key<&ProtocolProfile::start_container, read_string>("start_container"),
+    member_key<&ProtocolProfile::start_text_field, read_name>("start_text_field"),
+    // auth_methods is written as names, not as the enum's integers.
+    KeyHandler{"auth_methods",
+               [](ProtocolProfile& p, const nlohmann::json& v, const std::string& ptr) {
+                   p.auth_methods = read_auth_methods(v, ptr);
+               },
+               [](const ProtocolProfile& p, nlohmann::json& out, const std::string& key) {
+                   nlohmann::json names = nlohmann::json::array();
+                   for (AuthMethod method : p.auth_methods) {
+                       names.push_back(auth_method_name(method));
+                   }
+                   out[key] = std::move(names);
+               }},
+    member_key<&ProtocolProfile::subprotocol_template, read_string>("subprotocol_template"),
+    member_key<&ProtocolProfile::query_token_param, read_name>("query_token_param"),
+    member_key<&ProtocolProfile::path, read_string>("path"),
+}};
+
+std::string known_keys() {
+    std::string keys;
+    for (const KeyHandler& handler : kKeys) {
+        if (!keys.empty()) {
+            keys += ", ";
+        }
+        keys += handler.key;
+    }
+    return keys;
+}
+
+}  // namespace
+
+std::string ProtocolProfile::start_message(std::string_view text, std::string_view thread_id,
+                                           std::string_view run_id) const {
+    nlohmann::json fields = nlohmann::json::object();
+    fields[start_text_field] = text;
+    fields[thread_id_field] = thread_id;
+    fields[run_id_field] = run_id;
+    nlohmann::json message = nlohmann::json::object();
+    if (start_container.empty()) {
+        message = std::move(fields);
+    } else {
+        message[start_container] = std::move(fields);
+    }
+    message[type_field] = start_type;
+    return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+const nlohmann::json* ProtocolProfile::find_field(const nlohmann::json& body,
+                                                  std::string_view field) const {
+    if (!body.is_object()) {
+        return nullptr;
+    }
+    for (const std::string& container : detail_containers) {
+        const auto holder = body.find(container);
+        if (holder == body.end() || !holder->is_object()) {
+            continue;
+        }
+        const auto found = holder->find(field);
+        if (found != holder->end() && !found->is_null()) {
+            return &*found;
+        }
+    }
+    const auto found = body.find(field);
+    if (found != body.end() && !found->is_null()) {
+        return &*found;
+    }
+    return nullptr;
+}
+
+bool ProtocolProfile::is_ignored(std::string_view type) const {
+    return contains(ignored_types, type);
+}
+
+bool ProtocolProfile::is_terminal_failure(std::string_view type) const {
+    return contains(terminal_failure_types, type);
+}
+
+bool ProtocolProfile::is_golden_path_type(std::string_view type) const {
+    return type == agent_started || type == agent_thinking || type == tool_executing ||
+           type == tool_completed || type == agent_completed;
+}
+
+std::string ProtocolProfile::subprotocol_for(std::string_view token) const {
+    static constexpr std::string_view kPlaceholder = "{token}";
+    std::string result;
+    result.reserve(subprotocol_template.size() + token.size());
+    std::string_view rest = subprotocol_template;
+    for (auto at = rest.find(kPlaceholder); at != std::string_view::npos;
+         at = rest.find(kPlaceholder)) {
+        result.append(rest.substr(0, at));
+        result.append(token);
+        rest.remove_prefix(at + kPlaceholder.size());
+    }
+    result.append(rest);
+    return result;
+}
+
+ProtocolProfile default_profile() {
+    return ProtocolProfile{};
+}
+
+ProtocolProfile profile_from_json(const nlohmann::json& json) {
+    if (!json.is_object()) {
+        throw ConfigError(kErrorId, "", "must be a JSON object", quote(json));
+    }
+    ProtocolProfile profile = default_profile();
+    for (const auto& item : json.items()) {
+        const std::string& key = item.key();
+        const std::string pointer = "/" + pointer_token(key);
+        const auto* handler = std::find_if(kKeys.begin(), kKeys.end(),
+                                           [&key](const KeyHandler& h) { return h.key == key; });
+        if (handler == kKeys.end()) {
+            throw ConfigError(kErrorId, pointer,
+                              fmt::format("must be a known profile key ({})", known_keys()),
+                              quote(nlohmann::json(key)));
+        }
+        handler->read(profile, item.value(), pointer);
+    }
+    return profile;
+}
+
+nlohmann::json to_json(const ProtocolProfile& profile) {
+    nlohmann::json json = nlohmann::json::object();
+    for (const KeyHandler& handler : kKeys) {
+        handler.write(profile, json, std::string(handler.key));
+    }
+    return json;
+}
+
+ProtocolProfile load_profile(const std::filesystem::path& path) {
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) {
+        throw ConfigError(kErrorId, path.string(), "must be a readable file", "a directory");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        const int saved_errno = errno;
+        throw ConfigError(kErrorId, path.string(), "must be a readable file",
+                          saved_errno != 0 ? std::generic_category().message(saved_errno)
+                                           : std::string("not readable"));
+    }
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (in.bad()) {
+        throw ConfigError(kErrorId, path.string(), "must be a readable file", "a read error");
+    }
+    nlohmann::json json;
+    try {
+        json = nlohmann::json::parse(content.str());
+    } catch (const nlohmann::json::parse_error& e) {
+        throw ConfigError(kErrorId, path.string(), "must hold valid JSON", e.what());
+    }
+    return profile_from_json(json);
+}
+
+}  // namespace goldenpath

@@ -1,1 +1,224 @@
-// placeholder: being written
+// First include: the header under test must be self-contained.
+#include "goldenpath/failure.hpp"
+
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace goldenpath {
+namespace {
+
+using testing::HasSubstr;
+using testing::Not;
+
+const std::string kUrl = "ws://127.0.0.1:5000/ws";
+
+Failure failure_of(FailureKind kind) {
+    Failure failure;
+    failure.kind = kind;
+    failure.url = kUrl;
+    return failure;
+}
+
+TEST(FailureKindNames, AreTheEnumeratorNames) {
+    EXPECT_EQ(to_string(FailureKind::refused), "refused");
+    EXPECT_EQ(to_string(FailureKind::dns), "dns");
+    EXPECT_EQ(to_string(FailureKind::timeout), "timeout");
+    EXPECT_EQ(to_string(FailureKind::tls), "tls");
+    EXPECT_EQ(to_string(FailureKind::http_status), "http_status");
+    EXPECT_EQ(to_string(FailureKind::auth_rejected), "auth_rejected");
+    EXPECT_EQ(to_string(FailureKind::closed), "closed");
+    EXPECT_EQ(to_string(FailureKind::malformed_frame), "malformed_frame");
+    EXPECT_EQ(to_string(FailureKind::protocol_violation), "protocol_violation");
+    EXPECT_EQ(to_string(FailureKind::stalled), "stalled");
+    EXPECT_EQ(to_string(FailureKind::agent_error), "agent_error");
+}
+
+TEST(PhaseNames, AreTheEnumeratorNames) {
+    EXPECT_EQ(to_string(Phase::connect), "connect");
+    EXPECT_EQ(to_string(Phase::tls), "tls");
+    EXPECT_EQ(to_string(Phase::upgrade), "upgrade");
+    EXPECT_EQ(to_string(Phase::ready), "ready");
+    EXPECT_EQ(to_string(Phase::first_event), "first_event");
+    EXPECT_EQ(to_string(Phase::completion), "completion");
+}
+
+TEST(KindLabel, CarriesTheKindArgument) {
+    Failure f;
+    f.kind = FailureKind::refused;
+    EXPECT_EQ(f.kind_label(), "refused");
+    f.kind = FailureKind::dns;
+    EXPECT_EQ(f.kind_label(), "dns");
+    f.kind = FailureKind::timeout;
+    f.phase = Phase::first_event;
+    EXPECT_EQ(f.kind_label(), "timeout(first_event)");
+    f.kind = FailureKind::tls;
+    f.tls_reason = "unknown_ca";
+    EXPECT_EQ(f.kind_label(), "tls(unknown_ca)");
+    f.kind = FailureKind::http_status;
+    f.http_status = 404;
+    EXPECT_EQ(f.kind_label(), "http_status(404)");
+    f.kind = FailureKind::auth_rejected;
+    EXPECT_EQ(f.kind_label(), "auth_rejected");
+    f.kind = FailureKind::closed;
+    f.close_code = 1011;
+    EXPECT_EQ(f.kind_label(), "closed(1011)");
+    f.kind = FailureKind::malformed_frame;
+    f.frame_index = 4;
+    EXPECT_EQ(f.kind_label(), "malformed_frame(4)");
+    f.kind = FailureKind::protocol_violation;
+    f.rule = "first_not_started";
+    EXPECT_EQ(f.kind_label(), "protocol_violation(first_not_started)");
+    f.kind = FailureKind::stalled;
+    EXPECT_EQ(f.kind_label(), "stalled");
+    f.kind = FailureKind::agent_error;
+    f.error_type = "agent_death";
+    EXPECT_EQ(f.kind_label(), "agent_error(agent_death)");
+}
+
+TEST(FailureToString, RefusedListsEveryAttempt) {
+    Failure f = failure_of(FailureKind::refused);
+    f.url = "ws://127.0.0.1:9/ws";
+    f.waited_ms = 0.4;
+    f.retryable = true;
+    f.attempts = {
+        {f.url, "refused", "", 0.3}, {f.url, "refused", "", 0.2}, {f.url, "refused", "", 0.2}};
+    EXPECT_EQ(f.to_string(),
+              "refused: connect to ws://127.0.0.1:9/ws refused after 0.4 ms (3 attempts: refused "
+              "0.3 ms, refused 0.2 ms, refused 0.2 ms)");
+}
+
+TEST(FailureToString, RefusedNamesFallbackUrlsAndDetail) {
+    Failure f = failure_of(FailureKind::refused);
+    f.detail = "Connection refused";
+    f.retryable = true;
+    f.attempts = {{"ws://primary/ws", "refused", "", 1.0}, {kUrl, "refused", "", 2.0}};
+    EXPECT_EQ(f.to_string(),
+              "refused: connect to ws://127.0.0.1:5000/ws refused after 3 ms; Connection refused "
+              "(2 attempts: refused 1 ms at ws://primary/ws, refused 2 ms)");
+}
+
+TEST(FailureToString, Dns) {
+    Failure f = failure_of(FailureKind::dns);
+    f.url = "ws://staging.invalid/ws";
+    f.detail = "Host not found";
+    EXPECT_EQ(f.to_string(),
+              "dns: cannot resolve the host of ws://staging.invalid/ws; Host not found");
+}
+
+TEST(FailureToString, TimeoutNamesPhaseAndWait) {
+    Failure f = failure_of(FailureKind::timeout);
+    f.phase = Phase::first_event;
+    f.waited_ms = 300;
+    EXPECT_EQ(f.to_string(), "timeout(first_event) after 300 ms on ws://127.0.0.1:5000/ws");
+}
+
+TEST(FailureToString, Tls) {
+    Failure f = failure_of(FailureKind::tls);
+    f.url = "wss://localhost:5443/ws";
+    f.tls_reason = "unknown_ca";
+    f.detail = "certificate verify failed";
+    EXPECT_EQ(f.to_string(),
+              "tls(unknown_ca): TLS handshake with wss://localhost:5443/ws failed; certificate "
+              "verify failed");
+}
+
+TEST(FailureToString, HttpStatusQuotesTheBody) {
+    Failure f = failure_of(FailureKind::http_status);
+    f.http_status = 404;
+    f.body_excerpt = "not found";
+    f.attempts = {{kUrl, "http_status(404)", "", 1.5}};
+    EXPECT_EQ(
+        f.to_string(),
+        "http_status(404) on upgrade to ws://127.0.0.1:5000/ws: body \"not found\" (1 attempt, "
+        "not retryable)");
+}
+
+TEST(FailureToString, HttpStatusEscapesTheBody) {
+    Failure f = failure_of(FailureKind::http_status);
+    f.http_status = 500;
+    f.body_excerpt = "line1\n\"quoted\"";
+    EXPECT_EQ(
+        f.to_string(),
+        "http_status(500) on upgrade to ws://127.0.0.1:5000/ws: body \"line1\\n\\\"quoted\\\"\"");
+}
+
+TEST(FailureToString, AuthRejectedByStatusOrClose) {
+    Failure by_status = failure_of(FailureKind::auth_rejected);
+    by_status.http_status = 401;
+    EXPECT_EQ(by_status.to_string(),
+              "auth_rejected: ws://127.0.0.1:5000/ws rejected the token with HTTP 401");
+    Failure by_close = failure_of(FailureKind::auth_rejected);
+    by_close.close_code = 1008;
+    by_close.close_reason = "policy violation";
+    by_close.message = "AUTH_FAILED";
+    EXPECT_EQ(by_close.to_string(),
+              "auth_rejected: ws://127.0.0.1:5000/ws rejected the token with close 1008 "
+              "\"policy violation\": \"AUTH_FAILED\"");
+}
+
+TEST(FailureToString, ClosedNamesCodeReasonAndEvent) {
+    Failure f = failure_of(FailureKind::closed);
+    f.close_code = 1011;
+    f.close_reason = "internal error";
+    f.after_event = 2;
+    EXPECT_EQ(f.to_string(),
+              "closed(1011) \"internal error\" after event 2 on ws://127.0.0.1:5000/ws");
+    f.close_reason.clear();
+    f.after_event.reset();
+    EXPECT_EQ(f.to_string(), "closed(1011) on ws://127.0.0.1:5000/ws");
+}
+
+TEST(FailureToString, MalformedFrameQuotesTheExcerpt) {
+    Failure f = failure_of(FailureKind::malformed_frame);
+    f.frame_index = 3;
+    f.excerpt = "{\"type\":";
+    f.detail = "not valid JSON: unexpected end of input at byte 8";
+    EXPECT_EQ(f.to_string(),
+              "malformed_frame(3) on ws://127.0.0.1:5000/ws: frame \"{\\\"type\\\":\"; not valid "
+              "JSON: unexpected end of input at byte 8");
+}
+
+TEST(FailureToString, ProtocolViolationCarriesRuleIndexAndDetail) {
+    Failure f;
+    f.kind = FailureKind::protocol_violation;
+    f.rule = "first_not_started";
+    f.event_index = 0;
+    f.detail = "first_not_started: event #0 is agent_thinking, but agent_started was expected";
+    EXPECT_EQ(f.to_string(),
+              "protocol_violation(first_not_started) at event #0: first_not_started: event #0 is "
+              "agent_thinking, but agent_started was expected");
+    f.url = kUrl;
+    EXPECT_THAT(f.to_string(),
+                HasSubstr("at event #0 on ws://127.0.0.1:5000/ws: first_not_started"));
+}
+
+TEST(FailureToString, StalledNamesEventAndWait) {
+    Failure f = failure_of(FailureKind::stalled);
+    f.after_event = 3;
+    f.waited_ms = 300;
+    EXPECT_EQ(f.to_string(),
+              "stalled after event 3: no event for 300 ms on ws://127.0.0.1:5000/ws");
+}
+
+TEST(FailureToString, AgentErrorQuotesTheServerMessage) {
+    Failure f = failure_of(FailureKind::agent_error);
+    f.error_type = "agent_error";
+    f.message = "LLM quota exceeded";
+    f.after_event = 1;
+    EXPECT_EQ(
+        f.to_string(),
+        "agent_error(agent_error) \"LLM quota exceeded\" after event 1 on ws://127.0.0.1:5000/ws");
+}
+
+TEST(FailureToString, IsOneLine) {
+    Failure f = failure_of(FailureKind::closed);
+    f.close_code = 1006;
+    f.close_reason = "a\nb";
+    f.detail = "read: \r\nend of stream";
+    EXPECT_THAT(f.to_string(), Not(HasSubstr("\n")));
+}
+
+}  // namespace
+}  // namespace goldenpath
