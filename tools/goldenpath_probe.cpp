@@ -90,8 +90,8 @@ struct ProbeArgs {
     std::vector<std::string> merge_files;
 };
 
-long long parse_count(const std::optional<std::string>& text, std::string_view flag,
-                      long long min, long long max, long long fallback) {
+long long parse_count(const std::optional<std::string>& text, std::string_view flag, long long min,
+                      long long max, long long fallback) {
     if (!text) {
         return fallback;
     }
@@ -99,8 +99,8 @@ long long parse_count(const std::optional<std::string>& text, std::string_view f
     const auto* end = text->data() + text->size();
     const auto [ptr, ec] = std::from_chars(text->data(), end, value);
     if (ec != std::errc() || ptr != end || text->empty() || value < min || value > max) {
-        throw UsageError{fmt::format("{} must be an integer {}-{}, but is \"{}\"", flag, min, max,
-                                     *text)};
+        throw UsageError{
+            fmt::format("{} must be an integer {}-{}, but is \"{}\"", flag, min, max, *text)};
     }
     return value;
 }
@@ -251,8 +251,9 @@ std::string junit_xml(const std::vector<JourneyResult>& results) {
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& result = results[i];
         const double seconds = result.timings.completion_ms.value_or(0) / 1000.0;
-        cases += fmt::format(R"(    <testcase classname="goldenpath.probe" name="journey_{}" time="{:.6f}">)",
-                             i, seconds);
+        cases += fmt::format(
+            R"(    <testcase classname="goldenpath.probe" name="journey_{}" time="{:.6f}">)", i,
+            seconds);
         if (result.failure) {
             ++failures;
             cases += fmt::format(R"(<failure message="{}">{}</failure>)",
@@ -380,8 +381,9 @@ int run_probe(const ProbeArgs& args) {
             }
         } else {
             if (!EndpointConfig::staging_configured(env)) {
-                throw UsageError{"one of --url URL or --embedded is required "
-                                 "(or set GOLDENPATH_STAGING_URL)"};
+                throw UsageError{
+                    "one of --url URL or --embedded is required "
+                    "(or set GOLDENPATH_STAGING_URL)"};
             }
             config = EndpointConfig::from_environment(env);
             if (config.profile_path) {
@@ -390,8 +392,8 @@ int run_probe(const ProbeArgs& args) {
             if (args.token_env) {
                 const auto token = process_environment()(*args.token_env);
                 if (!token || token->empty()) {
-                    throw UsageError{fmt::format(
-                        "--token-env: environment variable {} is not set", *args.token_env)};
+                    throw UsageError{fmt::format("--token-env: environment variable {} is not set",
+                                                 *args.token_env)};
                 }
                 config.tokens = {Secret(*token)};
             }

@@ -2,9 +2,9 @@
 // `listening ws://127.0.0.1:PORT/ws` once ready and serves until SIGINT/SIGTERM, then exits 0.
 // The flags and output line are a stable contract (DESIGN.md §8).
 
-#include <charconv>
 #include <pthread.h>
 #include <signal.h>
+#include <charconv>
 #include <iostream>
 #include <optional>
 #include <string>

@@ -1,1 +1,762 @@
+// The only translation unit with server-side Boost.Beast (DESIGN.md §6). One io_context on one
+// thread serves every connection; sessions are shared_from_this objects kept alive by their
+// handlers, and the Impl outlives them because stop() joins the thread before it goes away.
 #include "goldenpath/agent_server_double.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace goldenpath {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+using error_code = beast::error_code;
+
+constexpr auto kCloseGrace = std::chrono::milliseconds(200);  // close handshake before hard close
+constexpr auto kStopLimit = std::chrono::seconds(1);          // stop() waits at most this long
+constexpr std::size_t kReadMessageMax = 16U * 1024U * 1024U;
+
+bool iequals(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+std::vector<std::string> split_list(std::string_view text) {
+    std::vector<std::string> items;
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto item = trim(text.substr(0, comma));
+        if (!item.empty()) {
+            items.emplace_back(item);
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(comma + 1);
+    }
+    return items;
+}
+
+std::vector<std::string_view> split_on(std::string_view text, char separator) {
+    std::vector<std::string_view> parts;
+    for (;;) {
+        const auto at = text.find(separator);
+        parts.push_back(text.substr(0, at));
+        if (at == std::string_view::npos) {
+            return parts;
+        }
+        text.remove_prefix(at + 1);
+    }
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            const int high = hex_value(text[i + 1]);
+            const int low = hex_value(text[i + 2]);
+            if (high >= 0 && low >= 0) {
+                out.push_back(static_cast<char>(high * 16 + low));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(text[i] == '+' ? ' ' : text[i]);
+    }
+    return out;
+}
+
+// Value of query parameter `name` in `target` ("/ws?a=b&token=x"); empty when absent.
+std::string query_param(std::string_view target, std::string_view name) {
+    const auto question = target.find('?');
+    if (question == std::string_view::npos || name.empty()) {
+        return {};
+    }
+    for (const auto& raw : split_on(target.substr(question + 1), '&')) {
+        const auto eq = raw.find('=');
+        if (eq != std::string_view::npos && raw.substr(0, eq) == name) {
+            return percent_decode(raw.substr(eq + 1));
+        }
+    }
+    return {};
+}
+
+std::string json_string(const nlohmann::json& object, const std::string& field) {
+    if (!object.is_object()) {
+        return {};
+    }
+    const auto it = object.find(field);
+    if (it == object.end() || !it->is_string()) {
+        return {};
+    }
+    return it->get<std::string>();
+}
+
+class Session;
+
+// The server: acceptor, io thread, recorded connections. AgentServerDouble::Impl is this.
+class ServerCore {
+  public:
+    explicit ServerCore(AgentServerDoubleOptions options);
+    ~ServerCore() { stop(); }
+    ServerCore(const ServerCore&) = delete;
+    ServerCore& operator=(const ServerCore&) = delete;
+
+    void stop();
+
+    const AgentServerDoubleOptions& options() const noexcept { return options_; }
+    net::io_context& ioc() noexcept { return ioc_; }
+
+    // Records a new connection's handshake and returns its id (1-based).
+    std::size_t record(RecordedConnection connection) {
+        std::size_t id = 0;
+        {
+            const std::lock_guard lock(mutex_);
+            connection.id = recorded_.size() + 1;
+            id = connection.id;
+            recorded_.push_back(std::move(connection));
+        }
+        changed_.notify_all();
+        return id;
+    }
+
+    template <class Edit>
+    void update(std::size_t id, Edit edit) {
+        {
+            const std::lock_guard lock(mutex_);
+            edit(recorded_.at(id - 1));
+        }
+        changed_.notify_all();
+    }
+
+    RecordedConnection snapshot(std::size_t id) const {
+        const std::lock_guard lock(mutex_);
+        return recorded_.at(id - 1);
+    }
+
+    std::vector<RecordedConnection> connections() const {
+        const std::lock_guard lock(mutex_);
+        return recorded_;
+    }
+
+    bool wait_for_connections(std::size_t count, Clock::time_point deadline) const {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_until(lock, deadline, [&] { return recorded_.size() >= count; });
+    }
+
+    bool wait_for_messages(std::size_t id, std::size_t count, Clock::time_point deadline) const {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_until(lock, deadline, [&] {
+            return id >= 1 && id <= recorded_.size() && recorded_[id - 1].received.size() >= count;
+        });
+    }
+
+    std::uint16_t port() const noexcept { return port_; }
+
+  private:
+    void accept();
+    void shutdown_all();
+    void run() noexcept;
+
+    AgentServerDoubleOptions options_;
+    net::io_context ioc_;
+    tcp::acceptor acceptor_;
+    std::uint16_t port_ = 0;
+    std::vector<std::weak_ptr<Session>> sessions_;  // io thread only
+
+    mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;
+    std::vector<RecordedConnection> recorded_;
+
+    std::mutex run_mutex_;
+    std::condition_variable run_finished_cv_;
+    bool run_finished_ = false;
+    bool stopped_ = false;  // guarded by run_mutex_
+    std::thread thread_;
+};
+
+// One connection: HTTP upgrade, auth, websocket accept, then a read loop that starts script runs.
+// Writes go through a queue so at most one write (or close) is in flight.
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(ServerCore& server, tcp::socket socket) : server_(server), ws_(std::move(socket)) {}
+
+    void start() {
+        http::async_read(
+            ws_.next_layer(), buffer_, request_,
+            [self = shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });
+    }
+
+    // Server shutdown: close 1001 when upgraded, else drop the socket.
+    void shutdown() {
+        stopping_ = true;
+        for (const auto& run : runs_) {
+            run->timer.cancel();
+        }
+        if (upgraded_ && !closing_) {
+            queue_.erase(std::remove_if(queue_.begin(), queue_.end(),
+                                        [](const Outgoing& out) { return !out.in_flight; }),
+                         queue_.end());
+            enqueue_close(1001, "server stopping");
+        } else if (!upgraded_) {
+            hard_close();
+        }
+    }
+
+  private:
+    struct Outgoing {
+        bool close = false;
+        std::string text;
+        int code = 1000;
+        bool in_flight = false;
+    };
+
+    // Progress of one script run, started by one start message.
+    struct Run : std::enable_shared_from_this<Run> {
+        Run(net::io_context& ioc, Script run_script, std::string thread, std::string run)
+            : timer(ioc),
+              script(std::move(run_script)),
+              thread_id(std::move(thread)),
+              run_id(std::move(run)) {}
+        net::steady_timer timer;
+        Script script;
+        std::string thread_id;
+        std::string run_id;
+        std::size_t next = 0;
+    };
+
+    void on_request(error_code ec) {
+        if (ec) {
+            hard_close();
+            return;
+        }
+        const auto& profile = server_.options().profile;
+        RecordedConnection recorded;
+        recorded.target = std::string(request_.target());
+        for (const auto& field : request_) {
+            recorded.headers.emplace_back(std::string(field.name_string()),
+                                          std::string(field.value()));
+        }
+        for (const auto& field : request_) {
+            if (field.name() == http::field::sec_websocket_protocol) {
+                for (auto& item : split_list(field.value())) {
+                    recorded.offered_subprotocols.push_back(std::move(item));
+                }
+            }
+        }
+        const std::string_view target = request_.target();
+        const std::string_view path = target.substr(0, target.find('?'));
+
+        int reject = 0;
+        std::string body;
+        std::string selected;
+        if (path != profile.path) {
+            reject = 404;
+            body = "not found";
+        } else if (server_.options().reject_upgrade_status) {
+            reject = *server_.options().reject_upgrade_status;
+            body = server_.options().reject_upgrade_body;
+        } else if (!websocket::is_upgrade(request_)) {
+            reject = 426;
+            body = "websocket upgrade required";
+        } else if (!authorised(recorded, selected)) {
+            reject = 401;
+            body = "invalid or missing token";
+        }
+        if (reject == 0 && selected.empty() && !recorded.offered_subprotocols.empty()) {
+            selected = recorded.offered_subprotocols.front();
+        }
+        // Marked before the 101 is written, so a client that saw the upgrade finds it recorded.
+        recorded.upgraded = reject == 0 && !stopping_;
+        recorded.rejected_status = reject;
+        recorded.selected_subprotocol = reject == 0 ? selected : std::string();
+        id_ = server_.record(std::move(recorded));
+        if (reject != 0) {
+            respond(reject, std::move(body));
+            return;
+        }
+        if (stopping_) {
+            hard_close();
+            return;
+        }
+        ws_.set_option(websocket::stream_base::decorator([selected](websocket::response_type& res) {
+            res.set(http::field::server, "goldenpath-agent-server-double");
+            if (!selected.empty()) {
+                res.set(http::field::sec_websocket_protocol, selected);
+            }
+        }));
+        ws_.read_message_max(kReadMessageMax);
+        ws_.async_accept(request_, [self = shared_from_this()](error_code accept_ec) {
+            self->on_accept(accept_ec);
+        });
+    }
+
+    // True when no tokens are configured, or one arrived by header, subprotocol or query.
+    bool authorised(const RecordedConnection& recorded, std::string& selected) const {
+        const auto& options = server_.options();
+        if (options.tokens.empty()) {
+            return true;
+        }
+        const auto accepted = [&](std::string_view token) {
+            return !token.empty() && std::find(options.tokens.begin(), options.tokens.end(),
+                                               token) != options.tokens.end();
+        };
+        const std::string authorization = recorded.header("Authorization");
+        constexpr std::string_view bearer = "Bearer ";
+        if (authorization.size() > bearer.size() &&
+            iequals(std::string_view(authorization).substr(0, bearer.size()), bearer) &&
+            accepted(trim(std::string_view(authorization).substr(bearer.size())))) {
+            return true;
+        }
+        const std::string& pattern = options.profile.subprotocol_template;
+        const auto hole = pattern.find("{token}");
+        if (hole != std::string::npos) {
+            const std::string_view prefix = std::string_view(pattern).substr(0, hole);
+            const std::string_view suffix = std::string_view(pattern).substr(hole + 7);
+            for (const auto& offered : recorded.offered_subprotocols) {
+                const std::string_view entry = offered;
+                if (entry.size() > prefix.size() + suffix.size() && entry.starts_with(prefix) &&
+                    entry.ends_with(suffix) &&
+                    accepted(entry.substr(prefix.size(),
+                                          entry.size() - prefix.size() - suffix.size()))) {
+                    selected = offered;
+                    return true;
+                }
+            }
+        }
+        return accepted(query_param(recorded.target, options.profile.query_token_param));
+    }
+
+    void respond(int status, std::string body) {
+        auto response = std::make_shared<http::response<http::string_body>>();
+        response->result(static_cast<unsigned>(status));
+        response->version(request_.version());
+        response->set(http::field::server, "goldenpath-agent-server-double");
+        response->set(http::field::content_type, "text/plain");
+        response->keep_alive(false);
+        response->body() = std::move(body);
+        response->prepare_payload();
+        http::async_write(
+            ws_.next_layer(), *response,
+            [self = shared_from_this(), response](error_code, std::size_t) { self->hard_close(); });
+    }
+
+    void on_accept(error_code ec) {
+        if (ec) {
+            server_.update(id_, [](RecordedConnection& c) { c.upgraded = false; });
+            hard_close();
+            return;
+        }
+        upgraded_ = true;
+        if (stopping_) {
+            enqueue_close(1001, "server stopping");
+            return;
+        }
+        const auto& options = server_.options();
+        if (options.send_connection_established) {
+            const auto& profile = options.profile;
+            nlohmann::json details = {{"connection_id", "conn-" + std::to_string(id_)},
+                                      {"user_id", "user-" + std::to_string(id_)}};
+            nlohmann::json ready = nlohmann::json::object();
+            ready[profile.type_field] = profile.ready_type;
+            if (profile.detail_containers.empty()) {
+                ready.update(details);
+            } else {
+                ready[profile.detail_containers.front()] = std::move(details);
+            }
+            enqueue_text(ready.dump());
+        }
+        read();
+    }
+
+    void read() {
+        ws_.async_read(read_buffer_, [self = shared_from_this()](error_code ec, std::size_t) {
+            self->on_read(ec);
+        });
+    }
+
+    void on_read(error_code ec) {
+        if (ec) {
+            if (ec == websocket::error::closed) {
+                const int code = static_cast<int>(ws_.reason().code);
+                server_.update(id_, [code](RecordedConnection& c) { c.client_close_code = code; });
+            }
+            finish();
+            return;
+        }
+        std::string text = beast::buffers_to_string(read_buffer_.data());
+        read_buffer_.consume(read_buffer_.size());
+        const bool is_text = ws_.got_text();
+        if (is_text) {
+            server_.update(id_, [&text](RecordedConnection& c) { c.received.push_back(text); });
+            on_message(text);
+        }
+        read();
+    }
+
+    void on_message(const std::string& text) {
+        const auto& profile = server_.options().profile;
+        const auto body = nlohmann::json::parse(text, nullptr, false);
+        if (!body.is_object() || json_string(body, profile.type_field) != profile.start_type) {
+            return;
+        }
+        const nlohmann::json* ids = &body;
+        if (!profile.start_container.empty()) {
+            const auto it = body.find(profile.start_container);
+            if (it != body.end() && it->is_object()) {
+                ids = &*it;
+            }
+        }
+        Script script = server_.options().script;
+        if (server_.options().script_for) {
+            try {
+                script = server_.options().script_for(server_.snapshot(id_));
+            } catch (const std::exception&) {
+                enqueue_close(1011, "script_for threw");
+                return;
+            }
+        }
+        auto run = std::make_shared<Run>(server_.ioc(), std::move(script),
+                                         json_string(*ids, profile.thread_id_field),
+                                         json_string(*ids, profile.run_id_field));
+        runs_.push_back(run);
+        advance(run);
+    }
+
+    // Executes steps until a delay, a stall, a close or the end.
+    void advance(const std::shared_ptr<Run>& run) {
+        const auto& profile = server_.options().profile;
+        const auto& steps = run->script.steps();
+        while (run->next < steps.size() && !closing_) {
+            const ScriptStep& step = steps[run->next++];
+            switch (step.kind) {
+                case ScriptStep::Kind::event: {
+                    nlohmann::json event = step.event;
+                    if (event.is_object()) {
+                        if (!run->thread_id.empty() && !event.contains(profile.thread_id_field)) {
+                            event[profile.thread_id_field] = run->thread_id;
+                        }
+                        if (!run->run_id.empty() && !event.contains(profile.run_id_field)) {
+                            event[profile.run_id_field] = run->run_id;
+                        }
+                    }
+                    enqueue_text(event.dump());
+                    break;
+                }
+                case ScriptStep::Kind::send_raw:
+                    enqueue_text(step.text);
+                    break;
+                case ScriptStep::Kind::close:
+                    enqueue_close(step.close_code, step.text);
+                    return;
+                case ScriptStep::Kind::delay:
+                    run->timer.expires_after(step.delay);
+                    run->timer.async_wait([self = shared_from_this(), run](error_code ec) {
+                        if (!ec && !self->stopping_) {
+                            self->advance(run);
+                        }
+                    });
+                    return;
+                case ScriptStep::Kind::stall:
+                    run->next = steps.size();
+                    return;
+            }
+        }
+    }
+
+    void enqueue_text(std::string text) {
+        if (closing_) {
+            return;
+        }
+        Outgoing out;
+        out.text = std::move(text);
+        queue_.push_back(std::move(out));
+        pump();
+    }
+
+    void enqueue_close(int code, std::string reason) {
+        if (closing_ || !upgraded_) {
+            return;
+        }
+        closing_ = true;
+        Outgoing out;
+        out.close = true;
+        out.code = code;
+        out.text = std::move(reason);
+        queue_.push_back(std::move(out));
+        pump();
+        // Bound the close handshake: a client that never answers is disconnected.
+        close_timer_.expires_after(kCloseGrace);
+        close_timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (!ec) {
+                self->hard_close();
+            }
+        });
+    }
+
+    void pump() {
+        if (queue_.empty() || queue_.front().in_flight || finished_) {
+            return;
+        }
+        Outgoing& out = queue_.front();
+        out.in_flight = true;
+        if (out.close) {
+            websocket::close_reason reason;
+            reason.code = static_cast<std::uint16_t>(out.code);
+            reason.reason = out.text;
+            ws_.async_close(reason, [self = shared_from_this()](error_code) {
+                self->queue_.clear();
+                self->hard_close();
+            });
+            return;
+        }
+        ws_.text(true);
+        ws_.async_write(net::buffer(out.text),
+                        [self = shared_from_this()](error_code ec, std::size_t) {
+                            if (!self->queue_.empty()) {
+                                self->queue_.pop_front();
+                            }
+                            if (ec) {
+                                self->hard_close();
+                                return;
+                            }
+                            self->pump();
+                        });
+    }
+
+    void finish() {
+        finished_ = true;
+        hard_close();
+    }
+
+    void hard_close() {
+        error_code ignored;
+        close_timer_.cancel();
+        for (const auto& run : runs_) {
+            run->timer.cancel();
+        }
+        auto& socket = beast::get_lowest_layer(ws_).socket();
+        if (socket.is_open()) {
+            socket.shutdown(tcp::socket::shutdown_both, ignored);
+            socket.close(ignored);
+        }
+    }
+
+    ServerCore& server_;
+    websocket::stream<beast::tcp_stream> ws_;
+    beast::flat_buffer buffer_;
+    beast::flat_buffer read_buffer_;
+    http::request<http::string_body> request_;
+    net::steady_timer close_timer_{ws_.get_executor()};
+    std::deque<Outgoing> queue_;
+    std::vector<std::shared_ptr<Run>> runs_;
+    std::size_t id_ = 0;
+    bool upgraded_ = false;
+    bool closing_ = false;
+    bool stopping_ = false;
+    bool finished_ = false;
+};
+
+ServerCore::ServerCore(AgentServerDoubleOptions options)
+    : options_(std::move(options)), acceptor_(ioc_) {
+    error_code ec;
+    const auto address = net::ip::make_address(options_.host, ec);
+    if (ec) {
+        throw std::runtime_error("AgentServerDouble: host '" + options_.host +
+                                 "' is not an IP address: " + ec.message());
+    }
+    const tcp::endpoint endpoint(address, options_.port);
+    const auto fail = [&](std::string_view what) {
+        throw std::runtime_error("AgentServerDouble: cannot " + std::string(what) + " " +
+                                 options_.host + ":" + std::to_string(options_.port) + ": " +
+                                 ec.message());
+    };
+    acceptor_.open(endpoint.protocol(), ec);
+    if (ec) {
+        fail("open a socket for");
+    }
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (address.is_v6()) {
+        acceptor_.set_option(net::ip::v6_only(true), ec);
+    }
+    acceptor_.bind(endpoint, ec);
+    if (ec) {
+        fail("bind");
+    }
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+        fail("listen on");
+    }
+    port_ = acceptor_.local_endpoint(ec).port();
+    accept();
+    thread_ = std::thread([this] { run(); });
+}
+
+void ServerCore::run() noexcept {
+    for (;;) {
+        try {
+            ioc_.run();
+            break;
+        } catch (...) {  // a throwing handler must not take the process down; keep serving
+        }
+    }
+    {
+        const std::lock_guard lock(run_mutex_);
+        run_finished_ = true;
+    }
+    run_finished_cv_.notify_all();
+}
+
+void ServerCore::accept() {
+    acceptor_.async_accept([this](error_code ec, tcp::socket socket) {
+        if (ec) {
+            return;  // acceptor closed (stop) or fatal
+        }
+        sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
+                                       [](const std::weak_ptr<Session>& s) { return s.expired(); }),
+                        sessions_.end());
+        error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);  // no Nagle delay on small frames
+        auto session = std::make_shared<Session>(*this, std::move(socket));
+        sessions_.push_back(session);
+        session->start();
+        accept();
+    });
+}
+
+void ServerCore::shutdown_all() {
+    error_code ignored;
+    acceptor_.close(ignored);
+    for (const auto& weak : sessions_) {
+        if (auto session = weak.lock()) {
+            session->shutdown();
+        }
+    }
+}
+
+void ServerCore::stop() {
+    {
+        const std::lock_guard lock(run_mutex_);
+        if (stopped_) {
+            return;
+        }
+        stopped_ = true;
+    }
+    net::post(ioc_, [this] { shutdown_all(); });
+    {
+        std::unique_lock lock(run_mutex_);
+        if (!run_finished_cv_.wait_until(lock, Clock::now() + kStopLimit,
+                                         [this] { return run_finished_; })) {
+            ioc_.stop();
+        }
+    }
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+}  // namespace
+
+class AgentServerDouble::Impl : public ServerCore {
+  public:
+    using ServerCore::ServerCore;
+};
+
+AgentServerDouble::AgentServerDouble(AgentServerDoubleOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+AgentServerDouble::~AgentServerDouble() {
+    try {
+        impl_->stop();
+    } catch (...) {  // a destructor never throws
+    }
+}
+
+std::uint16_t AgentServerDouble::port() const noexcept {
+    return impl_->port();
+}
+
+std::string AgentServerDouble::url() const {
+    const std::string& host = impl_->options().host;
+    const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return "ws://" + shown + ":" + std::to_string(impl_->port()) + impl_->options().profile.path;
+}
+
+std::vector<RecordedConnection> AgentServerDouble::connections() const {
+    return impl_->connections();
+}
+
+bool AgentServerDouble::wait_for_connections(std::size_t count, Clock::time_point deadline) const {
+    return impl_->wait_for_connections(count, deadline);
+}
+
+bool AgentServerDouble::wait_for_messages(std::size_t id, std::size_t count,
+                                          Clock::time_point deadline) const {
+    return impl_->wait_for_messages(id, count, deadline);
+}
+
+void AgentServerDouble::stop() {
+    impl_->stop();
+}
+
+std::string RecordedConnection::header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+        if (iequals(key, name)) {
+            return value;
+        }
+    }
+    return {};
+}
+
+}  // namespace goldenpath

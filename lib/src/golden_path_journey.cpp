@@ -202,10 +202,13 @@ namespace {
 
 // The receive loop of one connected journey, as a small state machine.
 class JourneyLoop {
-public:
+  public:
     JourneyLoop(WebSocketClient& client, const ProtocolProfile& profile, const Timeouts& timeouts,
                 JourneyResult& result)
-        : client_(client), profile_(profile), timeouts_(timeouts), result_(result),
+        : client_(client),
+          profile_(profile),
+          timeouts_(timeouts),
+          result_(result),
           verifier_(profile) {}
 
     void run(std::string_view start_message) {
@@ -232,7 +235,7 @@ public:
     // shows the frames no run owns (connection_established, heartbeats, unknown types).
     Verdict verdict() const { return verifier_.verdict(); }
 
-private:
+  private:
     bool wait_for_ready(Clock::time_point connected) {
         const auto deadline = connected + timeouts_.ready;
         while (true) {
@@ -240,8 +243,8 @@ private:
             if (received.status == ReceiveResult::Status::timeout) {
                 Failure failure = make(FailureKind::timeout, Phase::ready);
                 failure.waited_ms = elapsed_ms(connected, Clock::now());
-                failure.detail = fmt::format("no {} within {} ms", profile_.ready_type,
-                                             timeouts_.ready.count());
+                failure.detail =
+                    fmt::format("no {} within {} ms", profile_.ready_type, timeouts_.ready.count());
                 fail(std::move(failure));
                 return false;
             }
@@ -327,8 +330,8 @@ private:
             return;
         }
         const auto& close = received.close;
-        Failure failure = make(close.code == 1008 ? FailureKind::auth_rejected : FailureKind::closed,
-                               phase);
+        Failure failure =
+            make(close.code == 1008 ? FailureKind::auth_rejected : FailureKind::closed, phase);
         failure.close_code = close.code;
         failure.close_reason = close.reason;
         failure.after_event = event_count();
@@ -414,7 +417,9 @@ private:
         return failure;
     }
 
-    Phase phase() const { return origin_ == Clock::time_point{} ? Phase::ready : Phase::completion; }
+    Phase phase() const {
+        return origin_ == Clock::time_point{} ? Phase::ready : Phase::completion;
+    }
 
     std::size_t event_count() const {
         return origin_ == Clock::time_point{} ? 0 : verifier_.verdict(run_).event_count;
@@ -426,10 +431,10 @@ private:
         }
     }
 
-public:
+  public:
     const std::optional<Event>& terminal_event() const { return terminal_event_; }
 
-private:
+  private:
     WebSocketClient& client_;
     const ProtocolProfile& profile_;
     const Timeouts& timeouts_;
@@ -453,14 +458,14 @@ JourneyResult GoldenPathJourney::run_connected(WebSocketClient& client, JourneyR
 
     // A rule broken before the stream ended is the root cause; the transport's end is evidence.
     const auto& violation = result.verdict.violation;
-    const bool rule_first =
-        violation && violation->rule != Rule::ended_before_completion &&
-        (!result.failure || result.failure->kind == FailureKind::closed ||
-         result.failure->kind == FailureKind::stalled ||
-         result.failure->kind == FailureKind::timeout);
+    const bool rule_first = violation && violation->rule != Rule::ended_before_completion &&
+                            (!result.failure || result.failure->kind == FailureKind::closed ||
+                             result.failure->kind == FailureKind::stalled ||
+                             result.failure->kind == FailureKind::timeout);
     if (rule_first) {
         const auto& terminal = loop.terminal_event();
-        Failure failure = failure_from_violation(*violation, terminal ? &*terminal : nullptr, profile);
+        Failure failure =
+            failure_from_violation(*violation, terminal ? &*terminal : nullptr, profile);
         failure.url = result.url;
         if (result.failure) {
             failure.detail += fmt::format(" (then {})", result.failure->kind_label());
@@ -479,8 +484,8 @@ JourneyResult GoldenPathJourney::run_connected(WebSocketClient& client, JourneyR
 }
 
 std::string JourneyResult::to_string() const {
-    std::string text = fmt::format("goldenpath journey on {} (thread {}, run {})\n", url,
-                                   thread_id, run_id);
+    std::string text =
+        fmt::format("goldenpath journey on {} (thread {}, run {})\n", url, thread_id, run_id);
     text += format_timeline(verdict.timeline);
     if (!text.empty() && text.back() != '\n') {
         text += '\n';

@@ -40,7 +40,8 @@ nlohmann::json percentiles_json(const std::optional<PhasePercentiles>& p) {
     if (!p) {
         return nullptr;
     }
-    return {{"count", p->count}, {"p50", p->p50}, {"p95", p->p95}, {"p99", p->p99}, {"max", p->max}};
+    return {
+        {"count", p->count}, {"p50", p->p50}, {"p95", p->p95}, {"p99", p->p99}, {"max", p->max}};
 }
 
 std::string percentiles_row(std::string_view name, const std::optional<PhasePercentiles>& p) {
@@ -97,7 +98,7 @@ LoadSummary LoadSummary::of(const std::vector<JourneySample>& samples) {
             ++summary.passed;
         } else {
             ++summary.failures_by_kind[sample.failure_label.empty() ? "unknown"
-                                                                     : sample.failure_label];
+                                                                    : sample.failure_label];
         }
     }
     summary.connect = percentiles(collect(samples, &JourneySample::connect_ms));

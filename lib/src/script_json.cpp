@@ -1,7 +1,7 @@
 #include "goldenpath/script_json.hpp"
 
-#include <fstream>
 #include <algorithm>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -79,8 +79,7 @@ Script script_from_json(const nlohmann::json& json, const ProtocolProfile& profi
         for (std::size_t i = 0; i < events.size(); ++i) {
             if (!events[i].is_object() || !events[i].contains(profile.type_field)) {
                 fail(fmt::format("/events/{}", i),
-                     fmt::format("must be an object with a \"{}\"", profile.type_field),
-                     events[i]);
+                     fmt::format("must be an object with a \"{}\"", profile.type_field), events[i]);
             }
             script.event(events[i]);
         }

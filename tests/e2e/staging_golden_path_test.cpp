@@ -33,9 +33,8 @@ TEST_F(StagingGoldenPathTest, MultiUserConcurrency) {
     std::vector<JourneyResult> results(users);
     std::vector<std::thread> threads;
     for (std::size_t user = 0; user < users; ++user) {
-        threads.emplace_back([&, user] {
-            results[user] = GoldenPathJourney(journey_options(user)).run();
-        });
+        threads.emplace_back(
+            [&, user] { results[user] = GoldenPathJourney(journey_options(user)).run(); });
     }
     for (auto& thread : threads) {
         thread.join();

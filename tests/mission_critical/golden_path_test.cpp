@@ -63,7 +63,7 @@ TEST_F(GoldenPathTest, TimelineShowsEveryFrameWithOffsets) {
 }
 
 class MultiToolGoldenPathTest : public fixtures::AgentServerDoubleTest {
-protected:
+  protected:
     AgentServerDoubleOptions server_options() override {
         AgentServerDoubleOptions options;
         options.script = Script::with_tools(3);
@@ -78,7 +78,7 @@ TEST_F(MultiToolGoldenPathTest, ThreeToolCallsFollowTheGoldenPath) {
 }
 
 class AuthenticatedGoldenPathTest : public fixtures::AgentServerDoubleTest {
-protected:
+  protected:
     AgentServerDoubleOptions server_options() override {
         AgentServerDoubleOptions options;
         options.tokens = {"tok-valid-123"};

@@ -62,7 +62,9 @@ TEST(ManyUsersTest, CrossUserLeakIsCaughtAsForeignEvent) {
                                {"run_id", "run-of-another-user"},
                                {"thread_id", "thread-of-another-user"},
                                {"data", {{"reasoning", "someone else's data"}}}},
-                              {}, 1000, Milliseconds(0)});
+                              {},
+                              1000,
+                              Milliseconds(0)});
         }
         return script;
     };

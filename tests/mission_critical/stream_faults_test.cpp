@@ -13,7 +13,7 @@ using testing::HasSubstr;
 
 // A double whose script is set per test before SetUp starts it.
 class StreamFaultTest : public fixtures::AgentServerDoubleTest {
-protected:
+  protected:
     AgentServerDoubleOptions server_options() override {
         AgentServerDoubleOptions options;
         options.script = script_;
@@ -32,7 +32,7 @@ protected:
         EXPECT_EQ(*result.failure->event_index, index) << result.to_string();
     }
 
-private:
+  private:
     Script script_ = Script::golden_path();
 };
 
@@ -50,7 +50,8 @@ TEST_F(StreamFaultTest, SwappedToolPairIsUnmatchedToolCompleted) {
     UseScript(Script::golden_path().swap_events(2, 3));
     const auto result = RunGoldenPath();
     ExpectViolation(result, "unmatched_tool_completed", 2);
-    EXPECT_THAT(result.failure->to_string(), HasSubstr("protocol_violation(unmatched_tool_completed)"));
+    EXPECT_THAT(result.failure->to_string(),
+                HasSubstr("protocol_violation(unmatched_tool_completed)"));
 }
 
 TEST_F(StreamFaultTest, DuplicateStartedIsDetected) {
@@ -87,8 +88,8 @@ TEST_F(StreamFaultTest, CloseMidToolIsClosedAfterEventN) {
 
 TEST_F(StreamFaultTest, MalformedJsonIsMalformedFrameWithIndexAndExcerpt) {
     UseScript(Script::golden_path().insert_before_event(
-        2, ScriptStep{ScriptStep::Kind::send_raw, {}, "{\"type\": \"tool_exec", 1000,
-                      Milliseconds(0)}));
+        2, ScriptStep{
+               ScriptStep::Kind::send_raw, {}, "{\"type\": \"tool_exec", 1000, Milliseconds(0)}));
     const auto result = RunGoldenPath();
     EXPECT_THAT(result, FailsWith(FailureKind::malformed_frame));
     ASSERT_TRUE(result.failure);
@@ -100,7 +101,9 @@ TEST_F(StreamFaultTest, AgentErrorIsTerminalWithTheServerMessage) {
     UseScript(Script::golden_path().insert_before_event(
         2, ScriptStep{ScriptStep::Kind::event,
                       {{"type", "agent_error"}, {"data", {{"message", "LLM quota exceeded"}}}},
-                      {}, 1000, Milliseconds(0)}));
+                      {},
+                      1000,
+                      Milliseconds(0)}));
     const auto result = RunGoldenPath();
     EXPECT_THAT(result, FailsWith(FailureKind::agent_error, "agent_error(agent_error)"));
     ASSERT_TRUE(result.failure);
@@ -129,8 +132,8 @@ TEST_F(StreamFaultTest, SilenceMidRunIsStalledAfterEventN) {
 
 TEST_F(StreamFaultTest, HeartbeatsBetweenEventsDoNotShiftIndices) {
     UseScript(Script::golden_path().insert_before_event(
-        1, ScriptStep{ScriptStep::Kind::event, {{"type", "heartbeat"}}, {}, 1000,
-                      Milliseconds(0)}));
+        1,
+        ScriptStep{ScriptStep::Kind::event, {{"type", "heartbeat"}}, {}, 1000, Milliseconds(0)}));
     const auto result = RunGoldenPath();
     EXPECT_THAT(result, fixtures::FollowsGoldenPath());
 }

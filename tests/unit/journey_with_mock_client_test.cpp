@@ -35,19 +35,23 @@ JourneyOptions mock_options() {
 
 TEST(JourneyWithMockClientTest, FollowsTheGoldenPathFromScriptedFrames) {
     MockWebSocketClient client;
-    EXPECT_CALL(client,
-                connect(Field(&ConnectRequest::headers,
-                              Contains(Pair("Authorization", "Bearer tok-mock-789")))))
+    EXPECT_CALL(client, connect(Field(&ConnectRequest::headers,
+                                      Contains(Pair("Authorization", "Bearer tok-mock-789")))))
         .WillOnce(Return(std::nullopt));
     EXPECT_CALL(client, send_text(AllOf(HasSubstr("\"user_message\""), HasSubstr("run-1"))))
         .WillOnce(Return(std::nullopt));
     EXPECT_CALL(client, receive(_))
         .WillOnce(Return(frame_result(R"({"type":"connection_established","data":{}})")))
-        .WillOnce(Return(frame_result(R"({"type":"agent_started","run_id":"run-1","agent_name":"a"})")))
-        .WillOnce(Return(frame_result(R"({"type":"agent_thinking","run_id":"run-1","data":{"thought":"t"}})")))
-        .WillOnce(Return(frame_result(R"({"type":"tool_executing","run_id":"run-1","data":{"tool_name":"s"}})")))
-        .WillOnce(Return(frame_result(R"({"type":"tool_completed","run_id":"run-1","data":{"tool_name":"s","result":1}})")))
-        .WillOnce(Return(frame_result(R"({"type":"agent_completed","run_id":"run-1","data":{"status":"done"}})")));
+        .WillOnce(
+            Return(frame_result(R"({"type":"agent_started","run_id":"run-1","agent_name":"a"})")))
+        .WillOnce(Return(
+            frame_result(R"({"type":"agent_thinking","run_id":"run-1","data":{"thought":"t"}})")))
+        .WillOnce(Return(
+            frame_result(R"({"type":"tool_executing","run_id":"run-1","data":{"tool_name":"s"}})")))
+        .WillOnce(Return(frame_result(
+            R"({"type":"tool_completed","run_id":"run-1","data":{"tool_name":"s","result":1}})")))
+        .WillOnce(Return(frame_result(
+            R"({"type":"agent_completed","run_id":"run-1","data":{"status":"done"}})")));
     EXPECT_CALL(client, close(1000, _, _)).WillOnce(Return(std::vector<ReceivedFrame>{}));
 
     const auto result = GoldenPathJourney(mock_options()).run(client);
@@ -66,8 +70,8 @@ TEST(JourneyWithMockClientTest, FrameArrivingWhileClosingIsJudged) {
         .WillOnce(Return(frame_result(R"({"type":"tool_executing","tool_name":"s"})")))
         .WillOnce(Return(frame_result(R"({"type":"tool_completed","tool_name":"s","results":[]})")))
         .WillOnce(Return(frame_result(R"({"type":"agent_completed","final_response":"f"})")));
-    std::vector<ReceivedFrame> late{{R"({"type":"agent_thinking","reasoning":"late"})", false,
-                                     Clock::now()}};
+    std::vector<ReceivedFrame> late{
+        {R"({"type":"agent_thinking","reasoning":"late"})", false, Clock::now()}};
     EXPECT_CALL(client, close(_, _, _)).WillOnce(Return(late));
 
     const auto result = GoldenPathJourney(mock_options()).run(client);

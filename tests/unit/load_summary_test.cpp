@@ -38,8 +38,8 @@ TEST(LoadSummaryTest, NearestRankPercentilesOverJourneysThatReachedThePhase) {
 }
 
 TEST(LoadSummaryTest, FailuresAreGroupedByKindMostFrequentFirst) {
-    const auto summary = LoadSummary::of({failed("timeout(first_event)"), failed("refused"),
-                                          failed("refused"), passed(1, 1, 1)});
+    const auto summary = LoadSummary::of(
+        {failed("timeout(first_event)"), failed("refused"), failed("refused"), passed(1, 1, 1)});
     EXPECT_EQ(summary.failures_text(), "refused: 2, timeout(first_event): 1");
     EXPECT_DOUBLE_EQ(summary.success_percent(), 25.0);
     EXPECT_THAT(summary.to_string(), HasSubstr("failures: refused: 2, timeout(first_event): 1"));

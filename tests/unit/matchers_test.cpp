@@ -91,8 +91,7 @@ TEST(FailsWithTest, MatchesKindAndLabel) {
 TEST(FailsWithTest, PassedJourneyIsExplained) {
     JourneyResult result;
     testing::StringMatchResultListener listener;
-    EXPECT_FALSE(
-        testing::ExplainMatchResult(FailsWith(FailureKind::refused), result, &listener));
+    EXPECT_FALSE(testing::ExplainMatchResult(FailsWith(FailureKind::refused), result, &listener));
     EXPECT_THAT(listener.str(), HasSubstr("which passed"));
 }
 

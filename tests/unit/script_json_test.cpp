@@ -51,15 +51,15 @@ TEST(ScriptJsonTest, IndexedFaultsActBeforeTheirEventInWrittenOrder) {
         {"at": 1, "send_raw": "{not json"},
         {"at": 1, "delay_ms": 5},
         {"at": 5, "stall": true}]})");
-    EXPECT_THAT(describe(script),
-                ElementsAre("agent_started", "raw:{not json", "delay:5", "agent_thinking",
-                            "tool_executing", "close:1011", "tool_completed", "agent_completed",
-                            "stall"));
+    EXPECT_THAT(describe(script), ElementsAre("agent_started", "raw:{not json", "delay:5",
+                                              "agent_thinking", "tool_executing", "close:1011",
+                                              "tool_completed", "agent_completed", "stall"));
     EXPECT_EQ(script.steps()[5].text, "tool crashed");
 }
 
 TEST(ScriptJsonTest, EditsApplyBeforeIndexedFaults) {
-    const auto script = parse(R"({"faults": [{"swap": [2, 3]}, {"drop": 0}, {"at": 0, "stall": true}]})");
+    const auto script =
+        parse(R"({"faults": [{"swap": [2, 3]}, {"drop": 0}, {"at": 0, "stall": true}]})");
     EXPECT_THAT(describe(script), ElementsAre("stall", "agent_thinking", "tool_completed",
                                               "tool_executing", "agent_completed"));
 }
@@ -79,7 +79,8 @@ TEST(ScriptJsonTest, ErrorsNameTheJsonPointer) {
         }
         return std::string("no error");
     };
-    EXPECT_EQ(field_of(R"({"faults": [{"at": 1, "close": {"code": 99}}]})"), "/faults/0/close/code");
+    EXPECT_EQ(field_of(R"({"faults": [{"at": 1, "close": {"code": 99}}]})"),
+              "/faults/0/close/code");
     EXPECT_EQ(field_of(R"({"faults": [{"at": 9, "stall": true}]})"), "/faults/0/at");
     EXPECT_EQ(field_of(R"({"faults": [{"drop": 7}]})"), "/faults/0/drop");
     EXPECT_EQ(field_of(R"({"faults": [{"at": 1, "explode": true}]})"), "/faults/0");
