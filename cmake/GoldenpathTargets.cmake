@@ -5,6 +5,11 @@ function(goldenpath_set_warnings target)
         target_compile_options(${target} PRIVATE
             -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
             -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual)
+        if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+            # g++ 12 at -O2/-O3 reports false -Wrestrict on std::string concatenation
+            # (GCC bug 105329) inside libstdc++ headers.
+            target_compile_options(${target} PRIVATE -Wno-restrict)
+        endif()
         if(GOLDENPATH_WARNINGS_AS_ERRORS)
             target_compile_options(${target} PRIVATE -Werror)
         endif()

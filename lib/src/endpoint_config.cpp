@@ -126,19 +126,9 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
     }
 }
 
-// JSON pointer reference token: '~' and '/' escaped (RFC 6901).
+// The JSON pointer token for an object key (RFC 6901 escaping, done by nlohmann::json_pointer).
 std::string pointer_token(std::string_view key) {
-    std::string token;
-    for (const char c : key) {
-        if (c == '~') {
-            token += "~0";
-        } else if (c == '/') {
-            token += "~1";
-        } else {
-            token += c;
-        }
-    }
-    return token;
+    return (nlohmann::json::json_pointer() / std::string(key)).to_string().substr(1);
 }
 
 std::string child(std::string_view pointer, std::string_view key) {

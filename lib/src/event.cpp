@@ -30,26 +30,6 @@ std::string dump(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// Ids are strings on the wire, but some servers send numbers; both become text.
-std::string id_text(const nlohmann::json* value) {
-    if (value == nullptr) {
-        return {};
-    }
-    if (value->is_string()) {
-        return value->get<std::string>();
-    }
-    if (value->is_number_unsigned()) {
-        return std::to_string(value->get<std::uint64_t>());
-    }
-    if (value->is_number_integer()) {
-        return std::to_string(value->get<std::int64_t>());
-    }
-    if (value->is_number_float()) {
-        return dump(*value);
-    }
-    return {};
-}
-
 // nlohmann's parse_error text is "[json.exception.parse_error.101] parse error at line 1,
 // column 2: syntax error while parsing value - unexpected end of input; ..."; keep the part that
 // says what is wrong and say where as a byte offset.
@@ -286,8 +266,8 @@ Event make_event(nlohmann::json body, const ProtocolProfile& profile, Clock::tim
             type != body.end() && type->is_string()) {
             event.type = type->get<std::string>();
         }
-        event.run_id = id_text(profile.find_field(body, profile.run_id_field));
-        event.thread_id = id_text(profile.find_field(body, profile.thread_id_field));
+        event.run_id = field_text(profile.find_field(body, profile.run_id_field));
+        event.thread_id = field_text(profile.find_field(body, profile.thread_id_field));
         if (const nlohmann::json* timestamp = profile.find_field(body, profile.timestamp_field)) {
             event.timestamp = parse_timestamp(*timestamp);
         }
@@ -306,6 +286,25 @@ std::optional<double> parse_timestamp(const nlohmann::json& value) {
         return parse_iso8601(value.get_ref<const std::string&>());
     }
     return std::nullopt;
+}
+
+std::string field_text(const nlohmann::json* value) {
+    if (value == nullptr) {
+        return {};
+    }
+    if (value->is_string()) {
+        return value->get<std::string>();
+    }
+    if (value->is_number_unsigned()) {
+        return std::to_string(value->get<std::uint64_t>());
+    }
+    if (value->is_number_integer()) {
+        return std::to_string(value->get<std::int64_t>());
+    }
+    if (value->is_number_float()) {
+        return dump(*value);
+    }
+    return {};
 }
 
 }  // namespace goldenpath

@@ -30,30 +30,10 @@ bool counted(EventRole role) {
     return role == EventRole::run_event || role == EventRole::terminal_failure;
 }
 
-// A field as text: strings as they are, numbers in decimal, anything else (or absent) empty.
-std::string text_of(const nlohmann::json* value) {
-    if (value == nullptr) {
-        return {};
-    }
-    if (value->is_string()) {
-        return value->get<std::string>();
-    }
-    if (value->is_number_unsigned()) {
-        return std::to_string(value->get<std::uint64_t>());
-    }
-    if (value->is_number_integer()) {
-        return std::to_string(value->get<std::int64_t>());
-    }
-    if (value->is_number()) {
-        return value->dump();
-    }
-    return {};
-}
-
 std::string call_id_of(const ProtocolProfile& profile, const Event& event) {
     for (const std::string& field : profile.tool_call_id_fields) {
         if (const nlohmann::json* value = profile.find_field(event.body, field)) {
-            std::string id = text_of(value);
+            std::string id = field_text(value);
             if (!id.empty()) {
                 return id;
             }
@@ -413,11 +393,11 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole r
         }
         run.open_tools.push_back(
             OpenTool{call_id_of(profile_, event),
-                     text_of(profile_.find_field(event.body, profile_.tool_name_field))});
+                     field_text(profile_.find_field(event.body, profile_.tool_name_field))});
     } else if (type == profile_.tool_completed) {
         const std::string call_id = call_id_of(profile_, event);
         const std::string tool_name =
-            text_of(profile_.find_field(event.body, profile_.tool_name_field));
+            field_text(profile_.find_field(event.body, profile_.tool_name_field));
         auto& open = run.open_tools;
         auto match = open.end();
         if (!call_id.empty()) {

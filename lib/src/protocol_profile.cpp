@@ -22,20 +22,9 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The JSON pointer token for an object key (RFC 6901: "~" -> "~0", "/" -> "~1").
+// The JSON pointer token for an object key (RFC 6901 escaping, done by nlohmann::json_pointer).
 std::string pointer_token(std::string_view key) {
-    std::string token;
-    token.reserve(key.size());
-    for (char c : key) {
-        if (c == '~') {
-            token += "~0";
-        } else if (c == '/') {
-            token += "~1";
-        } else {
-            token += c;
-        }
-    }
-    return token;
+    return (nlohmann::json::json_pointer() / std::string(key)).to_string().substr(1);
 }
 
 // The offending value as the user wrote it; invalid UTF-8 is replaced rather than thrown about.

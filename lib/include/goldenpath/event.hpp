@@ -43,6 +43,10 @@ std::variant<Event, EventParseError> parse_event(std::string_view text,
 Event make_event(nlohmann::json body, const ProtocolProfile& profile,
                  Clock::time_point arrival = Clock::now(), std::size_t frame_index = 0);
 
+// An id or name field as text: strings as they are, numbers in decimal, anything else (or
+// nullptr) empty. Ids are strings on the wire, but some servers send numbers.
+std::string field_text(const nlohmann::json* value);
+
 // Accepts a number of Unix seconds or an ISO-8601 string ("2025-09-12T20:11:35.123Z",
 // "+02:00" offsets); anything else is nullopt.
 std::optional<double> parse_timestamp(const nlohmann::json& value);
