@@ -166,10 +166,36 @@ ProbeArgs parse_args(const std::vector<std::string_view>& args) {
 }
 
 // Environment with the flags that mirror variables laid over it, so one code path validates both.
-EnvironmentLookup overlay(EnvironmentLookup env, const ProbeArgs& args) {
-    return [env = std::move(env), args](std::string_view name) -> std::optional<std::string> {
+// With --embedded, `embedded` holds the double's URL and token in place of the user's endpoint.
+struct EmbeddedEndpoint {
+    std::string url;
+    std::string token;
+};
+
+EnvironmentLookup overlay(EnvironmentLookup env, const ProbeArgs& args,
+                          std::optional<EmbeddedEndpoint> embedded) {
+    return [env = std::move(env), args,
+            embedded = std::move(embedded)](std::string_view name) -> std::optional<std::string> {
+        if (embedded) {
+            if (name == "GOLDENPATH_STAGING_URL") {
+                return embedded->url;
+            }
+            if (name == "GOLDENPATH_TOKEN") {
+                return embedded->token;
+            }
+            if (name == "GOLDENPATH_TOKEN_FILE" || name == "GOLDENPATH_FALLBACK_URLS") {
+                return std::nullopt;
+            }
+        }
         if (name == "GOLDENPATH_STAGING_URL" && args.url) {
             return args.url;
+        }
+        if (name == "GOLDENPATH_SLA" && !args.slas.empty()) {
+            std::string joined;
+            for (const auto& sla : args.slas) {
+                joined += (joined.empty() ? "" : ";") + sla;
+            }
+            return joined;
         }
         if (name == "GOLDENPATH_CA_FILE" && args.ca_file) {
             return args.ca_file;
@@ -205,6 +231,9 @@ std::string flag_for(std::string_view variable, const ProbeArgs& args) {
     }
     if (variable == "GOLDENPATH_USERS" && args.users) {
         return "--users";
+    }
+    if (variable == "GOLDENPATH_SLA" && !args.slas.empty()) {
+        return "--sla";
     }
     return std::string(variable);
 }
@@ -269,29 +298,11 @@ std::string junit_xml(const std::vector<JourneyResult>& results) {
         results.size(), failures, cases);
 }
 
-std::vector<SlaExpression> parse_slas(const ProbeArgs& args, const EnvironmentLookup& env) {
+std::vector<SlaExpression> parse_slas(const std::vector<std::string>& texts,
+                                      std::string_view field) {
     std::vector<SlaExpression> slas;
-    for (const auto& text : args.slas) {
-        slas.push_back(SlaExpression::parse(text, "--sla"));
-    }
-    if (args.slas.empty()) {
-        if (const auto joined = env("GOLDENPATH_SLA")) {
-            std::string_view rest = *joined;
-            while (!rest.empty()) {
-                const auto end = rest.find(';');
-                auto part = rest.substr(0, end);
-                while (!part.empty() && part.front() == ' ') {
-                    part.remove_prefix(1);
-                }
-                while (!part.empty() && part.back() == ' ') {
-                    part.remove_suffix(1);
-                }
-                if (!part.empty()) {
-                    slas.push_back(SlaExpression::parse(part, "GOLDENPATH_SLA"));
-                }
-                rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-            }
-        }
+    for (const auto& text : texts) {
+        slas.push_back(SlaExpression::parse(text, field));
     }
     return slas;
 }
@@ -337,7 +348,7 @@ int run_merge(const ProbeArgs& args) {
     }
     const auto summary = LoadSummary::of(samples);
     std::cout << summary.to_string();
-    const auto slas = parse_slas(args, [](std::string_view) { return std::nullopt; });
+    const auto slas = parse_slas(args.slas, "--sla");
     const int sla_exit = report_slas(slas, summary);
     const bool all_passed = summary.passed == summary.journeys && summary.journeys > 0;
     return all_passed && sla_exit == kExitPassed ? kExitPassed : kExitFailed;
@@ -355,55 +366,50 @@ nlohmann::json sample_json(const JourneySample& sample) {
 }
 
 int run_probe(const ProbeArgs& args) {
-    const EnvironmentLookup env = overlay(process_environment(), args);
+    // --embedded starts the double first; then both modes read the same GOLDENPATH_* variables
+    // with the flags laid over them, so one code path validates everything.
     std::unique_ptr<AgentServerDouble> server;
+    std::optional<EmbeddedEndpoint> embedded;
     EndpointConfig config;
     ProtocolProfile profile = default_profile();
     std::vector<SlaExpression> slas;
     try {
+        const auto base = overlay(process_environment(), args, std::nullopt);
         if (args.embedded) {
-            if (args.profile) {
-                profile = load_profile(*args.profile);
+            if (const auto path = base("GOLDENPATH_PROFILE")) {
+                profile = load_profile(*path);
             }
-            const std::string token = random_token();
+            std::string token = random_token();
             AgentServerDoubleOptions options;
             options.profile = profile;
             options.tokens = {token};
             server = std::make_unique<AgentServerDouble>(std::move(options));
-            config.url = Url::parse(server->url());
-            config.tokens = {Secret(token)};
-            if (const auto timeout = env("GOLDENPATH_TIMEOUT_MS")) {
-                config.timeouts.completion =
-                    Milliseconds(parse_count(timeout, "--timeout-ms", 1, 3600000, 0));
+            embedded = EmbeddedEndpoint{server->url(), std::move(token)};
+        }
+        const EnvironmentLookup env = overlay(process_environment(), args, embedded);
+        if (!EndpointConfig::staging_configured(env)) {
+            throw UsageError{
+                "one of --url URL or --embedded is required "
+                "(or set GOLDENPATH_STAGING_URL)"};
+        }
+        config = EndpointConfig::from_environment(env);
+        if (config.profile_path) {
+            profile = load_profile(*config.profile_path);
+        }
+        if (args.token_env && !embedded) {
+            const auto token = process_environment()(*args.token_env);
+            if (!token || token->empty()) {
+                throw UsageError{fmt::format("--token-env: environment variable {} is not set",
+                                             *args.token_env)};
             }
-            if (const auto users = env("GOLDENPATH_USERS")) {
-                config.users = static_cast<int>(parse_count(users, "--users", 1, 100000, 1));
-            }
-        } else {
-            if (!EndpointConfig::staging_configured(env)) {
-                throw UsageError{
-                    "one of --url URL or --embedded is required "
-                    "(or set GOLDENPATH_STAGING_URL)"};
-            }
-            config = EndpointConfig::from_environment(env);
-            if (config.profile_path) {
-                profile = load_profile(*config.profile_path);
-            }
-            if (args.token_env) {
-                const auto token = process_environment()(*args.token_env);
-                if (!token || token->empty()) {
-                    throw UsageError{fmt::format("--token-env: environment variable {} is not set",
-                                                 *args.token_env)};
-                }
-                config.tokens = {Secret(*token)};
-            }
+            config.tokens = {Secret(*token)};
         }
         config.insecure_skip_verify = args.insecure;
         if (args.retries) {
             config.retry.max_attempts =
                 static_cast<int>(parse_count(args.retries, "--retries", 0, 100, 0)) + 1;
         }
-        slas = parse_slas(args, env);
+        slas = parse_slas(config.sla, args.slas.empty() ? "GOLDENPATH_SLA" : "--sla");
     } catch (const ConfigError& error) {
         std::cerr << "goldenpath-probe: " << flag_for(error.field(), args) << ": " << error.what()
                   << "\n";

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "goldenpath/config_error.hpp"
+#include "goldenpath/endpoint_config.hpp"
 
 namespace goldenpath {
 namespace {
@@ -149,61 +149,28 @@ nlohmann::json LoadSummary::to_json() const {
 }
 
 SlaExpression SlaExpression::parse(std::string_view text, std::string_view field) {
-    const auto invalid = [&]() {
-        return ConfigError("goldenpath.sla", std::string(field),
-                           "must be (p50|p95|p99|max).(connect|first_event|completion)<Nms or "
-                           "success>=P%",
-                           std::string(text));
-    };
+    // One grammar for config and reports: validate_sla_expression throws the ConfigError.
+    validate_sla_expression(text, field);
     SlaExpression sla;
     sla.text = std::string(text);
     if (text.starts_with("success>=")) {
-        auto rest = text.substr(9);
-        if (!rest.ends_with('%')) {
-            throw invalid();
-        }
-        const auto value = parse_number(rest.substr(0, rest.size() - 1));
-        if (!value || *value > 100) {
-            throw invalid();
-        }
         sla.metric = Metric::success;
         sla.statistic = Statistic::rate;
-        sla.limit = *value;
+        sla.limit = parse_number(text.substr(9, text.size() - 10)).value_or(0);
         return sla;
     }
     const auto dot = text.find('.');
     const auto less = text.find('<');
-    if (dot == std::string_view::npos || less == std::string_view::npos || less < dot ||
-        !text.ends_with("ms")) {
-        throw invalid();
-    }
     const auto statistic = text.substr(0, dot);
     const auto metric = text.substr(dot + 1, less - dot - 1);
-    const auto value = parse_number(text.substr(less + 1, text.size() - less - 3));
-    if (!value) {
-        throw invalid();
-    }
-    if (statistic == "p50") {
-        sla.statistic = Statistic::p50;
-    } else if (statistic == "p95") {
-        sla.statistic = Statistic::p95;
-    } else if (statistic == "p99") {
-        sla.statistic = Statistic::p99;
-    } else if (statistic == "max") {
-        sla.statistic = Statistic::max;
-    } else {
-        throw invalid();
-    }
-    if (metric == "connect") {
-        sla.metric = Metric::connect;
-    } else if (metric == "first_event") {
-        sla.metric = Metric::first_event;
-    } else if (metric == "completion") {
-        sla.metric = Metric::completion;
-    } else {
-        throw invalid();
-    }
-    sla.limit = *value;
+    sla.statistic = statistic == "p50"   ? Statistic::p50
+                    : statistic == "p95" ? Statistic::p95
+                    : statistic == "p99" ? Statistic::p99
+                                         : Statistic::max;
+    sla.metric = metric == "connect"       ? Metric::connect
+                 : metric == "first_event" ? Metric::first_event
+                                           : Metric::completion;
+    sla.limit = parse_number(text.substr(less + 1, text.size() - less - 3)).value_or(0);
     return sla;
 }
 
