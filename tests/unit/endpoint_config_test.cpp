@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goldenpath/config_error.hpp"
+#include "goldenpath/fixtures/temporary_directory.hpp"
 
 namespace goldenpath {
 namespace {
@@ -62,30 +63,14 @@ auto ThrowsConfigError(const std::string& id, const std::string& field, const st
 // Each test gets its own directory under the system temp directory, removed in TearDown.
 class ConfigFilesTest : public testing::Test {
   protected:
-    void SetUp() override {
-        std::random_device random;
-        const std::filesystem::path base = std::filesystem::temp_directory_path();
-        do {
-            directory_ = base / ("goldenpath-config-test-" + std::to_string(random()) + "-" +
-                                 std::to_string(random()));
-        } while (!std::filesystem::create_directory(directory_));
-    }
-
-    void TearDown() override {
-        std::error_code ignored;
-        std::filesystem::remove_all(directory_, ignored);
-    }
-
     std::string WriteFile(const std::string& name, const std::string& content) const {
-        const std::filesystem::path path = directory_ / name;
-        std::ofstream(path, std::ios::binary) << content;
-        return path.string();
+        return directory_.write_file(name, content);
     }
 
-    std::string Missing(const std::string& name) const { return (directory_ / name).string(); }
+    std::string Missing(const std::string& name) const { return directory_.path_of(name); }
 
   private:
-    std::filesystem::path directory_;
+    fixtures::TemporaryDirectory directory_{"goldenpath-config-test"};
 };
 
 // ---- AuthenticationHeaderFormat ----------------------------------------------------------

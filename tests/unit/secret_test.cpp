@@ -21,6 +21,7 @@
 
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
+#include "goldenpath/fixtures/temporary_directory.hpp"
 #include "goldenpath/url.hpp"
 
 namespace goldenpath {
@@ -110,30 +111,14 @@ std::string ConfigErrorMessage(const std::function<void()>& action) {
 
 class SecretsNeverLeak : public testing::Test {
   protected:
-    void SetUp() override {
-        std::random_device random;
-        const std::filesystem::path base = std::filesystem::temp_directory_path();
-        do {
-            directory_ = base / ("goldenpath-secret-test-" + std::to_string(random()) + "-" +
-                                 std::to_string(random()));
-        } while (!std::filesystem::create_directory(directory_));
-    }
-
-    void TearDown() override {
-        std::error_code ignored;
-        std::filesystem::remove_all(directory_, ignored);
-    }
-
     std::string WriteFile(const std::string& name, const std::string& content) const {
-        const std::filesystem::path path = directory_ / name;
-        std::ofstream(path, std::ios::binary) << content;
-        return path.string();
+        return directory_.write_file(name, content);
     }
 
     const std::string secret_{token};
 
   private:
-    std::filesystem::path directory_;
+    fixtures::TemporaryDirectory directory_{"goldenpath-secret-test"};
 };
 
 TEST_F(SecretsNeverLeak, EnvironmentTokenNeverAppearsInErrors) {
