@@ -70,7 +70,7 @@ std::string format_timeline(const std::vector<TimelineEntry>& timeline);
 // Judges events as they arrive, for one or several runs on one connection (DESIGN.md §2
 // "Routing" and "Golden-path order"). Not thread-safe: feed from one thread.
 class EventSequenceVerifier {
-public:
+  public:
     using RunId = std::size_t;
 
     explicit EventSequenceVerifier(ProtocolProfile profile = default_profile());
@@ -99,7 +99,7 @@ public:
 
     const ProtocolProfile& profile() const noexcept { return profile_; }
 
-private:
+  private:
     struct OpenTool {
         std::string call_id;
         std::string tool_name;
@@ -123,7 +123,8 @@ private:
     std::optional<RunId> route(const Event& event);
     void judge(RunState& run, const Event& event, EventRole role);
     void check_required_fields(RunState& run, const Event& event, std::size_t index);
-    void record(RunState& run, const Event& event, EventRole role, std::optional<std::size_t> index);
+    void record(RunState& run, const Event& event, EventRole role,
+                std::optional<std::size_t> index);
     static void fail(RunState& run, Violation violation);
 
     ProtocolProfile profile_;

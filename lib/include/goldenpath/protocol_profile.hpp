@@ -29,9 +29,9 @@ struct ProtocolProfile {
     std::string ready_type = "connection_established";
     bool wait_for_ready = true;
     // Types the verifier skips (they go into the timeline only).
-    std::vector<std::string> ignored_types = {"connection_established", "heartbeat", "ping",
-                                              "pong", "heartbeat_ack", "partial_result",
-                                              "progress_update", "final_report"};
+    std::vector<std::string> ignored_types = {
+        "connection_established", "heartbeat",       "ping",        "pong", "heartbeat_ack",
+        "partial_result",         "progress_update", "final_report"};
     // Types that end the run as failed, with the server's message as evidence.
     std::vector<std::string> terminal_failure_types = {"agent_error", "agent_death", "error",
                                                        "error_message"};
