@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_common.hpp"
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
@@ -502,15 +503,8 @@ int run_probe(const ProbeArgs& args) {
 
 int main(int argc, char** argv) {
     std::vector<std::string_view> args(argv + 1, argv + argc);
-    for (const auto arg : args) {
-        if (arg == "--help" || arg == "-h") {
-            std::cout << kUsage;
-            return kExitPassed;
-        }
-        if (arg == "--version") {
-            std::cout << "goldenpath-probe " << GOLDENPATH_VERSION << "\n";
-            return kExitPassed;
-        }
+    if (const auto exit_code = goldenpath::cli::help_or_version(args, "goldenpath-probe", kUsage)) {
+        return *exit_code;
     }
     try {
         const ProbeArgs parsed = parse_args(args);

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "cli_common.hpp"
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/protocol_profile.hpp"
@@ -104,15 +105,9 @@ goldenpath::AgentServerDoubleOptions parse_args(const std::vector<std::string_vi
 
 int main(int argc, char** argv) {
     std::vector<std::string_view> args(argv + 1, argv + argc);
-    for (const auto arg : args) {
-        if (arg == "--help" || arg == "-h") {
-            std::cout << kUsage;
-            return 0;
-        }
-        if (arg == "--version") {
-            std::cout << "goldenpath-server " << GOLDENPATH_VERSION << "\n";
-            return 0;
-        }
+    if (const auto exit_code =
+            goldenpath::cli::help_or_version(args, "goldenpath-server", kUsage)) {
+        return *exit_code;
     }
     goldenpath::AgentServerDoubleOptions options;
     try {

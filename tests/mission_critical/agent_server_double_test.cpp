@@ -16,40 +16,15 @@
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/script.hpp"
 #include "goldenpath/url.hpp"
+#include "transport_test_support.hpp"
 
 namespace goldenpath {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace goldenpath::test;
 using testing::ElementsAre;
 using testing::HasSubstr;
-
-constexpr auto kWait = 1s;
-
-ConnectRequest request_for(const std::string& url) {
-    ConnectRequest request;
-    request.url = Url::parse(url);
-    request.timeouts.connect = 300ms;
-    request.timeouts.upgrade = 300ms;
-    return request;
-}
-
-testing::AssertionResult ok(const std::optional<Failure>& failure) {
-    if (!failure) {
-        return testing::AssertionSuccess();
-    }
-    return testing::AssertionFailure() << failure->to_string();
-}
-
-nlohmann::json receive_json(WebSocketClient& client) {
-    const ReceiveResult result = client.receive(Clock::now() + kWait);
-    EXPECT_EQ(result.status, ReceiveResult::Status::frame)
-        << "close " << result.close.code << " " << result.close.reason;
-    if (result.status != ReceiveResult::Status::frame) {
-        return nlohmann::json();
-    }
-    return nlohmann::json::parse(result.frame.text, nullptr, false);
-}
 
 std::vector<std::string> event_types(const Script& script) {
     std::vector<std::string> types;

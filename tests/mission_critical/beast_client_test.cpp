@@ -25,48 +25,15 @@
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/script.hpp"
 #include "goldenpath/url.hpp"
+#include "transport_test_support.hpp"
 
 namespace goldenpath {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace goldenpath::test;
 using testing::HasSubstr;
 using testing::Not;
-
-constexpr auto kWait = 1s;  // generous bound for frames that are already on their way
-
-ConnectRequest request_for(const std::string& url) {
-    ConnectRequest request;
-    request.url = Url::parse(url);
-    request.timeouts.connect = 300ms;
-    request.timeouts.upgrade = 300ms;
-    return request;
-}
-
-// Receives one frame and parses it; a non-frame result fails the test.
-nlohmann::json receive_json(WebSocketClient& client) {
-    const ReceiveResult result = client.receive(Clock::now() + kWait);
-    EXPECT_EQ(result.status, ReceiveResult::Status::frame)
-        << "close " << result.close.code << " " << result.close.reason;
-    if (result.status != ReceiveResult::Status::frame) {
-        return nlohmann::json();
-    }
-    return nlohmann::json::parse(result.frame.text, nullptr, false);
-}
-
-// Success of connect/send_text; on failure the message is the failure's one-line form.
-testing::AssertionResult ok(const std::optional<Failure>& failure) {
-    if (!failure) {
-        return testing::AssertionSuccess();
-    }
-    return testing::AssertionFailure() << failure->to_string();
-}
-
-// A free port: bound by a double that is then destroyed, so nothing listens there.
-std::uint16_t unused_port() {
-    const AgentServerDouble server;
-    return server.port();
-}
 
 // Every string of a failure a person could see.
 std::string all_text(const Failure& failure) {

@@ -5,6 +5,7 @@
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/fixtures/matchers.hpp"
 #include "goldenpath/golden_path_journey.hpp"
+#include "transport_test_support.hpp"
 
 namespace goldenpath {
 namespace {
@@ -13,12 +14,6 @@ using fixtures::FailsWith;
 using fixtures::FollowsGoldenPath;
 using testing::HasSubstr;
 using testing::SizeIs;
-
-// A loopback port with nothing listening: bound by a double, which is then destroyed.
-std::uint16_t closed_port() {
-    AgentServerDouble server;
-    return server.port();
-}
 
 JourneyOptions options_for(const std::string& url) {
     JourneyOptions options;
@@ -35,7 +30,7 @@ JourneyOptions options_for(const std::string& url) {
 }
 
 TEST(ConnectFailureTest, ClosedPortIsRefusedWithinOneSecondNamingTheUrl) {
-    const std::string url = fmt::format("ws://127.0.0.1:{}/ws", closed_port());
+    const std::string url = fmt::format("ws://127.0.0.1:{}/ws", test::unused_port());
     const auto started = Clock::now();
     const auto result = GoldenPathJourney(options_for(url)).run();
 
@@ -47,7 +42,7 @@ TEST(ConnectFailureTest, ClosedPortIsRefusedWithinOneSecondNamingTheUrl) {
 }
 
 TEST(ConnectFailureTest, RetriesListEveryAttemptWithItsTiming) {
-    const std::string url = fmt::format("ws://127.0.0.1:{}/ws", closed_port());
+    const std::string url = fmt::format("ws://127.0.0.1:{}/ws", test::unused_port());
     auto options = options_for(url);
     options.config.retry.max_attempts = 3;
     const auto result = GoldenPathJourney(std::move(options)).run();

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goldenpath/config_error.hpp"
+#include "goldenpath/fixtures/fake_environment.hpp"
 #include "goldenpath/fixtures/temporary_directory.hpp"
 
 namespace goldenpath {
@@ -33,25 +34,15 @@ using testing::StrEq;
 using testing::Throws;
 using testing::ThrowsMessage;
 
-using Variables = std::map<std::string, std::string, std::less<>>;
-
-// The environment a test sets up, without touching the process environment.
-EnvironmentLookup Lookup(Variables variables) {
-    return [variables = std::move(variables)](std::string_view name) -> std::optional<std::string> {
-        const auto found = variables.find(name);
-        if (found == variables.end()) {
-            return std::nullopt;
-        }
-        return found->second;
-    };
-}
+using Variables = fixtures::EnvironmentVariables;
+using fixtures::FakeEnvironment;
 
 constexpr const char* primary_url = "wss://staging.agents.example.com/api/v1/websocket";
 
 // The smallest valid environment plus `extra`.
 EnvironmentLookup StagingEnvironment(Variables extra = {}) {
     extra.emplace("GOLDENPATH_STAGING_URL", primary_url);
-    return Lookup(std::move(extra));
+    return FakeEnvironment(std::move(extra));
 }
 
 auto ThrowsConfigError(const std::string& id, const std::string& field, const std::string& actual) {
@@ -197,7 +188,7 @@ TEST_F(ConnectionParameters, DefaultsWhenOnlyTheUrlIsSet) {
 TEST_F(ConnectionParameters, StagingUrlIsRequired) {
     for (const Variables& variables : {Variables{}, Variables{{"GOLDENPATH_STAGING_URL", ""}},
                                        Variables{{"GOLDENPATH_STAGING_URL", "  "}}}) {
-        EXPECT_THAT([&] { (void)EndpointConfig::from_environment(Lookup(variables)); },
+        EXPECT_THAT([&] { (void)EndpointConfig::from_environment(FakeEnvironment(variables)); },
                     ThrowsMessage<ConfigError>(
                         StrEq("[goldenpath.env] (GOLDENPATH_STAGING_URL) must be set to a ws:// "
                               "or wss:// URL, but is unset")));
@@ -208,7 +199,7 @@ TEST_F(ConnectionParameters, InvalidStagingUrlNamesTheVariable) {
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_environment(
-                Lookup({{"GOLDENPATH_STAGING_URL", "https://staging.example.com/ws"}}));
+                FakeEnvironment({{"GOLDENPATH_STAGING_URL", "https://staging.example.com/ws"}}));
         },
         ThrowsMessage<ConfigError>(
             StrEq("[goldenpath.env] (GOLDENPATH_STAGING_URL) must start with ws:// or wss://, "
@@ -216,8 +207,9 @@ TEST_F(ConnectionParameters, InvalidStagingUrlNamesTheVariable) {
 }
 
 TEST_F(ConnectionParameters, StagingConfiguredOnlyWhenTheUrlIsNonEmpty) {
-    EXPECT_FALSE(EndpointConfig::staging_configured(Lookup({})));
-    EXPECT_FALSE(EndpointConfig::staging_configured(Lookup({{"GOLDENPATH_STAGING_URL", ""}})));
+    EXPECT_FALSE(EndpointConfig::staging_configured(FakeEnvironment({})));
+    EXPECT_FALSE(
+        EndpointConfig::staging_configured(FakeEnvironment({{"GOLDENPATH_STAGING_URL", ""}})));
     EXPECT_TRUE(EndpointConfig::staging_configured(StagingEnvironment()));
 }
 

@@ -21,6 +21,7 @@
 
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
+#include "goldenpath/fixtures/fake_environment.hpp"
 #include "goldenpath/fixtures/temporary_directory.hpp"
 #include "goldenpath/url.hpp"
 
@@ -85,17 +86,8 @@ TEST(SecretRedaction, EmptyAndEquality) {
 
 constexpr std::string_view token = "tok-5f2c9a1e-never-print-me";
 
-using Variables = std::map<std::string, std::string, std::less<>>;
-
-EnvironmentLookup Lookup(Variables variables) {
-    return [variables = std::move(variables)](std::string_view name) -> std::optional<std::string> {
-        const auto found = variables.find(name);
-        if (found == variables.end()) {
-            return std::nullopt;
-        }
-        return found->second;
-    };
-}
+using Variables = fixtures::EnvironmentVariables;
+using fixtures::FakeEnvironment;
 
 // The message of the ConfigError `action` throws; a test failure when it throws none.
 std::string ConfigErrorMessage(const std::function<void()>& action) {
@@ -146,9 +138,10 @@ TEST_F(SecretsNeverLeak, EnvironmentTokenNeverAppearsInErrors) {
     };
     for (std::size_t i = 0; i < broken.size(); ++i) {
         SCOPED_TRACE(i);
-        EXPECT_THAT(
-            ConfigErrorMessage([&] { (void)EndpointConfig::from_environment(Lookup(broken[i])); }),
-            AllOf(HasSubstr("[goldenpath."), Not(HasSubstr(secret_))));
+        EXPECT_THAT(ConfigErrorMessage([&] {
+                        (void)EndpointConfig::from_environment(FakeEnvironment(broken[i]));
+                    }),
+                    AllOf(HasSubstr("[goldenpath."), Not(HasSubstr(secret_))));
     }
 }
 
@@ -175,8 +168,8 @@ TEST_F(SecretsNeverLeak, JsonTokenNeverAppearsInErrors) {
 TEST_F(SecretsNeverLeak, TokenFileContentNeverAppearsInErrors) {
     const std::string bad_line = WriteFile("bad.txt", "ok-token\n" + secret_ + " trailing\n");
     const std::string message = ConfigErrorMessage([&] {
-        (void)EndpointConfig::from_environment(
-            Lookup({{"GOLDENPATH_STAGING_URL", "ws://h/ws"}, {"GOLDENPATH_TOKEN_FILE", bad_line}}));
+        (void)EndpointConfig::from_environment(FakeEnvironment(
+            {{"GOLDENPATH_STAGING_URL", "ws://h/ws"}, {"GOLDENPATH_TOKEN_FILE", bad_line}}));
     });
     EXPECT_THAT(message, AllOf(HasSubstr("GOLDENPATH_TOKEN_FILE"), HasSubstr(bad_line),
                                HasSubstr("line 2"), Not(HasSubstr(secret_))));
@@ -187,15 +180,15 @@ TEST_F(SecretsNeverLeak, TokenFileContentNeverAppearsInErrors) {
 TEST_F(SecretsNeverLeak, SummariesNeverShowTokens) {
     const std::string file = WriteFile("tokens.txt", secret_ + "\nsecond-token\nthird-token\n");
     const EndpointConfig from_file = EndpointConfig::from_environment(
-        Lookup({{"GOLDENPATH_STAGING_URL", "wss://h/ws?token=" + secret_},
-                {"GOLDENPATH_FALLBACK_URLS", "ws://f/" + secret_ + "/ws"},
-                {"GOLDENPATH_TOKEN_FILE", file}}));
+        FakeEnvironment({{"GOLDENPATH_STAGING_URL", "wss://h/ws?token=" + secret_},
+                         {"GOLDENPATH_FALLBACK_URLS", "ws://f/" + secret_ + "/ws"},
+                         {"GOLDENPATH_TOKEN_FILE", file}}));
     EXPECT_THAT(from_file.to_string(),
                 AllOf(HasSubstr("tokens: *** (3 tokens)"), Not(HasSubstr(secret_)),
                       Not(HasSubstr("second-token")), Not(HasSubstr("third-token"))));
 
     const EndpointConfig from_env = EndpointConfig::from_environment(
-        Lookup({{"GOLDENPATH_STAGING_URL", "ws://h/ws"}, {"GOLDENPATH_TOKEN", secret_}}));
+        FakeEnvironment({{"GOLDENPATH_STAGING_URL", "ws://h/ws"}, {"GOLDENPATH_TOKEN", secret_}}));
     EXPECT_THAT(from_env.to_string(),
                 AllOf(HasSubstr("tokens: *** (1 token)"), Not(HasSubstr(secret_))));
 
