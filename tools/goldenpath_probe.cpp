@@ -2,6 +2,7 @@
 // timeline and the verdict, and exits 0 (passed), 1 (failed) or 2 (bad usage or config).
 // The flags, output and exit codes are a stable contract (DESIGN.md §8).
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -91,6 +92,27 @@ struct ProbeArgs {
     std::vector<std::string> merge_files;
 };
 
+// Flags that take a value; those that mirror a GOLDENPATH_* variable override it (DESIGN.md §8).
+struct ValueFlag {
+    std::string_view flag;
+    std::optional<std::string> ProbeArgs::*member;
+    std::string_view variable;  // empty when no variable mirrors the flag
+};
+
+constexpr ValueFlag kValueFlags[] = {
+    {"--url", &ProbeArgs::url, "GOLDENPATH_STAGING_URL"},
+    {"--token-env", &ProbeArgs::token_env, ""},
+    {"--ca-file", &ProbeArgs::ca_file, "GOLDENPATH_CA_FILE"},
+    {"--profile", &ProbeArgs::profile, "GOLDENPATH_PROFILE"},
+    {"--timeout-ms", &ProbeArgs::timeout_ms, "GOLDENPATH_TIMEOUT_MS"},
+    {"--retries", &ProbeArgs::retries, ""},
+    {"--runs", &ProbeArgs::runs, ""},
+    {"--users", &ProbeArgs::users, "GOLDENPATH_USERS"},
+    {"--duration-ms", &ProbeArgs::duration_ms, ""},
+    {"--json", &ProbeArgs::json_file, ""},
+    {"--junit", &ProbeArgs::junit_file, ""},
+};
+
 long long parse_count(const std::optional<std::string>& text, std::string_view flag, long long min,
                       long long max, long long fallback) {
     if (!text) {
@@ -127,32 +149,15 @@ ProbeArgs parse_args(const std::vector<std::string_view>& args) {
             parsed.merge_files.emplace_back(arg);
         } else if (parsed.merge) {
             throw UsageError{fmt::format("unknown flag for merge: {}", arg)};
-        } else if (arg == "--url") {
-            parsed.url = value(arg);
         } else if (arg == "--embedded") {
             parsed.embedded = true;
-        } else if (arg == "--token-env") {
-            parsed.token_env = value(arg);
-        } else if (arg == "--ca-file") {
-            parsed.ca_file = value(arg);
         } else if (arg == "--insecure") {
             parsed.insecure = true;
-        } else if (arg == "--profile") {
-            parsed.profile = value(arg);
-        } else if (arg == "--timeout-ms") {
-            parsed.timeout_ms = value(arg);
-        } else if (arg == "--retries") {
-            parsed.retries = value(arg);
-        } else if (arg == "--runs") {
-            parsed.runs = value(arg);
-        } else if (arg == "--users") {
-            parsed.users = value(arg);
-        } else if (arg == "--duration-ms") {
-            parsed.duration_ms = value(arg);
-        } else if (arg == "--json") {
-            parsed.json_file = value(arg);
-        } else if (arg == "--junit") {
-            parsed.junit_file = value(arg);
+        } else if (const auto* flag = std::find_if(
+                       std::begin(kValueFlags), std::end(kValueFlags),
+                       [&](const ValueFlag& candidate) { return candidate.flag == arg; });
+                   flag != std::end(kValueFlags)) {
+            parsed.*(flag->member) = value(arg);
         } else {
             throw UsageError{fmt::format("unknown flag: {}", arg)};
         }
@@ -188,8 +193,10 @@ EnvironmentLookup overlay(EnvironmentLookup env, const ProbeArgs& args,
                 return std::nullopt;
             }
         }
-        if (name == "GOLDENPATH_STAGING_URL" && args.url) {
-            return args.url;
+        for (const auto& flag : kValueFlags) {
+            if (!flag.variable.empty() && name == flag.variable && args.*(flag.member)) {
+                return args.*(flag.member);
+            }
         }
         if (name == "GOLDENPATH_SLA" && !args.slas.empty()) {
             std::string joined;
@@ -198,18 +205,6 @@ EnvironmentLookup overlay(EnvironmentLookup env, const ProbeArgs& args,
             }
             return joined;
         }
-        if (name == "GOLDENPATH_CA_FILE" && args.ca_file) {
-            return args.ca_file;
-        }
-        if (name == "GOLDENPATH_PROFILE" && args.profile) {
-            return args.profile;
-        }
-        if (name == "GOLDENPATH_TIMEOUT_MS" && args.timeout_ms) {
-            return args.timeout_ms;
-        }
-        if (name == "GOLDENPATH_USERS" && args.users) {
-            return args.users;
-        }
         if ((name == "GOLDENPATH_TOKEN" || name == "GOLDENPATH_TOKEN_FILE") && args.token_env) {
             return std::nullopt;  // --token-env replaces both
         }
@@ -217,21 +212,12 @@ EnvironmentLookup overlay(EnvironmentLookup env, const ProbeArgs& args,
     };
 }
 
+// The flag a ConfigError's variable came from, when a flag set it; else the variable itself.
 std::string flag_for(std::string_view variable, const ProbeArgs& args) {
-    if (variable == "GOLDENPATH_STAGING_URL" && args.url) {
-        return "--url";
-    }
-    if (variable == "GOLDENPATH_CA_FILE" && args.ca_file) {
-        return "--ca-file";
-    }
-    if (variable == "GOLDENPATH_PROFILE" && args.profile) {
-        return "--profile";
-    }
-    if (variable == "GOLDENPATH_TIMEOUT_MS" && args.timeout_ms) {
-        return "--timeout-ms";
-    }
-    if (variable == "GOLDENPATH_USERS" && args.users) {
-        return "--users";
+    for (const auto& flag : kValueFlags) {
+        if (!flag.variable.empty() && variable == flag.variable && args.*(flag.member)) {
+            return std::string(flag.flag);
+        }
     }
     if (variable == "GOLDENPATH_SLA" && !args.slas.empty()) {
         return "--sla";
