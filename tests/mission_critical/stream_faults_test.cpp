@@ -11,18 +11,13 @@ namespace {
 using fixtures::FailsWith;
 using testing::HasSubstr;
 
-// A double whose script is set per test before SetUp starts it.
+// Each test restarts the double with its own script.
 class StreamFaultTest : public fixtures::AgentServerDoubleTest {
   protected:
-    AgentServerDoubleOptions server_options() override {
-        AgentServerDoubleOptions options;
-        options.script = script_;
-        return options;
-    }
     void UseScript(Script script) {
-        script_ = std::move(script);
-        TearDown();
-        SetUp();
+        AgentServerDoubleOptions options;
+        options.script = std::move(script);
+        RestartServer(std::move(options));
     }
     void ExpectViolation(const JourneyResult& result, std::string_view rule, std::size_t index) {
         ASSERT_TRUE(result.failure) << result.to_string();
@@ -31,9 +26,6 @@ class StreamFaultTest : public fixtures::AgentServerDoubleTest {
         ASSERT_TRUE(result.failure->event_index) << result.to_string();
         EXPECT_EQ(*result.failure->event_index, index) << result.to_string();
     }
-
-  private:
-    Script script_ = Script::golden_path();
 };
 
 TEST_F(StreamFaultTest, MissingThinkingIsNoThinkingBeforeTool) {
