@@ -9,13 +9,14 @@ install(TARGETS goldenpath_core EXPORT goldenpathTargets
     INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY lib/include/goldenpath DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT goldenpathTargets NAMESPACE goldenpath:: DESTINATION ${GOLDENPATH_CMAKE_DIR})
+# Profiles and traces are data of the core (load_profile), so they are installed with it.
+install(DIRECTORY fixtures/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/goldenpath)
 
 if(TARGET goldenpath_fixtures)
     install(TARGETS goldenpath_fixtures EXPORT goldenpathFixturesTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
     install(DIRECTORY fixtures/include/goldenpath DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-    install(DIRECTORY fixtures/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/goldenpath)
     install(EXPORT goldenpathFixturesTargets NAMESPACE goldenpath::
         DESTINATION ${GOLDENPATH_CMAKE_DIR})
 endif()
@@ -26,7 +27,8 @@ endif()
 
 configure_package_config_file(cmake/goldenpathConfig.cmake.in
     "${PROJECT_BINARY_DIR}/goldenpathConfig.cmake"
-    INSTALL_DESTINATION ${GOLDENPATH_CMAKE_DIR})
+    INSTALL_DESTINATION ${GOLDENPATH_CMAKE_DIR}
+    PATH_VARS CMAKE_INSTALL_DATADIR)
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/goldenpathConfigVersion.cmake"
     COMPATIBILITY SameMajorVersion)
 install(FILES "${PROJECT_BINARY_DIR}/goldenpathConfig.cmake"
