@@ -292,7 +292,7 @@ class JourneyLoop {
                 continue;
             }
             if (received.status == ReceiveResult::Status::timeout) {
-                on_deadline(completion_deadline, progressed);
+                on_deadline(deadline, completion_deadline, progressed);
                 return;
             }
             on_transport_end(received, Phase::completion);
@@ -300,8 +300,11 @@ class JourneyLoop {
         }
     }
 
-    void on_deadline(Clock::time_point completion_deadline, bool progressed) {
-        const auto now = Clock::now();
+    // A timeout means `deadline` has passed; waits are measured to it, not to when this runs, so
+    // they are exact also for clients with virtual time (InMemoryConnection).
+    void on_deadline(Clock::time_point deadline, Clock::time_point completion_deadline,
+                     bool progressed) {
+        const auto now = std::max(Clock::now(), deadline);
         Failure failure;
         if (now >= completion_deadline) {
             failure = make(FailureKind::timeout, Phase::completion);

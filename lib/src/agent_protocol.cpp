@@ -1,0 +1,205 @@
+#include "agent_protocol.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace goldenpath::detail {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            const int high = hex_value(text[i + 1]);
+            const int low = hex_value(text[i + 2]);
+            if (high >= 0 && low >= 0) {
+                out.push_back(static_cast<char>(high * 16 + low));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(text[i] == '+' ? ' ' : text[i]);
+    }
+    return out;
+}
+
+// Value of query parameter `name` in `target` ("/ws?a=b&token=x"); empty when absent.
+std::string query_param(std::string_view target, std::string_view name) {
+    const auto question = target.find('?');
+    if (question == std::string_view::npos || name.empty()) {
+        return {};
+    }
+    std::string_view rest = target.substr(question + 1);
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const auto pair = rest.substr(0, amp);
+        const auto eq = pair.find('=');
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+            return percent_decode(pair.substr(eq + 1));
+        }
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    }
+    return {};
+}
+
+std::string json_string(const nlohmann::json& object, const std::string& field) {
+    if (!object.is_object()) {
+        return {};
+    }
+    const auto it = object.find(field);
+    if (it == object.end() || !it->is_string()) {
+        return {};
+    }
+    return it->get<std::string>();
+}
+
+// True when no tokens are configured, or one arrived by header, subprotocol or query; sets
+// `selected` to the subprotocol entry that carried it.
+bool authorised(const RecordedConnection& request, const AgentServerDoubleOptions& options,
+                std::string& selected) {
+    if (options.tokens.empty()) {
+        return true;
+    }
+    const auto accepted = [&](std::string_view token) {
+        return !token.empty() && std::find(options.tokens.begin(), options.tokens.end(), token) !=
+                                     options.tokens.end();
+    };
+    const std::string authorization = request.header("Authorization");
+    constexpr std::string_view bearer = "Bearer ";
+    if (authorization.size() > bearer.size() &&
+        iequals(std::string_view(authorization).substr(0, bearer.size()), bearer) &&
+        accepted(trim(std::string_view(authorization).substr(bearer.size())))) {
+        return true;
+    }
+    const std::string& pattern = options.profile.subprotocol_template;
+    const auto hole = pattern.find("{token}");
+    if (hole != std::string::npos) {
+        const std::string_view prefix = std::string_view(pattern).substr(0, hole);
+        const std::string_view suffix = std::string_view(pattern).substr(hole + 7);
+        for (const auto& offered : request.offered_subprotocols) {
+            const std::string_view entry = offered;
+            if (entry.size() > prefix.size() + suffix.size() && entry.starts_with(prefix) &&
+                entry.ends_with(suffix) &&
+                accepted(
+                    entry.substr(prefix.size(), entry.size() - prefix.size() - suffix.size()))) {
+                selected = offered;
+                return true;
+            }
+        }
+    }
+    return accepted(query_param(request.target, options.profile.query_token_param));
+}
+
+}  // namespace
+
+std::vector<std::string> split_header_list(std::string_view text) {
+    std::vector<std::string> items;
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto item = trim(text.substr(0, comma));
+        if (!item.empty()) {
+            items.emplace_back(item);
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(comma + 1);
+    }
+    return items;
+}
+
+UpgradeDecision decide_upgrade(const RecordedConnection& request,
+                               const AgentServerDoubleOptions& options) {
+    UpgradeDecision decision;
+    const std::string_view target = request.target;
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path != options.profile.path) {
+        decision.reject_status = 404;
+        decision.body = "not found";
+    } else if (options.reject_upgrade_status) {
+        decision.reject_status = *options.reject_upgrade_status;
+        decision.body = options.reject_upgrade_body;
+    } else if (!authorised(request, options, decision.selected_subprotocol)) {
+        decision.reject_status = 401;
+        decision.body = "invalid or missing token";
+    }
+    if (decision.reject_status != 0) {
+        decision.selected_subprotocol.clear();
+    } else if (decision.selected_subprotocol.empty() && !request.offered_subprotocols.empty()) {
+        decision.selected_subprotocol = request.offered_subprotocols.front();
+    }
+    return decision;
+}
+
+std::optional<RunIds> start_message_ids(std::string_view text, const ProtocolProfile& profile) {
+    const auto body = nlohmann::json::parse(text, nullptr, false);
+    if (!body.is_object() || json_string(body, profile.type_field) != profile.start_type) {
+        return std::nullopt;
+    }
+    const nlohmann::json* ids = &body;
+    if (!profile.start_container.empty()) {
+        const auto it = body.find(profile.start_container);
+        if (it != body.end() && it->is_object()) {
+            ids = &*it;
+        }
+    }
+    return RunIds{json_string(*ids, profile.thread_id_field),
+                  json_string(*ids, profile.run_id_field)};
+}
+
+std::string render_event(nlohmann::json event, const RunIds& ids, const ProtocolProfile& profile) {
+    if (event.is_object()) {
+        if (!ids.thread_id.empty() && !event.contains(profile.thread_id_field)) {
+            event[profile.thread_id_field] = ids.thread_id;
+        }
+        if (!ids.run_id.empty() && !event.contains(profile.run_id_field)) {
+            event[profile.run_id_field] = ids.run_id;
+        }
+    }
+    return event.dump();
+}
+
+std::string ready_message(std::size_t id, const ProtocolProfile& profile) {
+    nlohmann::json details = {{"connection_id", "conn-" + std::to_string(id)},
+                              {"user_id", "user-" + std::to_string(id)}};
+    nlohmann::json ready = nlohmann::json::object();
+    ready[profile.type_field] = profile.ready_type;
+    if (profile.detail_containers.empty()) {
+        ready.update(details);
+    } else {
+        ready[profile.detail_containers.front()] = std::move(details);
+    }
+    return ready.dump();
+}
+
+}  // namespace goldenpath::detail

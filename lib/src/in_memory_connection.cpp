@@ -1,0 +1,147 @@
+#include "goldenpath/in_memory_connection.hpp"
+
+#include <fmt/format.h>
+
+#include "agent_protocol.hpp"
+#include "goldenpath/secret.hpp"
+
+namespace goldenpath {
+
+InMemoryConnection::InMemoryConnection(AgentServerDoubleOptions options)
+    : options_(std::move(options)) {}
+
+std::optional<Failure> InMemoryConnection::connect(const ConnectRequest& request) {
+    Failure failure;
+    failure.url = request.url.to_string();
+    failure.phase = Phase::upgrade;
+    if (connected_) {
+        failure.kind = FailureKind::closed;
+        failure.detail = "already connected: an InMemoryConnection is one connection";
+        return failure;
+    }
+    recorded_ = RecordedConnection{};
+    recorded_.id = 1;
+    recorded_.target = request.url.target();
+    recorded_.headers = request.headers;
+    recorded_.headers.emplace_back("Host", request.url.host_for_header());
+    recorded_.offered_subprotocols = request.subprotocols;
+    const auto decision = detail::decide_upgrade(recorded_, options_);
+    recorded_.rejected_status = decision.reject_status;
+    recorded_.selected_subprotocol = decision.selected_subprotocol;
+    if (decision.reject_status != 0) {
+        failure.kind = decision.reject_status == 401 || decision.reject_status == 403
+                           ? FailureKind::auth_rejected
+                           : FailureKind::http_status;
+        failure.http_status = decision.reject_status;
+        failure.body_excerpt = decision.body;
+        failure.retryable = decision.reject_status >= 500;
+        for (const auto& secret : request.secrets) {
+            failure.body_excerpt = redact(failure.body_excerpt, secret);
+        }
+        return failure;
+    }
+    recorded_.upgraded = true;
+    connected_ = true;
+    if (options_.send_connection_established) {
+        outbox_.push_back({Outgoing::Kind::frame, detail::ready_message(1, options_.profile), 1000,
+                           Clock::now()});
+    }
+    return std::nullopt;
+}
+
+std::optional<Failure> InMemoryConnection::not_open(std::string_view what) const {
+    Failure failure;
+    failure.kind = FailureKind::closed;
+    failure.phase = Phase::completion;
+    failure.close_code = closed_ ? closed_->code : 1006;
+    failure.close_reason = closed_ ? closed_->reason : "not connected";
+    failure.detail = fmt::format("cannot {}: the connection is not open", what);
+    return failure;
+}
+
+std::optional<Failure> InMemoryConnection::send_text(std::string_view text) {
+    if (!connected_ || closed_) {
+        return not_open("send");
+    }
+    recorded_.received.emplace_back(text);
+    run_script(text);
+    return std::nullopt;
+}
+
+void InMemoryConnection::run_script(std::string_view start_message) {
+    const auto ids = detail::start_message_ids(start_message, options_.profile);
+    if (!ids) {
+        return;
+    }
+    const Script script = options_.script_for ? options_.script_for(recorded_) : options_.script;
+    auto due = Clock::now();
+    for (const ScriptStep& step : script.steps()) {
+        switch (step.kind) {
+            case ScriptStep::Kind::event:
+                outbox_.push_back({Outgoing::Kind::frame,
+                                   detail::render_event(step.event, *ids, options_.profile), 1000,
+                                   due});
+                break;
+            case ScriptStep::Kind::send_raw:
+                outbox_.push_back({Outgoing::Kind::frame, step.text, 1000, due});
+                break;
+            case ScriptStep::Kind::delay:
+                due += step.delay;
+                break;
+            case ScriptStep::Kind::close:
+                outbox_.push_back({Outgoing::Kind::close, step.text, step.close_code, due});
+                return;
+            case ScriptStep::Kind::stall:
+                outbox_.push_back({Outgoing::Kind::stall, {}, 1000, due});
+                return;
+        }
+    }
+}
+
+ReceiveResult InMemoryConnection::receive(Clock::time_point deadline) {
+    ReceiveResult result;
+    if (closed_ || !connected_) {
+        result.status = ReceiveResult::Status::closed;
+        result.close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
+        return result;
+    }
+    if (outbox_.empty() || outbox_.front().kind == Outgoing::Kind::stall ||
+        outbox_.front().due > deadline) {
+        result.status = ReceiveResult::Status::timeout;
+        return result;
+    }
+    Outgoing next = std::move(outbox_.front());
+    outbox_.pop_front();
+    if (next.kind == Outgoing::Kind::close) {
+        closed_ = CloseInfo{next.close_code, next.text};
+        result.status = ReceiveResult::Status::closed;
+        result.close = *closed_;
+        return result;
+    }
+    result.status = ReceiveResult::Status::frame;
+    result.frame = ReceivedFrame{std::move(next.text), false, next.due};
+    return result;
+}
+
+std::vector<ReceivedFrame> InMemoryConnection::close(int code, std::string_view reason,
+                                                     Clock::time_point /*deadline*/) {
+    std::vector<ReceivedFrame> late;
+    if (!connected_ || closed_) {
+        return late;
+    }
+    // The server answers our close after the frames it had already sent.
+    while (!outbox_.empty() && outbox_.front().kind == Outgoing::Kind::frame) {
+        late.push_back(ReceivedFrame{std::move(outbox_.front().text), false, outbox_.front().due});
+        outbox_.pop_front();
+    }
+    outbox_.clear();
+    recorded_.client_close_code = code;
+    closed_ = CloseInfo{code, std::string(reason)};
+    return late;
+}
+
+std::string InMemoryConnection::selected_subprotocol() const {
+    return recorded_.selected_subprotocol;
+}
+
+}  // namespace goldenpath

@@ -1,0 +1,138 @@
+#include "goldenpath/in_memory_connection.hpp"  // first: the header is self-contained
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "goldenpath/fixtures/matchers.hpp"
+#include "goldenpath/golden_path_journey.hpp"
+
+namespace goldenpath {
+namespace {
+
+using fixtures::FailsWith;
+using fixtures::FollowsGoldenPath;
+using testing::HasSubstr;
+using testing::SizeIs;
+
+// A journey whose every attempt talks to a fresh InMemoryConnection made from `server`.
+JourneyResult run_in_memory(AgentServerDoubleOptions server, std::vector<Secret> tokens = {}) {
+    JourneyOptions options;
+    options.config.url = Url::parse("ws://agents.in-memory:80/ws");
+    options.config.tokens = std::move(tokens);
+    options.config.timeouts.first_event = Milliseconds(300);
+    options.config.timeouts.max_gap = Milliseconds(300);
+    options.config.timeouts.completion = Milliseconds(2000);
+    options.client_factory = [server = std::move(server)] {
+        return std::make_unique<InMemoryConnection>(server);
+    };
+    return GoldenPathJourney(std::move(options)).run();
+}
+
+AgentServerDoubleOptions scripted(Script script) {
+    AgentServerDoubleOptions options;
+    options.script = std::move(script);
+    return options;
+}
+
+TEST(InMemoryConnectionTest, GoldenPathWithoutSockets) {
+    EXPECT_THAT(run_in_memory({}), FollowsGoldenPath());
+}
+
+TEST(InMemoryConnectionTest, RecordsHandshakeAndMessages) {
+    InMemoryConnection connection;
+    ConnectRequest request;
+    request.url = Url::parse("ws://127.0.0.1:1/ws?tenant=acme");
+    request.headers = {{"Origin", "https://app.example"}};
+    request.subprotocols = {"jwt-auth.abc"};
+    ASSERT_FALSE(connection.connect(request));
+    ASSERT_FALSE(connection.send_text(R"({"type":"ping"})"));
+
+    const auto& recorded = connection.recorded();
+    EXPECT_EQ(recorded.target, "/ws?tenant=acme");
+    EXPECT_EQ(recorded.header("origin"), "https://app.example");
+    EXPECT_EQ(connection.selected_subprotocol(), "jwt-auth.abc");
+    EXPECT_THAT(recorded.received, testing::ElementsAre(R"({"type":"ping"})"));
+}
+
+TEST(InMemoryConnectionTest, SwappedToolPairIsCaught) {
+    EXPECT_THAT(
+        run_in_memory(scripted(Script::golden_path().swap_events(2, 3))),
+        FailsWith(FailureKind::protocol_violation, "protocol_violation(unmatched_tool_completed)"));
+}
+
+TEST(InMemoryConnectionTest, CloseStepIsClosedAfterEventN) {
+    const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
+        3, ScriptStep{ScriptStep::Kind::close, {}, "boom", 1011, Milliseconds(0)})));
+    EXPECT_THAT(result, FailsWith(FailureKind::closed, "closed(1011)"));
+    EXPECT_EQ(result.failure->after_event, 3u);
+    EXPECT_EQ(result.failure->close_reason, "boom");
+}
+
+TEST(InMemoryConnectionTest, StallIsStalledAfterExactlyTheGapInVirtualTime) {
+    const auto started = Clock::now();
+    const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
+        2, ScriptStep{ScriptStep::Kind::stall, {}, {}, 1000, Milliseconds(0)})));
+    EXPECT_THAT(result, FailsWith(FailureKind::stalled));
+    EXPECT_EQ(result.failure->after_event, 2u);
+    EXPECT_GE(result.failure->waited_ms, 300.0);
+    EXPECT_LT(result.failure->waited_ms, 301.0);
+    EXPECT_LT(elapsed_ms(started, Clock::now()), 100.0);  // nothing waited for real
+}
+
+TEST(InMemoryConnectionTest, DelayBeyondTheFirstEventDeadlineIsATimeout) {
+    const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
+        0, ScriptStep{ScriptStep::Kind::delay, {}, {}, 1000, Milliseconds(500)})));
+    EXPECT_THAT(result, FailsWith(FailureKind::timeout, "timeout(first_event)"));
+}
+
+TEST(InMemoryConnectionTest, DelayWithinDeadlinesShowsInTheTimings) {
+    const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
+        4, ScriptStep{ScriptStep::Kind::delay, {}, {}, 1000, Milliseconds(200)})));
+    ASSERT_THAT(result, FollowsGoldenPath());
+    // Virtual time starts when the double gets the message, just before the journey stamps it.
+    EXPECT_NEAR(*result.timings.completion_ms, 200.0, 5.0);
+}
+
+TEST(InMemoryConnectionTest, EventAfterCompletionArrivesWithTheClose) {
+    auto script = Script::golden_path();
+    script.event({{"type", "agent_thinking"}, {"data", {{"reasoning", "late"}}}});
+    EXPECT_THAT(
+        run_in_memory(scripted(std::move(script))),
+        FailsWith(FailureKind::protocol_violation, "protocol_violation(event_after_completion)"));
+}
+
+TEST(InMemoryConnectionTest, TokensAreCheckedLikeTheSocketDouble) {
+    AgentServerDoubleOptions server;
+    server.tokens = {"tok-good"};
+    EXPECT_THAT(run_in_memory(server, {Secret("tok-good")}), FollowsGoldenPath());
+    const auto rejected = run_in_memory(server, {Secret("tok-bad")});
+    EXPECT_THAT(rejected, FailsWith(FailureKind::auth_rejected));
+    EXPECT_THAT(rejected.failure->to_string(), Not(HasSubstr("tok-bad")));
+}
+
+TEST(InMemoryConnectionTest, RejectedUpgradeIsHttpStatus) {
+    AgentServerDoubleOptions server;
+    server.reject_upgrade_status = 404;
+    const auto result = run_in_memory(server);
+    EXPECT_THAT(result, FailsWith(FailureKind::http_status, "http_status(404)"));
+    EXPECT_THAT(result.failure->attempts, SizeIs(1));
+}
+
+TEST(InMemoryConnectionTest, SendAfterServerCloseFailsAsClosed) {
+    InMemoryConnection connection(scripted(Script().close(1011, "bye")));
+    ConnectRequest request;
+    request.url = Url::parse("ws://127.0.0.1:1/ws");
+    ASSERT_FALSE(connection.connect(request));
+    ASSERT_FALSE(connection.send_text(default_profile().start_message("hi", "t", "r")));
+    EXPECT_EQ(connection.receive(Clock::now()).status, ReceiveResult::Status::frame);  // ready
+    const auto closed = connection.receive(Clock::now());
+    ASSERT_EQ(closed.status, ReceiveResult::Status::closed);
+    EXPECT_EQ(closed.close.code, 1011);
+    const auto failure = connection.send_text("{}");
+    ASSERT_TRUE(failure);
+    EXPECT_EQ(failure->kind, FailureKind::closed);
+    EXPECT_EQ(failure->close_code, 1011);
+}
+
+}  // namespace
+}  // namespace goldenpath
