@@ -8,7 +8,7 @@ packages=(
     libboost1.81-dev libssl-dev nlohmann-json3-dev libfmt-dev
     libgtest-dev libgmock-dev
 )
-[ "${GOLDENPATH_WITH_CLANG:-0}" = 1 ] && packages+=(clang-14)
+[ "${GOLDENPATH_WITH_CLANG:-0}" = 1 ] && packages+=(clang clang-14 libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do
