@@ -84,6 +84,35 @@ nlohmann::json optional_json(const std::optional<double>& value) {
 
 }  // namespace
 
+ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolProfile& profile,
+                                   std::size_t user, const Url& url) {
+    ConnectRequest request;
+    request.url = url;
+    request.headers = config.extra_headers;
+    request.timeouts = config.timeouts;
+    request.ca_file = config.ca_file;
+    request.insecure_skip_verify = config.insecure_skip_verify;
+    if (const Secret* token = config.token_for(user)) {
+        const std::string value(token->reveal());
+        request.secrets.push_back(value);
+        for (const AuthMethod method : profile.auth_methods) {
+            switch (method) {
+                case AuthMethod::header:
+                    request.headers.emplace_back("Authorization", "Bearer " + value);
+                    break;
+                case AuthMethod::subprotocol:
+                    request.subprotocols.push_back(profile.subprotocol_for(value));
+                    break;
+                case AuthMethod::query:
+                    request.url.query += (request.url.query.empty() ? "" : "&") +
+                                         profile.query_token_param + "=" + value;
+                    break;
+            }
+        }
+    }
+    return request;
+}
+
 GoldenPathJourney::GoldenPathJourney(JourneyOptions options) : options_(std::move(options)) {
     if (options_.thread_id.empty()) {
         options_.thread_id = generated_id("thread", options_.user);
@@ -94,35 +123,6 @@ GoldenPathJourney::GoldenPathJourney(JourneyOptions options) : options_(std::mov
     if (!options_.resolver) {
         options_.resolver = system_resolver();
     }
-}
-
-ConnectRequest GoldenPathJourney::request_for(const Url& url) const {
-    const auto& config = options_.config;
-    ConnectRequest request;
-    request.url = url;
-    request.headers = config.extra_headers;
-    request.timeouts = config.timeouts;
-    request.ca_file = config.ca_file;
-    request.insecure_skip_verify = config.insecure_skip_verify;
-    if (const Secret* token = config.token_for(options_.user)) {
-        const std::string value(token->reveal());
-        request.secrets.push_back(value);
-        for (const AuthMethod method : options_.profile.auth_methods) {
-            switch (method) {
-                case AuthMethod::header:
-                    request.headers.emplace_back("Authorization", "Bearer " + value);
-                    break;
-                case AuthMethod::subprotocol:
-                    request.subprotocols.push_back(options_.profile.subprotocol_for(value));
-                    break;
-                case AuthMethod::query:
-                    request.url.query += (request.url.query.empty() ? "" : "&") +
-                                         options_.profile.query_token_param + "=" + value;
-                    break;
-            }
-        }
-    }
-    return request;
 }
 
 JourneyResult GoldenPathJourney::run() {
@@ -151,7 +151,8 @@ JourneyResult GoldenPathJourney::run() {
             }
             result.url = url.to_string();
             const auto started = Clock::now();
-            auto failure = client->connect(request_for(url));
+            auto failure = client->connect(
+                connect_request_for(options_.config, options_.profile, options_.user, url));
             if (!failure) {
                 result.timings.connect_ms = elapsed_ms(started, Clock::now());
                 return run_connected(*client, std::move(result));
@@ -190,7 +191,8 @@ JourneyResult GoldenPathJourney::run(WebSocketClient& client) {
     result.run_id = options_.run_id;
     result.url = options_.config.url.to_string();
     const auto started = Clock::now();
-    if (auto failure = client.connect(request_for(options_.config.url))) {
+    if (auto failure = client.connect(connect_request_for(options_.config, options_.profile,
+                                                          options_.user, options_.config.url))) {
         result.failure = std::move(failure);
         return result;
     }

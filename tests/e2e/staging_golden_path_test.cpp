@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "goldenpath/beast_client.hpp"
+#include "goldenpath/event_sequence_verifier.hpp"
 #include "goldenpath/fixtures/matchers.hpp"
 #include "goldenpath/fixtures/staging_test.hpp"
 #include "goldenpath/load_summary.hpp"
@@ -13,6 +15,7 @@
 namespace goldenpath {
 namespace {
 
+using fixtures::FailsWith;
 using fixtures::FollowsGoldenPath;
 
 class StagingGoldenPathTest : public fixtures::StagingTest {};
@@ -26,6 +29,63 @@ TEST_F(StagingGoldenPathTest, ConnectionAvailability) {
 
 TEST_F(StagingGoldenPathTest, CompleteGoldenPathJourney) {
     EXPECT_THAT(RunGoldenPath(), FollowsGoldenPath());
+}
+
+TEST_F(StagingGoldenPathTest, AuthenticationAcceptedAndBadTokenRejected) {
+    if (config().tokens.empty()) {
+        GTEST_SKIP() << "no token configured (GOLDENPATH_TOKEN or GOLDENPATH_TOKEN_FILE): "
+                        "the endpoint runs without auth";
+    }
+    EXPECT_THAT(RunGoldenPath(), FollowsGoldenPath());
+    auto options = journey_options();
+    options.config.tokens = {Secret("goldenpath-deliberately-invalid-token")};
+    options.config.retry.max_attempts = 1;
+    EXPECT_THAT(GoldenPathJourney(std::move(options)).run(), FailsWith(FailureKind::auth_rejected));
+}
+
+TEST_F(StagingGoldenPathTest, ReconnectAfterCloseRunsANewJourney) {
+    // Each journey closes its connection; the next one must get a fresh, complete run.
+    const auto first = RunGoldenPath();
+    ASSERT_THAT(first, FollowsGoldenPath());
+    const auto second = RunGoldenPath();
+    EXPECT_THAT(second, FollowsGoldenPath());
+    EXPECT_NE(first.run_id, second.run_id);
+}
+
+TEST_F(StagingGoldenPathTest, MessageRoutingTwoThreadsOnOneConnection) {
+    BeastClient client;
+    const auto request = connect_request_for(config(), profile(), 0, config().url);
+    const auto failure = client.connect(request);
+    ASSERT_FALSE(failure) << failure->to_string();
+
+    EventSequenceVerifier verifier(profile());
+    const auto deadline = Clock::now() + config().timeouts.completion;
+    for (const char* name : {"a", "b"}) {
+        const std::string thread = std::string("routing-thread-") + name;
+        const std::string run = std::string("routing-run-") + name;
+        const auto sent = client.send_text(profile().start_message("Two threads", thread, run));
+        ASSERT_FALSE(sent) << sent->to_string();
+        verifier.start_run(thread, run);
+    }
+    std::size_t frames = 0;
+    while (!verifier.all_finished()) {
+        const auto received = client.receive(deadline);
+        if (received.status != ReceiveResult::Status::frame) {
+            verifier.end_of_stream("stream ended before both runs completed");
+            break;
+        }
+        auto parsed = parse_event(received.frame.text, profile(), received.frame.arrival, frames++);
+        ASSERT_TRUE(std::holds_alternative<Event>(parsed))
+            << std::get<EventParseError>(parsed).reason;
+        verifier.feed(std::get<Event>(parsed));
+    }
+    client.close(1000, "routing test done", Clock::now() + config().timeouts.close);
+
+    const auto overall = verifier.verdict();
+    EXPECT_FALSE(overall.violation) << overall.violation->message << "\n"
+                                    << format_timeline(overall.timeline);
+    EXPECT_TRUE(verifier.verdict(0).passed()) << verifier.verdict(0).to_string();
+    EXPECT_TRUE(verifier.verdict(1).passed()) << verifier.verdict(1).to_string();
 }
 
 TEST_F(StagingGoldenPathTest, MultiUserConcurrency) {

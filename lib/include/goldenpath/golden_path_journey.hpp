@@ -53,6 +53,12 @@ struct JourneyOptions {
     std::function<std::unique_ptr<WebSocketClient>()> client_factory;
 };
 
+// The upgrade request for `user` at `url`: the config's headers, deadlines and TLS settings, and
+// the user's token sent the ways the profile's auth_methods say (header, subprotocol, query),
+// listed in `secrets` so failures redact it. For code that drives a WebSocketClient itself.
+ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolProfile& profile,
+                                   std::size_t user, const Url& url);
+
 // One user's golden path: connect (retries and fallback URLs), wait for ready, send the start
 // message, collect until completion or failure, verify, time (DESIGN.md §2, §3, §5).
 class GoldenPathJourney {
@@ -65,7 +71,6 @@ class GoldenPathJourney {
 
   private:
     JourneyResult run_connected(WebSocketClient& client, JourneyResult result);
-    ConnectRequest request_for(const Url& url) const;
 
     JourneyOptions options_;
 };
