@@ -1,5 +1,6 @@
 // goldenpath-server: the agent server double as a standalone process. Prints one flushed line
-// `listening ws://127.0.0.1:PORT/ws` once ready and serves until SIGINT/SIGTERM, then exits 0.
+// `listening ws://127.0.0.1:PORT/ws` (with --tls `listening wss://localhost:PORT/ws ca-file PATH`)
+// once ready and serves until SIGINT/SIGTERM, then exits 0.
 // The flags and output line are a stable contract (DESIGN.md §8).
 
 #include <pthread.h>
@@ -33,7 +34,9 @@ golden path (or the --script), until SIGINT or SIGTERM.
 options:
   --port N               port to listen on (default 0: an ephemeral port)
   --host ADDR            loopback address to bind: 127.0.0.1 (default) or ::1
-  --tls                  serve wss:// with a certificate generated at start
+  --tls                  serve wss:// with an EC P-256 certificate generated at start
+                         (SANs 127.0.0.1, ::1, localhost), signed by a CA whose PEM file
+                         is printed after "ca-file" and removed when the server exits
   --token T              accept this token (repeatable); none = no auth
   --script FILE          JSON script: events and indexed faults (README "Server scripts")
   --profile FILE         protocol profile JSON (default: agent-chat-v1)
@@ -78,7 +81,7 @@ goldenpath::AgentServerDoubleOptions parse_args(const std::vector<std::string_vi
             }
             options.host = host == "localhost" ? "127.0.0.1" : std::string(host);
         } else if (arg == "--tls") {
-            throw UsageError{"--tls: wss:// is not available in this build yet"};
+            options.tls = true;
         } else if (arg == "--token") {
             const auto token = value(arg);
             if (token.empty()) {
@@ -99,6 +102,19 @@ goldenpath::AgentServerDoubleOptions parse_args(const std::vector<std::string_vi
     options.script = script_file ? goldenpath::load_script(*script_file, options.profile)
                                  : goldenpath::Script::golden_path(options.profile);
     return options;
+}
+
+// The ready line of DESIGN.md §8. With TLS the URL names localhost (a DNS SAN of the
+// certificate, so clients check the name the way they would in staging) when bound to 127.0.0.1.
+std::string listening_line(const goldenpath::AgentServerDouble& server) {
+    const std::string url = server.url();
+    if (server.ca_file().empty()) {
+        return "listening " + url;
+    }
+    constexpr std::string_view loopback = "wss://127.0.0.1:";
+    const std::string shown =
+        url.starts_with(loopback) ? "wss://localhost:" + url.substr(loopback.size()) : url;
+    return "listening " + shown + " ca-file " + server.ca_file().string();
 }
 
 }  // namespace
@@ -129,7 +145,7 @@ int main(int argc, char** argv) {
 
     try {
         goldenpath::AgentServerDouble server(std::move(options));
-        std::cout << "listening " << server.url() << std::endl;
+        std::cout << listening_line(server) << std::endl;
         int received = 0;
         sigwait(&stop_signals, &received);
         server.stop();

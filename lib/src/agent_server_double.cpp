@@ -4,34 +4,48 @@
 #include "goldenpath/agent_server_double.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <unistd.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>  // teardown (TLS shutdown) of a websocket over TLS
 
 namespace goldenpath {
 namespace {
 
 namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
@@ -143,7 +157,179 @@ std::string json_string(const nlohmann::json& object, const std::string& field) 
     return it->get<std::string>();
 }
 
-class Session;
+// ---- TLS material (DESIGN.md §4): one EC P-256 key, a self-signed CA and leaf certificates
+// signed by it, made once per process. OpenSSL objects live in unique_ptrs with their free.
+
+template <class T, void (*Free)(T*)>
+struct OpenSslFree {
+    void operator()(T* pointer) const noexcept { Free(pointer); }
+};
+using KeyPtr = std::unique_ptr<EVP_PKEY, OpenSslFree<EVP_PKEY, EVP_PKEY_free>>;
+using CertificatePtr = std::unique_ptr<X509, OpenSslFree<X509, X509_free>>;
+using ExtensionPtr =
+    std::unique_ptr<X509_EXTENSION, OpenSslFree<X509_EXTENSION, X509_EXTENSION_free>>;
+using BioPtr = std::unique_ptr<BIO, OpenSslFree<BIO, BIO_free_all>>;
+
+[[noreturn]] void tls_setup_failed(std::string_view what) {
+    throw std::runtime_error("AgentServerDouble: cannot " + std::string(what) +
+                             " for the TLS certificate");
+}
+
+KeyPtr generate_p256_key() {
+    // EVP_EC_gen("P-256") without the macro's C cast.
+    KeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+    if (!key) {
+        tls_setup_failed("generate an EC P-256 key");
+    }
+    return key;
+}
+
+void add_extension(X509* certificate, X509* issuer, int nid, const char* value) {
+    X509V3_CTX context{};
+    X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
+    const ExtensionPtr extension(X509V3_EXT_conf_nid(nullptr, &context, nid, value));
+    if (!extension || X509_add_ext(certificate, extension.get(), -1) != 1) {
+        tls_setup_failed(std::string("add extension ") + value);
+    }
+}
+
+// Validity in seconds relative to now.
+struct Validity {
+    long from;
+    long to;
+};
+
+constexpr long kHour = 60L * 60L;
+constexpr long kDay = 24L * kHour;
+
+// A certificate for `key` named `common_name`, signed by `issuer` with `issuer_key`; self-signed
+// (a CA) when issuer is null. Leaf certificates carry `subject_alt_names`.
+CertificatePtr make_certificate(EVP_PKEY* key, const char* common_name, long serial,
+                                Validity validity, X509* issuer, EVP_PKEY* issuer_key,
+                                const char* subject_alt_names) {
+    CertificatePtr certificate(X509_new());
+    if (!certificate) {
+        tls_setup_failed("allocate a certificate");
+    }
+    X509* const cert = certificate.get();
+    X509_NAME* const name = X509_get_subject_name(cert);
+    const auto* const cn = reinterpret_cast<const unsigned char*>(common_name);
+    if (X509_set_version(cert, 2) != 1 ||
+        ASN1_INTEGER_set(X509_get_serialNumber(cert), serial) != 1 ||
+        X509_gmtime_adj(X509_getm_notBefore(cert), validity.from) == nullptr ||
+        X509_gmtime_adj(X509_getm_notAfter(cert), validity.to) == nullptr ||
+        X509_set_pubkey(cert, key) != 1 ||
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, cn, -1, -1, 0) != 1 ||
+        X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name) != 1) {
+        tls_setup_failed("fill in a certificate");
+    }
+    X509* const signer = issuer ? issuer : cert;
+    add_extension(cert, signer, NID_subject_key_identifier, "hash");
+    if (issuer == nullptr) {
+        add_extension(cert, signer, NID_basic_constraints, "critical,CA:TRUE");
+        add_extension(cert, signer, NID_key_usage, "critical,keyCertSign,cRLSign");
+    } else {
+        add_extension(cert, signer, NID_authority_key_identifier, "keyid:always");
+        add_extension(cert, signer, NID_basic_constraints, "critical,CA:FALSE");
+        add_extension(cert, signer, NID_key_usage, "critical,digitalSignature");
+        add_extension(cert, signer, NID_ext_key_usage, "serverAuth");
+        add_extension(cert, signer, NID_subject_alt_name, subject_alt_names);
+    }
+    if (X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256()) == 0) {
+        tls_setup_failed("sign a certificate");
+    }
+    return certificate;
+}
+
+// Runs `write` on a memory BIO and returns what it wrote (PEM text).
+template <class Write>
+std::string pem_of(Write write) {
+    const BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || write(bio.get()) != 1) {
+        tls_setup_failed("PEM-encode");
+    }
+    char* data = nullptr;
+    const long size = BIO_ctrl(bio.get(), BIO_CTRL_INFO, 0, &data);  // BIO_get_mem_data
+    return std::string(data, static_cast<std::size_t>(size));
+}
+
+std::string certificate_pem(X509* certificate) {
+    return pem_of([certificate](BIO* bio) { return PEM_write_bio_X509(bio, certificate); });
+}
+
+// The process's TLS material. The CA certificate is written to the temp directory (clients
+// trust it through ca_file) and removed again at process exit.
+class TlsMaterial {
+  public:
+    TlsMaterial() {
+        const KeyPtr ca_key = generate_p256_key();
+        const KeyPtr leaf_key = generate_p256_key();
+        const CertificatePtr ca = make_certificate(ca_key.get(), "goldenpath test CA", 1,
+                                                   {-kHour, kDay}, nullptr, nullptr, nullptr);
+        const auto leaf = [&](long serial, Validity validity, const char* names) {
+            return certificate_pem(make_certificate(leaf_key.get(),
+                                                    "goldenpath agent server double", serial,
+                                                    validity, ca.get(), ca_key.get(), names)
+                                       .get());
+        };
+        constexpr const char* kLoopbackNames = "IP:127.0.0.1,IP:::1,DNS:localhost";
+        certificates_[index(TlsCertificate::valid)] = leaf(2, {-kHour, kDay}, kLoopbackNames);
+        certificates_[index(TlsCertificate::wrong_host)] =
+            leaf(3, {-kHour, kDay}, "DNS:wrong.invalid");
+        certificates_[index(TlsCertificate::expired)] = leaf(4, {-2 * kDay, -kDay}, kLoopbackNames);
+        certificates_[index(TlsCertificate::not_yet_valid)] =
+            leaf(5, {kDay, 2 * kDay}, kLoopbackNames);
+        key_pem_ = pem_of([&](BIO* bio) {
+            return PEM_write_bio_PrivateKey(bio, leaf_key.get(), nullptr, nullptr, 0, nullptr,
+                                            nullptr);
+        });
+        ca_file_ = std::filesystem::temp_directory_path() /
+                   ("goldenpath-ca-" + std::to_string(::getpid()) + ".pem");
+        std::ofstream out(ca_file_, std::ios::binary | std::ios::trunc);
+        out << certificate_pem(ca.get());
+        out.close();
+        if (!out) {
+            throw std::runtime_error("AgentServerDouble: cannot write the CA certificate to " +
+                                     ca_file_.string());
+        }
+    }
+    ~TlsMaterial() {
+        std::error_code ignored;
+        std::filesystem::remove(ca_file_, ignored);
+    }
+    TlsMaterial(const TlsMaterial&) = delete;
+    TlsMaterial& operator=(const TlsMaterial&) = delete;
+
+    const std::filesystem::path& ca_file() const noexcept { return ca_file_; }
+    const std::string& key_pem() const noexcept { return key_pem_; }
+    const std::string& certificate_pem_for(TlsCertificate kind) const {
+        return certificates_.at(index(kind));
+    }
+
+  private:
+    static std::size_t index(TlsCertificate kind) { return static_cast<std::size_t>(kind); }
+
+    std::array<std::string, 4> certificates_;
+    std::string key_pem_;
+    std::filesystem::path ca_file_;
+};
+
+// Made on first use, once per process (thread-safe static initialisation).
+const TlsMaterial& tls_material() {
+    static const TlsMaterial material;
+    return material;
+}
+
+ssl::context make_server_tls_context(TlsCertificate kind) {
+    const TlsMaterial& material = tls_material();
+    ssl::context context(ssl::context::tls_server);
+    SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
+    context.use_certificate_chain(net::buffer(material.certificate_pem_for(kind)));
+    context.use_private_key(net::buffer(material.key_pem()), ssl::context::pem);
+    return context;
+}
+
+class SessionBase;
 
 // The server: acceptor, io thread, recorded connections. AgentServerDouble::Impl is this.
 class ServerCore {
@@ -210,10 +396,12 @@ class ServerCore {
     void run() noexcept;
 
     AgentServerDoubleOptions options_;
+    // Before ioc_: handlers still queued at destruction hold sessions whose streams use it.
+    std::optional<ssl::context> tls_context_;  // options_.tls only
     net::io_context ioc_;
     tcp::acceptor acceptor_;
     std::uint16_t port_ = 0;
-    std::vector<std::weak_ptr<Session>> sessions_;  // io thread only
+    std::vector<std::weak_ptr<SessionBase>> sessions_;  // io thread only
 
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
@@ -226,20 +414,50 @@ class ServerCore {
     std::thread thread_;
 };
 
-// One connection: HTTP upgrade, auth, websocket accept, then a read loop that starts script runs.
-// Writes go through a queue so at most one write (or close) is in flight.
-class Session : public std::enable_shared_from_this<Session> {
-  public:
-    Session(ServerCore& server, tcp::socket socket) : server_(server), ws_(std::move(socket)) {}
+// What the server knows of a session, whichever stream it runs on.
+using PlainWebSocket = websocket::stream<beast::tcp_stream>;
+using TlsWebSocket = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
-    void start() {
-        http::async_read(
-            ws_.next_layer(), buffer_, request_,
-            [self = shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });
+class SessionBase {
+  public:
+    SessionBase() = default;
+    virtual ~SessionBase() = default;
+    SessionBase(const SessionBase&) = delete;
+    SessionBase& operator=(const SessionBase&) = delete;
+    virtual void start() = 0;
+    // Server shutdown: close 1001 when upgraded, else drop the socket.
+    virtual void shutdown() = 0;
+};
+
+// One connection: (TLS handshake,) HTTP upgrade, auth, websocket accept, then a read loop that
+// starts script runs. Writes go through a queue so at most one write (or close) is in flight.
+// WsStream is websocket::stream over beast::tcp_stream (ws://) or over beast::ssl_stream (wss://).
+template <class WsStream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<WsStream>> {
+  public:
+    static constexpr bool kTls =
+        !std::is_same_v<typename WsStream::next_layer_type, beast::tcp_stream>;
+
+    template <class... StreamArgs>
+    explicit Session(ServerCore& server, StreamArgs&&... stream_args)
+        : server_(server), ws_(std::forward<StreamArgs>(stream_args)...) {}
+
+    void start() override {
+        if constexpr (kTls) {
+            ws_.next_layer().async_handshake(ssl::stream_base::server,
+                                             [self = this->shared_from_this()](error_code ec) {
+                                                 if (ec) {
+                                                     self->hard_close();
+                                                     return;
+                                                 }
+                                                 self->read_request();
+                                             });
+        } else {
+            read_request();
+        }
     }
 
-    // Server shutdown: close 1001 when upgraded, else drop the socket.
-    void shutdown() {
+    void shutdown() override {
         stopping_ = true;
         for (const auto& run : runs_) {
             run->timer.cancel();
@@ -255,6 +473,13 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
   private:
+    void read_request() {
+        http::async_read(ws_.next_layer(), buffer_, request_,
+                         [self = this->shared_from_this()](error_code ec, std::size_t) {
+                             self->on_request(ec);
+                         });
+    }
+
     struct Outgoing {
         bool close = false;
         std::string text;
@@ -278,6 +503,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void on_request(error_code ec) {
         if (ec) {
+            // Bytes that are no HTTP (e.g. a TLS ClientHello) get a 400 like real servers give,
+            // so a wss:// client sees plain text (tls(not_tls_server)) instead of a silent drop.
+            if (ec.category() == make_error_code(http::error::bad_method).category() &&
+                ec != http::error::end_of_stream && ec != http::error::partial_message) {
+                respond(400, "bad request");
+                return;
+            }
             hard_close();
             return;
         }
@@ -337,7 +569,7 @@ class Session : public std::enable_shared_from_this<Session> {
             }
         }));
         ws_.read_message_max(kReadMessageMax);
-        ws_.async_accept(request_, [self = shared_from_this()](error_code accept_ec) {
+        ws_.async_accept(request_, [self = this->shared_from_this()](error_code accept_ec) {
             self->on_accept(accept_ec);
         });
     }
@@ -387,9 +619,10 @@ class Session : public std::enable_shared_from_this<Session> {
         response->keep_alive(false);
         response->body() = std::move(body);
         response->prepare_payload();
-        http::async_write(
-            ws_.next_layer(), *response,
-            [self = shared_from_this(), response](error_code, std::size_t) { self->hard_close(); });
+        http::async_write(ws_.next_layer(), *response,
+                          [self = this->shared_from_this(), response](error_code, std::size_t) {
+                              self->hard_close();
+                          });
     }
 
     void on_accept(error_code ec) {
@@ -421,14 +654,16 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void read() {
-        ws_.async_read(read_buffer_, [self = shared_from_this()](error_code ec, std::size_t) {
+        ws_.async_read(read_buffer_, [self = this->shared_from_this()](error_code ec, std::size_t) {
             self->on_read(ec);
         });
     }
 
     void on_read(error_code ec) {
         if (ec) {
-            if (ec == websocket::error::closed) {
+            // Over TLS the teardown after the close frame may fail (the client's own close
+            // frame arrives after our close_notify): the frame's code still counts.
+            if (ec == websocket::error::closed || ws_.reason().code != 0) {
                 const int code = static_cast<int>(ws_.reason().code);
                 server_.update(id_, [code](RecordedConnection& c) { c.client_close_code = code; });
             }
@@ -502,7 +737,7 @@ class Session : public std::enable_shared_from_this<Session> {
                     return;
                 case ScriptStep::Kind::delay:
                     run->timer.expires_after(step.delay);
-                    run->timer.async_wait([self = shared_from_this(), run](error_code ec) {
+                    run->timer.async_wait([self = this->shared_from_this(), run](error_code ec) {
                         if (!ec && !self->stopping_) {
                             self->advance(run);
                         }
@@ -538,7 +773,7 @@ class Session : public std::enable_shared_from_this<Session> {
         pump();
         // Bound the close handshake: a client that never answers is disconnected.
         close_timer_.expires_after(kCloseGrace);
-        close_timer_.async_wait([self = shared_from_this()](error_code ec) {
+        close_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
             if (!ec) {
                 self->hard_close();
             }
@@ -555,7 +790,7 @@ class Session : public std::enable_shared_from_this<Session> {
             websocket::close_reason reason;
             reason.code = static_cast<std::uint16_t>(out.code);
             reason.reason = out.text;
-            ws_.async_close(reason, [self = shared_from_this()](error_code) {
+            ws_.async_close(reason, [self = this->shared_from_this()](error_code) {
                 self->queue_.clear();
                 self->hard_close();
             });
@@ -563,7 +798,7 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         ws_.text(true);
         ws_.async_write(net::buffer(out.text),
-                        [self = shared_from_this()](error_code ec, std::size_t) {
+                        [self = this->shared_from_this()](error_code ec, std::size_t) {
                             if (!self->queue_.empty()) {
                                 self->queue_.pop_front();
                             }
@@ -594,7 +829,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     ServerCore& server_;
-    websocket::stream<beast::tcp_stream> ws_;
+    WsStream ws_;
     beast::flat_buffer buffer_;
     beast::flat_buffer read_buffer_;
     http::request<http::string_body> request_;
@@ -610,6 +845,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
 ServerCore::ServerCore(AgentServerDoubleOptions options)
     : options_(std::move(options)), acceptor_(ioc_) {
+    if (options_.tls) {
+        tls_context_.emplace(make_server_tls_context(options_.tls_certificate));
+    }
     error_code ec;
     const auto address = net::ip::make_address(options_.host, ec);
     if (ec) {
@@ -663,12 +901,19 @@ void ServerCore::accept() {
         if (ec) {
             return;  // acceptor closed (stop) or fatal
         }
-        sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
-                                       [](const std::weak_ptr<Session>& s) { return s.expired(); }),
-                        sessions_.end());
+        sessions_.erase(
+            std::remove_if(sessions_.begin(), sessions_.end(),
+                           [](const std::weak_ptr<SessionBase>& s) { return s.expired(); }),
+            sessions_.end());
         error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);  // no Nagle delay on small frames
-        auto session = std::make_shared<Session>(*this, std::move(socket));
+        std::shared_ptr<SessionBase> session;
+        if (tls_context_) {
+            session =
+                std::make_shared<Session<TlsWebSocket>>(*this, std::move(socket), *tls_context_);
+        } else {
+            session = std::make_shared<Session<PlainWebSocket>>(*this, std::move(socket));
+        }
         sessions_.push_back(session);
         session->start();
         accept();
@@ -730,7 +975,12 @@ std::uint16_t AgentServerDouble::port() const noexcept {
 std::string AgentServerDouble::url() const {
     const std::string& host = impl_->options().host;
     const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    return "ws://" + shown + ":" + std::to_string(impl_->port()) + impl_->options().profile.path;
+    return (impl_->options().tls ? "wss://" : "ws://") + shown + ":" +
+           std::to_string(impl_->port()) + impl_->options().profile.path;
+}
+
+std::filesystem::path AgentServerDouble::ca_file() const {
+    return impl_->options().tls ? tls_material().ca_file() : std::filesystem::path();
 }
 
 std::vector<RecordedConnection> AgentServerDouble::connections() const {

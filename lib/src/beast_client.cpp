@@ -15,14 +15,21 @@
 #include <variant>
 #include <vector>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>  // teardown (TLS shutdown) of a websocket over TLS
 
 #include "goldenpath/secret.hpp"
 
@@ -30,6 +37,7 @@ namespace goldenpath {
 namespace {
 
 namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
@@ -92,6 +100,66 @@ std::string client_close_frame(int code, std::string_view reason) {
     return frame;
 }
 
+// The tls(reason) of a failed certificate verification (DESIGN.md §3); empty when the verify
+// result is not one of the reasons we name.
+std::string_view verify_reason(long result) {
+    switch (result) {
+        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+        case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+            return "unknown_ca";
+        case X509_V_ERR_HOSTNAME_MISMATCH:
+        case X509_V_ERR_IP_ADDRESS_MISMATCH:
+            return "hostname_mismatch";
+        case X509_V_ERR_CERT_HAS_EXPIRED:
+            return "expired";
+        case X509_V_ERR_CERT_NOT_YET_VALID:
+            return "not_yet_valid";
+        default:
+            return {};
+    }
+}
+
+struct StoreFree {
+    void operator()(X509_STORE* store) const noexcept { X509_STORE_free(store); }
+};
+
+// The system CA store, loaded once per process (parsing the bundle takes ~20 ms) and shared by
+// every wss:// connection without ca_file; null when it cannot be loaded. X509_STORE is
+// reference counted and locks internally, so contexts on several threads may share it.
+X509_STORE* system_ca_store() {
+    static const std::unique_ptr<X509_STORE, StoreFree> store = [] {
+        std::unique_ptr<X509_STORE, StoreFree> loaded(X509_STORE_new());
+        if (loaded && X509_STORE_set_default_paths(loaded.get()) != 1) {
+            loaded.reset();
+        }
+        ERR_clear_error();  // a missing default file or directory must not show up later
+        return loaded;
+    }();
+    return store.get();
+}
+
+// True when the bytes the server sent are no TLS record at all: a plain HTTP or WebSocket server
+// answering our ClientHello (typically with "HTTP/1.1 400").
+bool is_not_tls(const error_code& ec) {
+    if (ec.category() != net::error::get_ssl_category()) {
+        return false;
+    }
+    switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {
+        case SSL_R_WRONG_VERSION_NUMBER:
+        case SSL_R_PACKET_LENGTH_TOO_LONG:
+        case SSL_R_HTTP_REQUEST:
+        case SSL_R_HTTPS_PROXY_REQUEST:
+        case SSL_R_UNKNOWN_PROTOCOL:
+        case SSL_R_RECORD_LENGTH_MISMATCH:
+            return true;
+        default:
+            return false;
+    }
+}
+
 }  // namespace
 
 class BeastClient::Impl {
@@ -114,9 +182,31 @@ class BeastClient::Impl {
     ReceiveResult receive(Clock::time_point deadline);
     std::vector<ReceivedFrame> close(int code, std::string_view reason, Clock::time_point deadline);
     std::string selected_subprotocol() const { return subprotocol_; }
+    bool tls_verification_skipped() const { return verification_skipped_; }
 
   private:
-    using Stream = websocket::stream<beast::tcp_stream>;
+    // ws:// and wss:// share every step after the TLS handshake: each use of the stream visits
+    // whichever alternative this connection has.
+    using PlainStream = websocket::stream<beast::tcp_stream>;
+    using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+    using Stream = std::variant<PlainStream, TlsStream>;
+
+    template <class Visitor>
+    decltype(auto) visit_ws(Visitor&& visitor) {
+        return std::visit(std::forward<Visitor>(visitor), *ws_);
+    }
+    beast::tcp_stream& tcp() {
+        return visit_ws([](auto& ws) -> beast::tcp_stream& { return beast::get_lowest_layer(ws); });
+    }
+    bool ws_open() {
+        return ws_ && visit_ws([](auto& ws) { return ws.is_open(); });
+    }
+    bool got_text() {
+        return visit_ws([](auto& ws) { return ws.got_text(); });
+    }
+    websocket::close_reason close_reason() {
+        return visit_ws([](auto& ws) { return ws.reason(); });
+    }
 
     // Runs handlers until `state` is done or `deadline` passed; true when done. Handlers that are
     // already ready run even when the deadline has passed.
@@ -138,7 +228,7 @@ class BeastClient::Impl {
     void cancel_and_drain(const OpState& state) {
         if (ws_) {
             error_code ignored;
-            beast::get_lowest_layer(*ws_).socket().cancel(ignored);
+            tcp().socket().cancel(ignored);
         }
         const auto limit = Clock::now() + kDrainLimit;
         ioc_.restart();
@@ -157,7 +247,7 @@ class BeastClient::Impl {
             return;
         }
         error_code ignored;
-        auto& socket = beast::get_lowest_layer(*ws_).socket();
+        auto& socket = tcp().socket();
         socket.shutdown(tcp::socket::shutdown_both, ignored);
         socket.close(ignored);
         // Let aborted operations finish so nothing refers to the stream afterwards.
@@ -165,12 +255,20 @@ class BeastClient::Impl {
         ioc_.run_for(std::chrono::milliseconds(100));
     }
 
+    // Drops the stream (and with it the TLS state) after a failed connect step.
+    void discard_stream() {
+        close_socket();
+        ws_.reset();
+    }
+
     std::shared_ptr<OpState> start_read() {
         auto state = std::make_shared<OpState>();
-        ws_->async_read(buffer_, [state](error_code ec, std::size_t bytes) {
-            state->done = true;
-            state->ec = ec;
-            state->bytes = bytes;
+        visit_ws([&](auto& ws) {
+            ws.async_read(buffer_, [state](error_code ec, std::size_t bytes) {
+                state->done = true;
+                state->ec = ec;
+                state->bytes = bytes;
+            });
         });
         return state;
     }
@@ -183,10 +281,18 @@ class BeastClient::Impl {
         failure.detail = std::move(detail);
         return failure;
     }
+    Failure tls_failure(std::string_view reason, std::string detail) const {
+        Failure failure = make_failure(FailureKind::tls, Phase::tls, std::move(detail));
+        failure.tls_reason = std::string(reason);
+        return failure;
+    }
 
     Failure finish(Failure failure, Clock::time_point started) const;
+    std::optional<Failure> make_tls_context(const ConnectRequest& request);
     std::optional<Failure> tcp_connect(const std::vector<tcp::endpoint>& endpoints,
                                        Clock::time_point deadline);
+    std::optional<Failure> tls_handshake(const ConnectRequest& request, Clock::time_point deadline);
+    Failure classify_tls_error(const error_code& ec);
     std::optional<Failure> handshake(const ConnectRequest& request, Clock::time_point deadline);
     std::string redacted(std::string text) const {
         for (const auto& secret : secrets_) {
@@ -199,6 +305,8 @@ class BeastClient::Impl {
 
     std::shared_ptr<HostResolver> resolver_;
     net::io_context ioc_;
+    // Declared before ws_ so the context outlives the TLS stream that uses it.
+    std::optional<ssl::context> tls_context_;
     std::optional<Stream> ws_;
     beast::flat_buffer buffer_;
     // A read that outlived its receive() deadline; the next receive() continues it.
@@ -208,6 +316,8 @@ class BeastClient::Impl {
     std::string subprotocol_;
     std::string url_;
     std::vector<std::string> secrets_;
+    bool verifying_ = false;             // this wss:// connection checks the certificate
+    bool verification_skipped_ = false;  // wss:// with insecure_skip_verify
 };
 
 Failure BeastClient::Impl::finish(Failure failure, Clock::time_point started) const {
@@ -228,6 +338,11 @@ Failure BeastClient::Impl::finish(Failure failure, Clock::time_point started) co
     }
     if (failure.kind == FailureKind::timeout) {
         failure.waited_ms = elapsed;
+    }
+    if (verification_skipped_) {
+        // Loud on purpose: a result obtained without certificate checks must say so.
+        failure.detail += std::string(failure.detail.empty() ? "" : "; ") +
+                          "TLS certificate verification was SKIPPED (insecure_skip_verify)";
     }
     failure.url = redacted(failure.url);
     failure.detail = redacted(failure.detail);
@@ -251,12 +366,15 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
     closed_.reset();
     pending_read_.reset();
     buffer_.clear();
+    tls_context_.reset();
+    verifying_ = request.url.tls() && !request.insecure_skip_verify;
+    verification_skipped_ = request.url.tls() && request.insecure_skip_verify;
 
+    // A bad CA or client certificate file needs no network to be found.
     if (request.url.tls()) {
-        Failure failure = make_failure(FailureKind::tls, Phase::tls,
-                                       "wss:// is not supported by this build of BeastClient");
-        failure.tls_reason = "unsupported";
-        return finish(std::move(failure), started);
+        if (auto failure = make_tls_context(request)) {
+            return finish(std::move(*failure), started);
+        }
     }
 
     // Addresses: IP literals go straight to connect; names go through the injected resolver.
@@ -287,30 +405,88 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
                       started);
     }
 
-    ws_.emplace(ioc_);
+    if (tls_context_) {
+        ws_.emplace(std::in_place_type<TlsStream>, ioc_, *tls_context_);
+    } else {
+        ws_.emplace(std::in_place_type<PlainStream>, ioc_);
+    }
     if (auto failure = tcp_connect(endpoints, started + request.timeouts.connect)) {
-        close_socket();
-        ws_.reset();
+        discard_stream();
         return finish(std::move(*failure), started);
+    }
+    if (tls_context_) {
+        if (auto failure = tls_handshake(request, Clock::now() + request.timeouts.tls)) {
+            discard_stream();
+            return finish(std::move(*failure), started);
+        }
     }
     if (auto failure = handshake(request, Clock::now() + request.timeouts.upgrade)) {
-        close_socket();
-        ws_.reset();
+        discard_stream();
         return finish(std::move(*failure), started);
     }
-    ws_->read_message_max(kReadMessageMax);
+    visit_ws([](auto& ws) { ws.read_message_max(kReadMessageMax); });
     open_ = true;
+    return std::nullopt;
+}
+
+// Verification is on unless insecure_skip_verify: against ca_file when given (it replaces the
+// system store, like curl --cacert), else the system store. A client certificate is presented
+// when configured (mutual TLS).
+std::optional<Failure> BeastClient::Impl::make_tls_context(const ConnectRequest& request) {
+    tls_context_.emplace(ssl::context::tls_client);
+    auto& context = *tls_context_;
+    SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
+    error_code ec;
+    if (request.insecure_skip_verify) {
+        context.set_verify_mode(ssl::verify_none);
+    } else {
+        context.set_verify_mode(ssl::verify_peer);
+        if (request.ca_file) {
+            context.load_verify_file(request.ca_file->string(), ec);
+            if (ec) {
+                return tls_failure("ca_file_unreadable", "cannot load CA certificates from '" +
+                                                             request.ca_file->string() +
+                                                             "': " + ec.message());
+            }
+        } else {
+            X509_STORE* const store = system_ca_store();
+            if (store == nullptr) {
+                return tls_failure("handshake_failed", "cannot load the system CA store");
+            }
+            SSL_CTX_set1_cert_store(context.native_handle(), store);
+        }
+    }
+    if (request.client_key_file && !request.client_certificate_file) {
+        return tls_failure("client_certificate_unreadable",
+                           "client_key_file is set but client_certificate_file is not");
+    }
+    if (request.client_certificate_file) {
+        const std::string certificate = request.client_certificate_file->string();
+        context.use_certificate_chain_file(certificate, ec);
+        if (ec) {
+            return tls_failure(
+                "client_certificate_unreadable",
+                "cannot load the client certificate from '" + certificate + "': " + ec.message());
+        }
+        // Without client_key_file the key is expected in the certificate file.
+        const std::string key =
+            request.client_key_file ? request.client_key_file->string() : certificate;
+        context.use_private_key_file(key, ssl::context::pem, ec);
+        if (ec) {
+            return tls_failure("client_key_unreadable",
+                               "cannot load the client key from '" + key + "': " + ec.message());
+        }
+    }
     return std::nullopt;
 }
 
 std::optional<Failure> BeastClient::Impl::tcp_connect(const std::vector<tcp::endpoint>& endpoints,
                                                       Clock::time_point deadline) {
     auto state = std::make_shared<OpState>();
-    beast::get_lowest_layer(*ws_).async_connect(endpoints,
-                                                [state](error_code ec, const tcp::endpoint&) {
-                                                    state->done = true;
-                                                    state->ec = ec;
-                                                });
+    tcp().async_connect(endpoints, [state](error_code ec, const tcp::endpoint&) {
+        state->done = true;
+        state->ec = ec;
+    });
     if (!run_until(*state, deadline)) {
         cancel_and_drain(*state);
         return make_failure(FailureKind::timeout, Phase::connect,
@@ -319,7 +495,7 @@ std::optional<Failure> BeastClient::Impl::tcp_connect(const std::vector<tcp::end
     if (!state->ec) {
         // Small frames go out at once (no Nagle delay against delayed ACKs).
         error_code ignored;
-        beast::get_lowest_layer(*ws_).socket().set_option(tcp::no_delay(true), ignored);
+        tcp().socket().set_option(tcp::no_delay(true), ignored);
         return std::nullopt;
     }
     if (state->ec == net::error::timed_out) {
@@ -329,20 +505,71 @@ std::optional<Failure> BeastClient::Impl::tcp_connect(const std::vector<tcp::end
     return make_failure(FailureKind::refused, Phase::connect, state->ec.message());
 }
 
+// SNI for names; the certificate must name the URL's host (DNS name or IP address SAN).
+std::optional<Failure> BeastClient::Impl::tls_handshake(const ConnectRequest& request,
+                                                        Clock::time_point deadline) {
+    auto& stream = std::get<TlsStream>(*ws_).next_layer();
+    SSL* const native = stream.native_handle();
+    const std::string& host = request.url.host;
+    error_code literal_ec;
+    net::ip::make_address(host, literal_ec);
+    const bool ip_literal = !literal_ec;
+    // SSL_set_tlsext_host_name without its C cast; OpenSSL copies the name.
+    std::string server_name = host;
+    if (!ip_literal && SSL_ctrl(native, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                                server_name.data()) != 1) {
+        return tls_failure("handshake_failed", "cannot set the TLS server name '" + host + "'");
+    }
+    if (verifying_) {
+        const int set = ip_literal
+                            ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(native), host.c_str())
+                            : SSL_set1_host(native, host.c_str());
+        if (set != 1) {
+            return tls_failure("handshake_failed",
+                               "cannot verify the certificate against host '" + host + "'");
+        }
+    }
+    auto state = std::make_shared<OpState>();
+    stream.async_handshake(ssl::stream_base::client, [state](error_code ec) {
+        state->done = true;
+        state->ec = ec;
+    });
+    if (!run_until(*state, deadline)) {
+        cancel_and_drain(*state);
+        return make_failure(FailureKind::timeout, Phase::tls,
+                            "TLS handshake did not complete before the tls deadline");
+    }
+    if (!state->ec) {
+        return std::nullopt;
+    }
+    return classify_tls_error(state->ec);
+}
+
+Failure BeastClient::Impl::classify_tls_error(const error_code& ec) {
+    SSL* const native = std::get<TlsStream>(*ws_).next_layer().native_handle();
+    const long verify = SSL_get_verify_result(native);
+    if (verifying_ && verify != X509_V_OK) {
+        const std::string_view reason = verify_reason(verify);
+        return tls_failure(reason.empty() ? "handshake_failed" : reason,
+                           std::string("certificate verification failed: ") +
+                               X509_verify_cert_error_string(verify));
+    }
+    if (is_not_tls(ec)) {
+        return tls_failure("not_tls_server",
+                           "the server does not speak TLS (" + ec.message() + "): try ws://");
+    }
+    if (is_connection_loss(ec) || ec == ssl::error::stream_truncated) {
+        return tls_failure(
+            "handshake_failed",
+            "the server closed the connection during the TLS handshake (" + ec.message() + ")");
+    }
+    return tls_failure("handshake_failed", ec.message());
+}
+
 std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& request,
                                                     Clock::time_point deadline) {
     const auto headers = request.headers;
     const std::string offer = join(request.subprotocols, ", ");
-    ws_->set_option(
-        websocket::stream_base::decorator([headers, offer](websocket::request_type& req) {
-            req.set(http::field::user_agent, kUserAgent);
-            if (!offer.empty()) {
-                req.set(http::field::sec_websocket_protocol, offer);
-            }
-            for (const auto& [name, value] : headers) {
-                req.set(name, value);
-            }
-        }));
     std::string host = request.url.host_for_header();
     const bool default_port = request.url.port == (request.url.tls() ? 443 : 80);
     if (!default_port) {
@@ -352,9 +579,21 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
 
     websocket::response_type response;
     auto state = std::make_shared<OpState>();
-    ws_->async_handshake(response, host, target, [state](error_code ec) {
-        state->done = true;
-        state->ec = ec;
+    visit_ws([&](auto& ws) {
+        ws.set_option(
+            websocket::stream_base::decorator([headers, offer](websocket::request_type& req) {
+                req.set(http::field::user_agent, kUserAgent);
+                if (!offer.empty()) {
+                    req.set(http::field::sec_websocket_protocol, offer);
+                }
+                for (const auto& [name, value] : headers) {
+                    req.set(name, value);
+                }
+            }));
+        ws.async_handshake(response, host, target, [state](error_code ec) {
+            state->done = true;
+            state->ec = ec;
+        });
     });
     if (!run_until(*state, deadline)) {
         cancel_and_drain(*state);
@@ -378,17 +617,21 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
         failure.body_excerpt = response.body().substr(0, kBodyExcerpt);
         return failure;
     }
-    Failure failure =
-        make_failure(FailureKind::closed, Phase::upgrade,
-                     is_connection_loss(ec) ? "connection lost during the upgrade: " + ec.message()
-                                            : "invalid upgrade response: " + ec.message());
+    std::string detail = is_connection_loss(ec)
+                             ? "connection lost during the upgrade: " + ec.message()
+                             : "invalid upgrade response: " + ec.message();
+    if (!request.url.tls()) {
+        // A TLS server drops (or answers with an alert) a plain-text upgrade request.
+        detail += "; the server may speak TLS: try wss://";
+    }
+    Failure failure = make_failure(FailureKind::closed, Phase::upgrade, std::move(detail));
     failure.close_code = 1006;
     failure.close_reason = ec.message();
     return failure;
 }
 
 std::optional<Failure> BeastClient::Impl::send_text(std::string_view text) {
-    if (!open_ || !ws_ || !ws_->is_open()) {
+    if (!open_ || !ws_open()) {
         Failure failure = make_failure(FailureKind::closed, Phase::completion,
                                        "cannot send: the connection is not open");
         failure.close_code = closed_ ? closed_->code : 1006;
@@ -396,13 +639,15 @@ std::optional<Failure> BeastClient::Impl::send_text(std::string_view text) {
         failure.detail = redacted(failure.detail);
         return failure;
     }
-    ws_->text(true);
     auto state = std::make_shared<OpState>();
     const std::string payload(text);
-    ws_->async_write(net::buffer(payload), [state](error_code ec, std::size_t bytes) {
-        state->done = true;
-        state->ec = ec;
-        state->bytes = bytes;
+    visit_ws([&](auto& ws) {
+        ws.text(true);
+        ws.async_write(net::buffer(payload), [state](error_code ec, std::size_t bytes) {
+            state->done = true;
+            state->ec = ec;
+            state->bytes = bytes;
+        });
     });
     if (!run_until(*state, Clock::now() + kWriteTimeout)) {
         cancel_and_drain(*state);
@@ -423,7 +668,7 @@ std::optional<Failure> BeastClient::Impl::send_text(std::string_view text) {
 
 ReceiveResult BeastClient::Impl::receive(Clock::time_point deadline) {
     ReceiveResult result;
-    if (closed_ || !ws_ || (!pending_read_ && !ws_->is_open())) {
+    if (closed_ || !ws_ || (!pending_read_ && !ws_open())) {
         result.status = ReceiveResult::Status::closed;
         result.close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
         return result;
@@ -441,15 +686,15 @@ ReceiveResult BeastClient::Impl::receive(Clock::time_point deadline) {
     if (!state->ec) {
         result.status = ReceiveResult::Status::frame;
         result.frame.text = beast::buffers_to_string(buffer_.data());
-        result.frame.binary = !ws_->got_text();
+        result.frame.binary = !got_text();
         result.frame.arrival = Clock::now();
         buffer_.consume(buffer_.size());
         return result;
     }
     // A close frame may have arrived even when the reply could not be written (the server
     // already dropped the TCP connection): report the server's code then, not 1006.
-    if (state->ec == websocket::error::closed || ws_->reason().code != 0) {
-        const auto& reason = ws_->reason();
+    const auto reason = close_reason();
+    if (state->ec == websocket::error::closed || reason.code != 0) {
         closed_ = CloseInfo{reason.code == 0 ? 1005 : static_cast<int>(reason.code),
                             redacted(std::string(reason.reason.c_str()))};
     } else {
@@ -467,36 +712,39 @@ std::vector<ReceivedFrame> BeastClient::Impl::close(int code, std::string_view r
     if (!ws_) {
         return drained;
     }
-    if (ws_->is_open() && !closed_) {
+    if (ws_open() && !closed_) {
         // Beast's async_close would read and discard the data frames that are still on their way
         // (the server sent them before it saw our close). So the close frame is written on the
-        // TCP layer while our own read loop stays active: it returns every data frame, and ends
-        // with websocket::error::closed when the server's close frame arrives (Beast then answers
-        // it and tears the connection down).
+        // layer below the WebSocket (TCP, or TLS for wss://) while our own read loop stays
+        // active: it returns every data frame, and ends with websocket::error::closed when the
+        // server's close frame arrives (Beast then answers it and tears the connection down).
         if (!pending_read_) {
             pending_read_ = start_read();
         }
         auto frame = std::make_shared<std::string>(client_close_frame(code, reason));
         auto write_state = std::make_shared<OpState>();
-        net::async_write(beast::get_lowest_layer(*ws_), net::buffer(*frame),
-                         [write_state, frame](error_code ec, std::size_t bytes) {
-                             write_state->done = true;
-                             write_state->ec = ec;
-                             write_state->bytes = bytes;
-                         });
+        visit_ws([&](auto& ws) {
+            net::async_write(ws.next_layer(), net::buffer(*frame),
+                             [write_state, frame](error_code ec, std::size_t bytes) {
+                                 write_state->done = true;
+                                 write_state->ec = ec;
+                                 write_state->bytes = bytes;
+                             });
+        });
         while (pending_read_ && run_until(*pending_read_, deadline)) {
             const auto state = std::move(pending_read_);
             pending_read_.reset();
             if (state->ec) {
-                if (ws_->reason().code != 0) {
-                    closed_ = CloseInfo{static_cast<int>(ws_->reason().code),
-                                        redacted(std::string(ws_->reason().reason.c_str()))};
+                const auto server_reason = close_reason();
+                if (server_reason.code != 0) {
+                    closed_ = CloseInfo{static_cast<int>(server_reason.code),
+                                        redacted(std::string(server_reason.reason.c_str()))};
                 }
                 break;
             }
             ReceivedFrame received;
             received.text = beast::buffers_to_string(buffer_.data());
-            received.binary = !ws_->got_text();
+            received.binary = !got_text();
             received.arrival = Clock::now();
             buffer_.consume(buffer_.size());
             drained.push_back(std::move(received));
@@ -511,8 +759,7 @@ std::vector<ReceivedFrame> BeastClient::Impl::close(int code, std::string_view r
     }
     open_ = false;
     pending_read_.reset();
-    close_socket();
-    ws_.reset();
+    discard_stream();
     if (!closed_) {
         closed_ = CloseInfo{code, std::string(reason)};
     }
@@ -543,6 +790,10 @@ std::vector<ReceivedFrame> BeastClient::close(int code, std::string_view reason,
 
 std::string BeastClient::selected_subprotocol() const {
     return impl_->selected_subprotocol();
+}
+
+bool BeastClient::tls_verification_skipped() const {
+    return impl_->tls_verification_skipped();
 }
 
 }  // namespace goldenpath

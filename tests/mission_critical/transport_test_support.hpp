@@ -1,9 +1,16 @@
 #pragma once
 // Helpers shared by the transport tests (BeastClient and AgentServerDouble driven directly).
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -36,6 +43,16 @@ inline testing::AssertionResult ok(const std::optional<Failure>& failure) {
     return testing::AssertionFailure() << failure->to_string();
 }
 
+// Every string of a failure a person could see.
+inline std::string all_text(const Failure& failure) {
+    std::string text = failure.to_string() + "|" + failure.detail + "|" + failure.url + "|" +
+                       failure.body_excerpt + "|" + failure.close_reason + "|" + failure.message;
+    for (const auto& attempt : failure.attempts) {
+        text += "|" + attempt.url + "|" + attempt.detail + "|" + attempt.kind_label;
+    }
+    return text;
+}
+
 // Receives one frame and parses it; a non-frame result fails the test.
 inline nlohmann::json receive_json(WebSocketClient& client) {
     const ReceiveResult result = client.receive(Clock::now() + kWait);
@@ -52,5 +69,45 @@ inline std::uint16_t unused_port() {
     const AgentServerDouble server;
     return server.port();
 }
+
+// A bare TCP listener on 127.0.0.1 that speaks no HTTP: the kernel completes TCP handshakes
+// from its backlog, so upgrades hang (or end when accept_and_close() drops the connection).
+class RawListener {
+  public:
+    RawListener() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof(address);
+        auto* raw = reinterpret_cast<sockaddr*>(&address);
+        if (fd_ < 0 || ::bind(fd_, raw, length) != 0 || ::listen(fd_, 8) != 0 ||
+            ::getsockname(fd_, raw, &length) != 0) {
+            throw std::runtime_error("RawListener: cannot listen on 127.0.0.1");
+        }
+        port_ = ntohs(address.sin_port);
+    }
+    ~RawListener() { ::close(fd_); }
+    RawListener(const RawListener&) = delete;
+    RawListener& operator=(const RawListener&) = delete;
+
+    std::string url(const std::string& scheme = "ws") const {
+        return scheme + "://127.0.0.1:" + std::to_string(port_) + "/ws";
+    }
+    // Accepts one connection (waiting at most 1 s) and closes it at once.
+    void accept_and_close() const {
+        pollfd ready{fd_, POLLIN, 0};
+        if (::poll(&ready, 1, 1000) == 1) {
+            const int connection = ::accept(fd_, nullptr, nullptr);
+            if (connection >= 0) {
+                ::close(connection);
+            }
+        }
+    }
+
+  private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+};
 
 }  // namespace goldenpath::test

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -31,6 +32,15 @@ struct RecordedConnection {
     std::string header(std::string_view name) const;
 };
 
+// The certificate a TLS double serves. All are signed by the same per-process CA
+// (AgentServerDouble::ca_file()) and use the same EC P-256 key.
+enum class TlsCertificate {
+    valid,          // SANs IP:127.0.0.1, IP:::1, DNS:localhost; valid from 1 h ago for 1 day
+    wrong_host,     // SAN DNS:wrong.invalid only: clients fail with tls(hostname_mismatch)
+    expired,        // loopback SANs, expired yesterday: tls(expired)
+    not_yet_valid,  // loopback SANs, valid from tomorrow: tls(not_yet_valid)
+};
+
 struct AgentServerDoubleOptions {
     std::string host = "127.0.0.1";  // loopback only: 127.0.0.1 or ::1
     std::uint16_t port = 0;          // 0 = ephemeral
@@ -44,6 +54,10 @@ struct AgentServerDoubleOptions {
     std::optional<int> reject_upgrade_status;
     std::string reject_upgrade_body = "not found";
     bool send_connection_established = true;
+    // Serve wss:// (TLS 1.2+). The CA, key and certificates are generated on first use, once
+    // per process; the CA certificate is written to the temp directory (see ca_file()).
+    bool tls = false;
+    TlsCertificate tls_certificate = TlsCertificate::valid;
 };
 
 // A real WebSocket agent server on loopback, in-process, answering start messages with a Script.
@@ -57,8 +71,13 @@ class AgentServerDouble {
     AgentServerDouble& operator=(const AgentServerDouble&) = delete;
 
     std::uint16_t port() const noexcept;
-    // ws://127.0.0.1:PORT/ws (the profile's path).
+    // ws://127.0.0.1:PORT/ws (the profile's path); with tls wss://127.0.0.1:PORT/ws. The host is
+    // the bound IP literal, so clients verify the certificate's IP SAN and need no resolver
+    // (the certificate also names DNS:localhost, which goldenpath-server prints).
     std::string url() const;
+    // PEM file of the CA that signed the TLS certificate ($TMPDIR/goldenpath-ca-<pid>.pem, the
+    // same for every double of the process, removed at exit); empty when not tls.
+    std::filesystem::path ca_file() const;
 
     // Snapshot of everything recorded so far.
     std::vector<RecordedConnection> connections() const;

@@ -7,13 +7,21 @@
 
 namespace goldenpath {
 
-// WebSocketClient over real TCP (ws://) with Boost.Beast behind a pimpl. Blocking calls with
-// deadlines; one instance is one connection and is used from one thread. Each instance runs its
-// own io_context only inside its calls: no threads, no sleeps.
+// WebSocketClient over real TCP (ws://) or TLS (wss://) with Boost.Beast behind a pimpl. Blocking
+// calls with deadlines; one instance is one connection and is used from one thread. Each instance
+// runs its own io_context only inside its calls: no threads, no sleeps.
 //
 // - connect: IP literals skip the resolver, names go through it (ResolveError -> dns). Failures
 //   carry one Attempt, the redacted URL, and every ConnectRequest::secrets text replaced by ***.
-//   wss:// is not supported yet (Failure kind tls, tls_reason "unsupported").
+// - wss://: TLS 1.2+ with SNI (names) and hostname verification (DNS or IP address SAN) against
+//   ConnectRequest::ca_file, else the system CA store. Failures are kind tls, phase tls, with
+//   tls_reason unknown_ca, hostname_mismatch, expired, not_yet_valid, not_tls_server (the peer
+//   answered in plain text), ca_file_unreadable, client_certificate_unreadable,
+//   client_key_unreadable or handshake_failed (OpenSSL's text in the detail); the tls deadline
+//   gives timeout(tls). insecure_skip_verify connects without checks and says so in
+//   tls_verification_skipped() and in every failure detail.
+// - ws:// to a TLS server: the upgrade fails as closed(1006) whose detail says "the server may
+//   speak TLS: try wss://".
 // - receive: a receive that reaches its deadline returns Status::timeout and leaves the read
 //   pending; the next receive continues it, so a late frame is not lost and the connection stays
 //   usable. A close frame gives Status::closed with the server's code and reason; a connection
@@ -35,6 +43,7 @@ class BeastClient final : public WebSocketClient {
     std::vector<ReceivedFrame> close(int code, std::string_view reason,
                                      Clock::time_point deadline) override;
     std::string selected_subprotocol() const override;
+    bool tls_verification_skipped() const override;
 
   private:
     class Impl;

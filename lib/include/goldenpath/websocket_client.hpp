@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,8 +21,15 @@ struct ConnectRequest {
     std::vector<std::pair<std::string, std::string>> headers;  // e.g. Authorization, Origin
     std::vector<std::string> subprotocols;                     // Sec-WebSocket-Protocol offer
     Timeouts timeouts;
+    // wss:// only. Certificates are verified against ca_file when set (it replaces the system
+    // store), else against the system store; insecure_skip_verify turns verification off, which
+    // WebSocketClient::tls_verification_skipped() and every failure detail then report.
     std::optional<std::filesystem::path> ca_file;
     bool insecure_skip_verify = false;
+    // wss:// only: a client certificate (PEM, may hold the chain) for mutual TLS, and its key
+    // (PEM); without client_key_file the key is read from client_certificate_file.
+    std::optional<std::filesystem::path> client_certificate_file;
+    std::optional<std::filesystem::path> client_key_file;
     // Secrets in headers, subprotocols or the query; redacted from every failure detail.
     std::vector<std::string> secrets;
 };
@@ -66,6 +74,9 @@ class WebSocketClient {
                                              Clock::time_point deadline) = 0;
     // The subprotocol the server selected, empty when none.
     virtual std::string selected_subprotocol() const = 0;
+    // True when the last connect() went to a wss:// URL with insecure_skip_verify: the server's
+    // certificate was not checked, so whoever reports a result should say so loudly.
+    virtual bool tls_verification_skipped() const { return false; }
 };
 
 }  // namespace goldenpath
