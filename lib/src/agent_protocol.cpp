@@ -203,3 +203,16 @@ std::string ready_message(std::size_t id, const ProtocolProfile& profile) {
 }
 
 }  // namespace goldenpath::detail
+
+namespace goldenpath {
+
+std::string RecordedConnection::header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+        if (detail::iequals(key, name)) {
+            return value;
+        }
+    }
+    return {};
+}
+
+}  // namespace goldenpath

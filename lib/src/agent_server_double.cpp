@@ -3,6 +3,8 @@
 // handlers, and the Impl outlives them because stop() joins the thread before it goes away.
 #include "goldenpath/agent_server_double.hpp"
 
+#include "agent_protocol.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -55,107 +57,6 @@ using error_code = beast::error_code;
 constexpr auto kCloseGrace = std::chrono::milliseconds(200);  // close handshake before hard close
 constexpr auto kStopLimit = std::chrono::seconds(1);          // stop() waits at most this long
 constexpr std::size_t kReadMessageMax = 16U * 1024U * 1024U;
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
-std::vector<std::string> split_list(std::string_view text) {
-    std::vector<std::string> items;
-    while (!text.empty()) {
-        const auto comma = text.find(',');
-        const auto item = trim(text.substr(0, comma));
-        if (!item.empty()) {
-            items.emplace_back(item);
-        }
-        if (comma == std::string_view::npos) {
-            break;
-        }
-        text.remove_prefix(comma + 1);
-    }
-    return items;
-}
-
-std::vector<std::string_view> split_on(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    for (;;) {
-        const auto at = text.find(separator);
-        parts.push_back(text.substr(0, at));
-        if (at == std::string_view::npos) {
-            return parts;
-        }
-        text.remove_prefix(at + 1);
-    }
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-std::string percent_decode(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            const int high = hex_value(text[i + 1]);
-            const int low = hex_value(text[i + 2]);
-            if (high >= 0 && low >= 0) {
-                out.push_back(static_cast<char>(high * 16 + low));
-                i += 2;
-                continue;
-            }
-        }
-        out.push_back(text[i] == '+' ? ' ' : text[i]);
-    }
-    return out;
-}
-
-// Value of query parameter `name` in `target` ("/ws?a=b&token=x"); empty when absent.
-std::string query_param(std::string_view target, std::string_view name) {
-    const auto question = target.find('?');
-    if (question == std::string_view::npos || name.empty()) {
-        return {};
-    }
-    for (const auto& raw : split_on(target.substr(question + 1), '&')) {
-        const auto eq = raw.find('=');
-        if (eq != std::string_view::npos && raw.substr(0, eq) == name) {
-            return percent_decode(raw.substr(eq + 1));
-        }
-    }
-    return {};
-}
-
-std::string json_string(const nlohmann::json& object, const std::string& field) {
-    if (!object.is_object()) {
-        return {};
-    }
-    const auto it = object.find(field);
-    if (it == object.end() || !it->is_string()) {
-        return {};
-    }
-    return it->get<std::string>();
-}
 
 // ---- TLS material (DESIGN.md §4): one EC P-256 key, a self-signed CA and leaf certificates
 // signed by it, made once per process. OpenSSL objects live in unique_ptrs with their free.
@@ -513,7 +414,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             hard_close();
             return;
         }
-        const auto& profile = server_.options().profile;
         RecordedConnection recorded;
         recorded.target = std::string(request_.target());
         for (const auto& field : request_) {
@@ -522,37 +422,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         }
         for (const auto& field : request_) {
             if (field.name() == http::field::sec_websocket_protocol) {
-                for (auto& item : split_list(field.value())) {
+                for (auto& item : detail::split_header_list(field.value())) {
                     recorded.offered_subprotocols.push_back(std::move(item));
                 }
             }
         }
-        const std::string_view target = request_.target();
-        const std::string_view path = target.substr(0, target.find('?'));
-
-        int reject = 0;
-        std::string body;
-        std::string selected;
-        if (path != profile.path) {
-            reject = 404;
-            body = "not found";
-        } else if (server_.options().reject_upgrade_status) {
-            reject = *server_.options().reject_upgrade_status;
-            body = server_.options().reject_upgrade_body;
-        } else if (!websocket::is_upgrade(request_)) {
-            reject = 426;
-            body = "websocket upgrade required";
-        } else if (!authorised(recorded, selected)) {
-            reject = 401;
-            body = "invalid or missing token";
+        auto decision = detail::decide_upgrade(recorded, server_.options());
+        if (decision.reject_status == 0 && !websocket::is_upgrade(request_)) {
+            decision = {426, "websocket upgrade required", {}};
         }
-        if (reject == 0 && selected.empty() && !recorded.offered_subprotocols.empty()) {
-            selected = recorded.offered_subprotocols.front();
-        }
+        const int reject = decision.reject_status;
+        std::string body = std::move(decision.body);
+        const std::string selected = std::move(decision.selected_subprotocol);
         // Marked before the 101 is written, so a client that saw the upgrade finds it recorded.
         recorded.upgraded = reject == 0 && !stopping_;
         recorded.rejected_status = reject;
-        recorded.selected_subprotocol = reject == 0 ? selected : std::string();
+        recorded.selected_subprotocol = selected;
         id_ = server_.record(std::move(recorded));
         if (reject != 0) {
             respond(reject, std::move(body));
@@ -572,42 +457,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         ws_.async_accept(request_, [self = this->shared_from_this()](error_code accept_ec) {
             self->on_accept(accept_ec);
         });
-    }
-
-    // True when no tokens are configured, or one arrived by header, subprotocol or query.
-    bool authorised(const RecordedConnection& recorded, std::string& selected) const {
-        const auto& options = server_.options();
-        if (options.tokens.empty()) {
-            return true;
-        }
-        const auto accepted = [&](std::string_view token) {
-            return !token.empty() && std::find(options.tokens.begin(), options.tokens.end(),
-                                               token) != options.tokens.end();
-        };
-        const std::string authorization = recorded.header("Authorization");
-        constexpr std::string_view bearer = "Bearer ";
-        if (authorization.size() > bearer.size() &&
-            iequals(std::string_view(authorization).substr(0, bearer.size()), bearer) &&
-            accepted(trim(std::string_view(authorization).substr(bearer.size())))) {
-            return true;
-        }
-        const std::string& pattern = options.profile.subprotocol_template;
-        const auto hole = pattern.find("{token}");
-        if (hole != std::string::npos) {
-            const std::string_view prefix = std::string_view(pattern).substr(0, hole);
-            const std::string_view suffix = std::string_view(pattern).substr(hole + 7);
-            for (const auto& offered : recorded.offered_subprotocols) {
-                const std::string_view entry = offered;
-                if (entry.size() > prefix.size() + suffix.size() && entry.starts_with(prefix) &&
-                    entry.ends_with(suffix) &&
-                    accepted(entry.substr(prefix.size(),
-                                          entry.size() - prefix.size() - suffix.size()))) {
-                    selected = offered;
-                    return true;
-                }
-            }
-        }
-        return accepted(query_param(recorded.target, options.profile.query_token_param));
     }
 
     void respond(int status, std::string body) {
@@ -638,17 +487,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         }
         const auto& options = server_.options();
         if (options.send_connection_established) {
-            const auto& profile = options.profile;
-            nlohmann::json details = {{"connection_id", "conn-" + std::to_string(id_)},
-                                      {"user_id", "user-" + std::to_string(id_)}};
-            nlohmann::json ready = nlohmann::json::object();
-            ready[profile.type_field] = profile.ready_type;
-            if (profile.detail_containers.empty()) {
-                ready.update(details);
-            } else {
-                ready[profile.detail_containers.front()] = std::move(details);
-            }
-            enqueue_text(ready.dump());
+            enqueue_text(detail::ready_message(id_, options.profile));
         }
         read();
     }
@@ -682,16 +521,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
     void on_message(const std::string& text) {
         const auto& profile = server_.options().profile;
-        const auto body = nlohmann::json::parse(text, nullptr, false);
-        if (!body.is_object() || json_string(body, profile.type_field) != profile.start_type) {
+        auto ids = detail::start_message_ids(text, profile);
+        if (!ids) {
             return;
-        }
-        const nlohmann::json* ids = &body;
-        if (!profile.start_container.empty()) {
-            const auto it = body.find(profile.start_container);
-            if (it != body.end() && it->is_object()) {
-                ids = &*it;
-            }
         }
         Script script = server_.options().script;
         if (server_.options().script_for) {
@@ -703,8 +535,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             }
         }
         auto run = std::make_shared<Run>(server_.ioc(), std::move(script),
-                                         json_string(*ids, profile.thread_id_field),
-                                         json_string(*ids, profile.run_id_field));
+                                         std::move(ids->thread_id), std::move(ids->run_id));
         runs_.push_back(run);
         advance(run);
     }
@@ -716,19 +547,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         while (run->next < steps.size() && !closing_) {
             const ScriptStep& step = steps[run->next++];
             switch (step.kind) {
-                case ScriptStep::Kind::event: {
-                    nlohmann::json event = step.event;
-                    if (event.is_object()) {
-                        if (!run->thread_id.empty() && !event.contains(profile.thread_id_field)) {
-                            event[profile.thread_id_field] = run->thread_id;
-                        }
-                        if (!run->run_id.empty() && !event.contains(profile.run_id_field)) {
-                            event[profile.run_id_field] = run->run_id;
-                        }
-                    }
-                    enqueue_text(event.dump());
+                case ScriptStep::Kind::event:
+                    enqueue_text(detail::render_event(
+                        step.event, detail::RunIds{run->thread_id, run->run_id}, profile));
                     break;
-                }
                 case ScriptStep::Kind::send_raw:
                     enqueue_text(step.text);
                     break;
@@ -998,15 +820,6 @@ bool AgentServerDouble::wait_for_messages(std::size_t id, std::size_t count,
 
 void AgentServerDouble::stop() {
     impl_->stop();
-}
-
-std::string RecordedConnection::header(std::string_view name) const {
-    for (const auto& [key, value] : headers) {
-        if (iequals(key, name)) {
-            return value;
-        }
-    }
-    return {};
 }
 
 }  // namespace goldenpath
