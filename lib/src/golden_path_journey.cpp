@@ -457,6 +457,7 @@ class JourneyLoop {
 
 JourneyResult GoldenPathJourney::run_connected(WebSocketClient& client, JourneyResult result) {
     const auto& profile = options_.profile;
+    result.tls_verification_skipped = client.tls_verification_skipped();
     JourneyLoop loop(client, profile, options_.config.timeouts, result);
     loop.run(profile.start_message(options_.message, result.thread_id, result.run_id));
     result.verdict = loop.verdict();
@@ -491,6 +492,9 @@ JourneyResult GoldenPathJourney::run_connected(WebSocketClient& client, JourneyR
 std::string JourneyResult::to_string() const {
     std::string text =
         fmt::format("goldenpath journey on {} (thread {}, run {})\n", url, thread_id, run_id);
+    if (tls_verification_skipped) {
+        text += "WARNING: TLS certificate verification was SKIPPED (insecure_skip_verify)\n";
+    }
     text += format_timeline(verdict.timeline);
     if (!text.empty() && text.back() != '\n') {
         text += '\n';
@@ -525,6 +529,7 @@ nlohmann::json JourneyResult::to_json() const {
         {"thread_id", thread_id},
         {"run_id", run_id},
         {"passed", passed()},
+        {"tls_verification_skipped", tls_verification_skipped},
         {"verdict", verdict.to_string()},
         {"timings_ms",
          {{"connect", optional_json(timings.connect_ms)},

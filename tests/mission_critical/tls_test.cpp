@@ -123,6 +123,20 @@ TEST(Tls, GoldenPathJourneyWithTheCaFileOfTheConfigPasses) {
     const JourneyResult result = journey.run();
     EXPECT_TRUE(result.passed()) << result.to_string();
     EXPECT_EQ(result.verdict.event_count, 5U);
+    EXPECT_FALSE(result.tls_verification_skipped);
+    EXPECT_THAT(result.to_string(), Not(HasSubstr("SKIPPED")));
+}
+
+TEST(Tls, InsecureJourneyPassesButItsReportSaysVerificationWasSkipped) {
+    const AgentServerDouble server(tls_options());
+    JourneyOptions options;
+    options.config.url = Url::parse(server.url());
+    options.config.insecure_skip_verify = true;  // no CA file: only the opt-out lets it connect
+    const JourneyResult result = GoldenPathJourney(options).run();
+    ASSERT_TRUE(result.passed()) << result.to_string();
+    EXPECT_TRUE(result.tls_verification_skipped);
+    EXPECT_THAT(result.to_string(), HasSubstr("WARNING: TLS certificate verification was SKIPPED"));
+    EXPECT_EQ(result.to_json()["tls_verification_skipped"], true);
 }
 
 TEST(Tls, WithoutTheCaFileTheSystemStoreDoesNotKnowTheCaAndItIsUnknownCa) {

@@ -33,6 +33,9 @@ struct JourneyResult {
     std::string thread_id;  // of the run this journey started
     std::string run_id;
     std::vector<std::string> frames;  // raw received text frames, in order (for JSONL dumps)
+    // The connection did not verify the server's certificate (insecure_skip_verify): the result
+    // says so loudly in to_string() and to_json().
+    bool tls_verification_skipped = false;
 
     bool passed() const noexcept { return !failure.has_value(); }
     // Timeline, timings and verdict line, for people.
