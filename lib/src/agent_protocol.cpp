@@ -177,6 +177,23 @@ std::optional<RunIds> start_message_ids(std::string_view text, const ProtocolPro
                   json_string(*ids, profile.run_id_field)};
 }
 
+std::optional<Reply> answer(const RecordedConnection& connection, std::string_view message,
+                            const AgentServerDoubleOptions& options) {
+    auto ids = start_message_ids(message, options.profile);
+    if (options.behaviour) {
+        auto script = options.behaviour->on_message(connection, std::string(message));
+        if (!script) {
+            return std::nullopt;
+        }
+        return Reply{std::move(*script), ids.value_or(RunIds{})};
+    }
+    if (!ids) {
+        return std::nullopt;
+    }
+    return Reply{options.script_for ? options.script_for(connection) : options.script,
+                 std::move(*ids)};
+}
+
 std::string render_event(nlohmann::json event, const RunIds& ids, const ProtocolProfile& profile) {
     if (event.is_object()) {
         if (!ids.thread_id.empty() && !event.contains(profile.thread_id_field)) {

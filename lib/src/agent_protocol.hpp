@@ -40,6 +40,16 @@ struct RunIds {
 // The ids of a start message (profile.start_type), or nullopt when `text` is not one.
 std::optional<RunIds> start_message_ids(std::string_view text, const ProtocolProfile& profile);
 
+// What the double answers to `message` on `connection` (already recorded): the behaviour's
+// Script when options.behaviour is set, else options.script / script_for for start messages;
+// nullopt to stay silent. Exceptions from user callbacks propagate.
+struct Reply {
+    Script script;
+    RunIds ids;
+};
+std::optional<Reply> answer(const RecordedConnection& connection, std::string_view message,
+                            const AgentServerDoubleOptions& options);
+
 // A scripted event as sent: the run's ids added at the root unless the event sets them.
 std::string render_event(nlohmann::json event, const RunIds& ids, const ProtocolProfile& profile);
 

@@ -520,22 +520,19 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
 
     void on_message(const std::string& text) {
-        const auto& profile = server_.options().profile;
-        auto ids = detail::start_message_ids(text, profile);
-        if (!ids) {
+        std::optional<detail::Reply> reply;
+        try {
+            reply = detail::answer(server_.snapshot(id_), text, server_.options());
+        } catch (const std::exception&) {
+            enqueue_close(1011, "agent behaviour threw");
             return;
         }
-        Script script = server_.options().script;
-        if (server_.options().script_for) {
-            try {
-                script = server_.options().script_for(server_.snapshot(id_));
-            } catch (const std::exception&) {
-                enqueue_close(1011, "script_for threw");
-                return;
-            }
+        if (!reply) {
+            return;
         }
-        auto run = std::make_shared<Run>(server_.ioc(), std::move(script),
-                                         std::move(ids->thread_id), std::move(ids->run_id));
+        auto run =
+            std::make_shared<Run>(server_.ioc(), std::move(reply->script),
+                                  std::move(reply->ids.thread_id), std::move(reply->ids.run_id));
         runs_.push_back(run);
         advance(run);
     }

@@ -68,19 +68,24 @@ std::optional<Failure> InMemoryConnection::send_text(std::string_view text) {
     return std::nullopt;
 }
 
-void InMemoryConnection::run_script(std::string_view start_message) {
-    const auto ids = detail::start_message_ids(start_message, options_.profile);
-    if (!ids) {
+void InMemoryConnection::run_script(std::string_view message) {
+    std::optional<detail::Reply> reply;
+    try {
+        reply = detail::answer(recorded_, message, options_);
+    } catch (const std::exception&) {
+        outbox_.push_back({Outgoing::Kind::close, "agent behaviour threw", 1011, Clock::now()});
         return;
     }
-    const Script script = options_.script_for ? options_.script_for(recorded_) : options_.script;
+    if (!reply) {
+        return;
+    }
     auto due = Clock::now();
-    for (const ScriptStep& step : script.steps()) {
+    for (const ScriptStep& step : reply->script.steps()) {
         switch (step.kind) {
             case ScriptStep::Kind::event:
                 outbox_.push_back({Outgoing::Kind::frame,
-                                   detail::render_event(step.event, *ids, options_.profile), 1000,
-                                   due});
+                                   detail::render_event(step.event, reply->ids, options_.profile),
+                                   1000, due});
                 break;
             case ScriptStep::Kind::send_raw:
                 outbox_.push_back({Outgoing::Kind::frame, step.text, 1000, due});

@@ -10,27 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "goldenpath/agent_behaviour.hpp"
 #include "goldenpath/clock.hpp"
 #include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/recorded_connection.hpp"
 #include "goldenpath/script.hpp"
 
 namespace goldenpath {
-
-// What the double saw on one accepted connection (or rejected upgrade).
-struct RecordedConnection {
-    std::size_t id = 0;                                        // 1-based, in accept order
-    std::string target;                                        // request target: path and query
-    std::vector<std::pair<std::string, std::string>> headers;  // as received (not redacted)
-    std::vector<std::string> offered_subprotocols;
-    std::string selected_subprotocol;
-    bool upgraded = false;                 // false: rejected before the upgrade
-    int rejected_status = 0;               // HTTP status when rejected
-    std::vector<std::string> received;     // text frames from the client, in order
-    std::optional<int> client_close_code;  // close code the client sent, if any
-
-    // Header value by case-insensitive name; empty when absent.
-    std::string header(std::string_view name) const;
-};
 
 // The certificate a TLS double serves. All are signed by the same per-process CA
 // (AgentServerDouble::ca_file()) and use the same EC P-256 key.
@@ -48,6 +34,9 @@ struct AgentServerDoubleOptions {
     Script script = Script::golden_path();
     // Chooses the script per connection (by recorded handshake); overrides `script` when set.
     std::function<Script(const RecordedConnection&)> script_for;
+    // Decides the answer to every received message; overrides `script` and `script_for` when set.
+    // MockAgentBehaviour (fixtures) lets a test EXPECT_CALL what the server received.
+    std::shared_ptr<AgentBehaviour> behaviour;
     // Accepted tokens (Authorization: Bearer, subprotocol entry or ?token=); empty = no auth.
     std::vector<std::string> tokens;
     // Answer every upgrade with this HTTP status instead (e.g. 404).

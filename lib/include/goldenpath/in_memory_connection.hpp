@@ -43,7 +43,7 @@ class InMemoryConnection final : public WebSocketClient {
     };
 
     std::optional<Failure> not_open(std::string_view what) const;
-    void run_script(std::string_view start_message);
+    void run_script(std::string_view message);
 
     AgentServerDoubleOptions options_;
     RecordedConnection recorded_;

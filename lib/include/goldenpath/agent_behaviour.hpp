@@ -1,0 +1,26 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "goldenpath/recorded_connection.hpp"
+#include "goldenpath/script.hpp"
+
+namespace goldenpath {
+
+// What an agent server double does with a message (DESIGN.md §4). The default behaviour answers
+// start messages with the configured Script; implement this (or use fixtures'
+// MockAgentBehaviour) to decide per message, or to assert on what the server received.
+class AgentBehaviour {
+  public:
+    virtual ~AgentBehaviour() = default;
+
+    // Called for every text message received on an upgraded connection, after it was recorded in
+    // `connection.received`. Returns the Script to answer with (run_id/thread_id of a start
+    // message are filled into its events), or nullopt to stay silent. AgentServerDouble calls it
+    // on its own thread; an exception closes the connection with 1011.
+    virtual std::optional<Script> on_message(const RecordedConnection& connection,
+                                             const std::string& message) = 0;
+};
+
+}  // namespace goldenpath

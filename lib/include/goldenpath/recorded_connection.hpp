@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace goldenpath {
+
+// What the double saw on one accepted connection (or rejected upgrade).
+struct RecordedConnection {
+    std::size_t id = 0;                                        // 1-based, in accept order
+    std::string target;                                        // request target: path and query
+    std::vector<std::pair<std::string, std::string>> headers;  // as received (not redacted)
+    std::vector<std::string> offered_subprotocols;
+    std::string selected_subprotocol;
+    bool upgraded = false;                 // false: rejected before the upgrade
+    int rejected_status = 0;               // HTTP status when rejected
+    std::vector<std::string> received;     // text frames from the client, in order
+    std::optional<int> client_close_code;  // close code the client sent, if any
+
+    // Header value by case-insensitive name; empty when absent.
+    std::string header(std::string_view name) const;
+};
+
+}  // namespace goldenpath
