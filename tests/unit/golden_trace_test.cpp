@@ -274,6 +274,9 @@ struct ShippedTrace {
     Script script;
 };
 
+// Names the parameter in test listings (ctest shows it) instead of a byte dump.
+void PrintTo(const ShippedTrace& trace, std::ostream* os) { *os << trace.name; }
+
 class ShippedTracesTest : public testing::TestWithParam<ShippedTrace> {};
 
 TEST_P(ShippedTracesTest, MatchesItsScript) {
