@@ -1,0 +1,655 @@
+// goldenpath-bench: timed end-to-end and micro workloads (issue 7), plain std::chrono timing.
+// Every loop is bounded in count and in time; every socket is on 127.0.0.1.
+//
+//   goldenpath-bench [--url ws://127.0.0.1:PORT/ws] [--journeys N] [--floor-journeys N]
+//                    [--runs N] [--events N] [--users N] [--max-seconds S]
+//                    [--workloads journeys,runs,users,verifier,floor] [--json FILE]
+//
+// Workloads:
+//   journeys  (a) N sequential GoldenPathJourneys, one connection each: journeys/s, p50, p99
+//   runs      (b) one connection, many runs one after another: events/s
+//   users     (c) N concurrent journeys (one thread each): wall, success, p99, peak RSS
+//   verifier  (d) EventSequenceVerifier on pre-parsed events, and parse_event + verify on text
+//   floor         raw loopback TCP per journey: connect, write the start message bytes, read
+//                 the bytes of connection_established + five events, close: p50, p99; and a
+//                 "ws-shaped" floor with a WebSocket journey's three round trips (upgrade,
+//                 start/events, close), still plain bytes
+// Without --url the end-to-end workloads run against an in-process AgentServerDouble.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "goldenpath/agent_server_double.hpp"
+#include "goldenpath/beast_client.hpp"
+#include "goldenpath/clock.hpp"
+#include "goldenpath/endpoint_config.hpp"
+#include "goldenpath/event.hpp"
+#include "goldenpath/event_sequence_verifier.hpp"
+#include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/script.hpp"
+#include "goldenpath/url.hpp"
+
+namespace {
+
+using goldenpath::Clock;
+
+struct Args {
+    std::string url;
+    std::size_t journeys = 500;
+    std::size_t floor_journeys = 5000;
+    std::size_t runs = 2000;
+    std::size_t events = 200000;
+    std::size_t users = 1000;
+    double max_seconds = 20.0;
+    std::vector<std::string> workloads = {"journeys", "floor", "verifier"};
+    std::string json_file;
+};
+
+std::size_t parse_count(std::string_view text, std::string_view flag) {
+    std::size_t value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || value == 0) {
+        throw std::invalid_argument(fmt::format("{} must be a positive integer", flag));
+    }
+    return value;
+}
+
+std::vector<std::string> split(std::string_view text) {
+    std::vector<std::string> parts;
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        parts.emplace_back(text.substr(0, comma));
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(comma + 1);
+    }
+    return parts;
+}
+
+Args parse_args(int argc, char** argv) {
+    Args args;
+    const std::vector<std::string_view> list(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto flag = list[i];
+        const auto value = [&]() -> std::string_view {
+            if (i + 1 >= list.size()) {
+                throw std::invalid_argument(fmt::format("{} needs a value", flag));
+            }
+            return list[++i];
+        };
+        if (flag == "--url") {
+            args.url = std::string(value());
+        } else if (flag == "--journeys") {
+            args.journeys = parse_count(value(), flag);
+        } else if (flag == "--floor-journeys") {
+            args.floor_journeys = parse_count(value(), flag);
+        } else if (flag == "--runs") {
+            args.runs = parse_count(value(), flag);
+        } else if (flag == "--events") {
+            args.events = parse_count(value(), flag);
+        } else if (flag == "--users") {
+            args.users = parse_count(value(), flag);
+        } else if (flag == "--max-seconds") {
+            args.max_seconds = static_cast<double>(parse_count(value(), flag));
+        } else if (flag == "--workloads") {
+            args.workloads = split(value());
+        } else if (flag == "--json") {
+            args.json_file = std::string(value());
+        } else {
+            throw std::invalid_argument(fmt::format("unknown flag: {}", flag));
+        }
+    }
+    return args;
+}
+
+bool wants(const Args& args, std::string_view workload) {
+    return std::find(args.workloads.begin(), args.workloads.end(), workload) !=
+           args.workloads.end();
+}
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Nearest-rank percentile of already sorted samples.
+double percentile(const std::vector<double>& sorted, double p) {
+    if (sorted.empty()) {
+        return 0.0;
+    }
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+    return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+nlohmann::json latency_figures(std::vector<double> samples_ms, double seconds,
+                               std::size_t failures) {
+    std::sort(samples_ms.begin(), samples_ms.end());
+    const auto count = samples_ms.size();
+    return {{"journeys", count},
+            {"failures", failures},
+            {"seconds", seconds},
+            {"journeys_per_s", seconds > 0 ? static_cast<double>(count) / seconds : 0.0},
+            {"p50_ms", percentile(samples_ms, 50)},
+            {"p99_ms", percentile(samples_ms, 99)},
+            {"max_ms", samples_ms.empty() ? 0.0 : samples_ms.back()}};
+}
+
+goldenpath::JourneyOptions journey_options(const goldenpath::Url& url, std::size_t user) {
+    goldenpath::JourneyOptions options;
+    options.config.url = url;
+    options.user = user;
+    options.thread_id = fmt::format("thread-{}", user);
+    options.run_id = fmt::format("run-{}", user);
+    return options;
+}
+
+// (a) sequential journeys, one connection each.
+nlohmann::json bench_journeys(const Args& args, const goldenpath::Url& url) {
+    std::vector<double> samples;
+    samples.reserve(args.journeys);
+    std::size_t failures = 0;
+    std::string first_failure;
+    const auto start = Clock::now();
+    for (std::size_t i = 0; i < args.journeys && seconds_since(start) < args.max_seconds; ++i) {
+        const auto begin = Clock::now();
+        const auto result = goldenpath::GoldenPathJourney(journey_options(url, i)).run();
+        const auto ms = goldenpath::elapsed_ms(begin, Clock::now());
+        if (result.passed()) {
+            samples.push_back(ms);
+        } else {
+            ++failures;
+            if (first_failure.empty()) {
+                first_failure = result.failure->to_string();
+            }
+        }
+    }
+    auto figures = latency_figures(std::move(samples), seconds_since(start), failures);
+    if (!first_failure.empty()) {
+        figures["first_failure"] = first_failure;
+    }
+    return figures;
+}
+
+// (b) one connection, many runs one after another.
+nlohmann::json bench_runs(const Args& args, const goldenpath::Url& url) {
+    const auto profile = goldenpath::default_profile();
+    goldenpath::EndpointConfig config;
+    config.url = url;
+    goldenpath::BeastClient client;
+    const auto deadline_of = [] { return Clock::now() + std::chrono::seconds(5); };
+    if (const auto failure =
+            client.connect(goldenpath::connect_request_for(config, profile, 0, url))) {
+        return {{"error", failure->to_string()}};
+    }
+    goldenpath::EventSequenceVerifier verifier(profile);
+    std::size_t events = 0;
+    std::size_t frame = 0;
+    std::size_t runs = 0;
+    std::size_t failed = 0;
+    const auto start = Clock::now();
+    for (; runs < args.runs && seconds_since(start) < args.max_seconds; ++runs) {
+        const auto thread_id = fmt::format("thread-{}", runs);
+        const auto run_id = fmt::format("run-{}", runs);
+        const auto run = verifier.start_run(thread_id, run_id);
+        if (client.send_text(profile.start_message("bench", thread_id, run_id))) {
+            ++failed;
+            break;
+        }
+        while (!verifier.finished(run)) {
+            auto received = client.receive(deadline_of());
+            if (received.status != goldenpath::ReceiveResult::Status::frame) {
+                verifier.end_of_stream("receive failed");
+                break;
+            }
+            auto parsed = goldenpath::parse_event(received.frame.text, profile,
+                                                  received.frame.arrival, frame++);
+            if (auto* event = std::get_if<goldenpath::Event>(&parsed)) {
+                if (verifier.feed(*event) == goldenpath::EventRole::run_event) {
+                    ++events;
+                }
+            }
+        }
+        if (!verifier.verdict(run).passed()) {
+            ++failed;
+            break;
+        }
+    }
+    const auto seconds = seconds_since(start);
+    client.close(1000, "done", deadline_of());
+    return {{"runs", runs},
+            {"failed_runs", failed},
+            {"events", events},
+            {"seconds", seconds},
+            {"events_per_s", static_cast<double>(events) / seconds}};
+}
+
+long peak_rss_kb() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+// (c) N users at once, one thread and one connection each.
+nlohmann::json bench_users(const Args& args, const goldenpath::Url& url) {
+    std::vector<double> samples(args.users, -1.0);
+    std::vector<std::thread> threads;
+    threads.reserve(args.users);
+    const auto start = Clock::now();
+    for (std::size_t user = 0; user < args.users; ++user) {
+        threads.emplace_back([&samples, &url, user] {
+            const auto begin = Clock::now();
+            const auto result = goldenpath::GoldenPathJourney(journey_options(url, user)).run();
+            if (result.passed()) {
+                samples[user] = goldenpath::elapsed_ms(begin, Clock::now());
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    const auto wall = seconds_since(start);
+    std::vector<double> passed;
+    for (const double sample : samples) {
+        if (sample >= 0) {
+            passed.push_back(sample);
+        }
+    }
+    std::sort(passed.begin(), passed.end());
+    return {{"users", args.users},
+            {"succeeded", passed.size()},
+            {"success_rate", static_cast<double>(passed.size()) / static_cast<double>(args.users)},
+            {"wall_s", wall},
+            {"p50_ms", percentile(passed, 50)},
+            {"p99_ms", percentile(passed, 99)},
+            {"peak_rss_mb", static_cast<double>(peak_rss_kb()) / 1024.0}};
+}
+
+// The frames of one golden path as goldenpath's server sends them, ids filled in.
+std::vector<std::string> golden_frames(std::size_t run) {
+    const auto profile = goldenpath::default_profile();
+    std::vector<std::string> frames;
+    const auto script = goldenpath::Script::golden_path(profile);
+    for (const auto& step : script.steps()) {
+        auto event = step.event;
+        event[profile.thread_id_field] = fmt::format("thread-{}", run);
+        event[profile.run_id_field] = fmt::format("run-{}", run);
+        frames.push_back(event.dump());
+    }
+    return frames;
+}
+
+// (d) the verifier alone, on pre-parsed events, then parse_event + verify on text frames.
+nlohmann::json bench_verifier(const Args& args) {
+    const auto profile = goldenpath::default_profile();
+    const std::size_t runs = std::max<std::size_t>(1, args.events / 5);
+    std::vector<std::vector<std::string>> texts;
+    std::vector<std::vector<goldenpath::Event>> events;
+    texts.reserve(runs);
+    events.reserve(runs);
+    const auto arrival = Clock::now();
+    for (std::size_t run = 0; run < runs; ++run) {
+        texts.push_back(golden_frames(run));
+        std::vector<goldenpath::Event> parsed;
+        for (std::size_t i = 0; i < texts.back().size(); ++i) {
+            parsed.push_back(std::get<goldenpath::Event>(
+                goldenpath::parse_event(texts.back()[i], profile, arrival, i)));
+        }
+        events.push_back(std::move(parsed));
+    }
+
+    nlohmann::json out;
+    // One verifier per run (one connection, one run): what every journey does.
+    {
+        std::size_t fed = 0;
+        std::size_t passed = 0;
+        const auto start = Clock::now();
+        for (std::size_t run = 0; run < runs && seconds_since(start) < args.max_seconds; ++run) {
+            goldenpath::EventSequenceVerifier verifier(profile);
+            const auto id = verifier.start_run(fmt::format("thread-{}", run),
+                                               fmt::format("run-{}", run), arrival);
+            for (const auto& event : events[run]) {
+                verifier.feed(event);
+                ++fed;
+            }
+            passed += verifier.verdict(id).passed() ? 1U : 0U;
+        }
+        const auto seconds = seconds_since(start);
+        out["preparsed"] = {{"events", fed},
+                            {"runs_passed", passed},
+                            {"seconds", seconds},
+                            {"events_per_s", static_cast<double>(fed) / seconds}};
+    }
+    // parse_event + verify from the text frames.
+    {
+        std::size_t fed = 0;
+        std::size_t passed = 0;
+        const auto start = Clock::now();
+        for (std::size_t run = 0; run < runs && seconds_since(start) < args.max_seconds; ++run) {
+            goldenpath::EventSequenceVerifier verifier(profile);
+            const auto id = verifier.start_run(fmt::format("thread-{}", run),
+                                               fmt::format("run-{}", run), arrival);
+            for (std::size_t i = 0; i < texts[run].size(); ++i) {
+                auto parsed = goldenpath::parse_event(texts[run][i], profile, arrival, i);
+                verifier.feed(std::get<goldenpath::Event>(parsed));
+                ++fed;
+            }
+            passed += verifier.verdict(id).passed() ? 1U : 0U;
+        }
+        const auto seconds = seconds_since(start);
+        out["parse_and_verify"] = {{"events", fed},
+                                   {"runs_passed", passed},
+                                   {"seconds", seconds},
+                                   {"events_per_s", static_cast<double>(fed) / seconds}};
+    }
+    return out;
+}
+
+// --- the raw TCP floor -----------------------------------------------------------------------
+
+class Fd {
+  public:
+    explicit Fd(int fd = -1) noexcept : fd_(fd) {}
+    ~Fd() { reset(); }
+    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    Fd& operator=(Fd&& other) noexcept {
+        if (this != &other) {
+            reset();
+            fd_ = std::exchange(other.fd_, -1);
+        }
+        return *this;
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const noexcept { return fd_; }
+    void reset() noexcept {
+        if (fd_ >= 0) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+
+  private:
+    int fd_;
+};
+
+sockaddr_in loopback(std::uint16_t port) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return address;
+}
+
+bool write_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        const auto n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n <= 0) {
+            return false;
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+// Reads exactly `count` bytes (or until EOF when `count` is 0); returns the bytes read.
+std::size_t read_bytes(int fd, std::size_t count) {
+    char buffer[4096];
+    std::size_t total = 0;
+    while (count == 0 || total < count) {
+        const auto want = count == 0 ? sizeof buffer : std::min(sizeof buffer, count - total);
+        const auto n = ::recv(fd, buffer, want, 0);
+        if (n <= 0) {
+            break;
+        }
+        total += static_cast<std::size_t>(n);
+    }
+    return total;
+}
+
+void set_nodelay(int fd) {
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+// One request/response exchange of a floor journey: the client writes `request`, the server
+// reads exactly that many bytes and answers `response`.
+struct Exchange {
+    std::string request;
+    std::string response;
+};
+
+// The floor exchanges. `minimal`: one exchange (the start message, then the bytes of
+// connection_established + the five events), as issue 7 defines the floor. `ws_shaped`: the same
+// number of round trips a WebSocket journey needs (upgrade + ready, start + events, close +
+// close), with plain bytes and no framing or parsing.
+std::vector<Exchange> floor_exchanges(bool ws_shaped) {
+    const auto profile = goldenpath::default_profile();
+    const std::string start =
+        profile.start_message("What is the status of my order?", "thread-0", "run-0");
+    const std::string ready =
+        R"({"type":"connection_established","data":{"connection_id":"conn-1","user_id":"user-1"}})";
+    std::string events;
+    for (const auto& frame : golden_frames(0)) {
+        events += frame;
+    }
+    if (!ws_shaped) {
+        return {{start, ready + events}};
+    }
+    const std::string upgrade =
+        "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        "User-Agent: goldenpath\r\n\r\n";
+    const std::string switching =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+    return {{upgrade, switching + ready}, {start, events}, {"close:1000", "1000"}};
+}
+
+nlohmann::json bench_floor(const Args& args, bool ws_shaped) {
+    const auto exchanges = floor_exchanges(ws_shaped);
+
+    Fd listener(::socket(AF_INET, SOCK_STREAM, 0));
+    const int one = 1;
+    ::setsockopt(listener.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    auto address = loopback(0);
+    if (::bind(listener.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener.get(), 128) != 0) {
+        throw std::runtime_error("floor: cannot listen on 127.0.0.1");
+    }
+    socklen_t length = sizeof address;
+    ::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&address), &length);
+    const auto port = ntohs(address.sin_port);
+
+    std::atomic<bool> stop{false};
+    std::thread server([&] {
+        while (!stop.load()) {
+            Fd connection(::accept(listener.get(), nullptr, nullptr));
+            if (connection.get() < 0 || stop.load()) {
+                continue;
+            }
+            set_nodelay(connection.get());
+            // Each exchange: request bytes in, response bytes out; then wait for the client's
+            // close.
+            bool ok = true;
+            for (const auto& exchange : exchanges) {
+                ok = ok && read_bytes(connection.get(), exchange.request.size()) ==
+                               exchange.request.size();
+                ok = ok && write_all(connection.get(), exchange.response);
+            }
+            if (ok) {
+                read_bytes(connection.get(), 0);
+            }
+        }
+    });
+
+    std::vector<double> samples;
+    samples.reserve(args.floor_journeys);
+    std::size_t failures = 0;
+    const auto start = Clock::now();
+    for (std::size_t i = 0; i < args.floor_journeys && seconds_since(start) < args.max_seconds;
+         ++i) {
+        const auto begin = Clock::now();
+        Fd client(::socket(AF_INET, SOCK_STREAM, 0));
+        const auto server_address = loopback(port);
+        bool ok = ::connect(client.get(), reinterpret_cast<const sockaddr*>(&server_address),
+                            sizeof server_address) == 0;
+        set_nodelay(client.get());
+        for (const auto& exchange : exchanges) {
+            ok = ok && write_all(client.get(), exchange.request);
+            ok = ok &&
+                 read_bytes(client.get(), exchange.response.size()) == exchange.response.size();
+        }
+        client.reset();
+        if (ok) {
+            samples.push_back(goldenpath::elapsed_ms(begin, Clock::now()));
+        } else {
+            ++failures;
+        }
+    }
+    const auto seconds = seconds_since(start);
+
+    stop.store(true);
+    {
+        // Wake the accept loop with one last connection.
+        Fd wake(::socket(AF_INET, SOCK_STREAM, 0));
+        const auto server_address = loopback(port);
+        ::connect(wake.get(), reinterpret_cast<const sockaddr*>(&server_address),
+                  sizeof server_address);
+    }
+    server.join();
+    auto figures = latency_figures(std::move(samples), seconds, failures);
+    std::size_t sent = 0;
+    std::size_t received = 0;
+    for (const auto& exchange : exchanges) {
+        sent += exchange.request.size();
+        received += exchange.response.size();
+    }
+    figures["round_trips"] = exchanges.size();
+    figures["request_bytes"] = sent;
+    figures["response_bytes"] = received;
+    return figures;
+}
+
+void print_table(const nlohmann::json& results) {
+    std::cout << fmt::format("{:<34} {:>14} {:>10} {:>10}\n", "workload", "rate", "p50 ms",
+                             "p99 ms");
+    const auto row = [](std::string_view name, const nlohmann::json& figures,
+                        std::string_view rate_key, std::string_view unit) {
+        const double rate = figures.value(std::string(rate_key), 0.0);
+        std::cout << fmt::format("{:<34} {:>10.0f} {:<3} {:>10.3f} {:>10.3f}\n", name, rate, unit,
+                                 figures.value("p50_ms", 0.0), figures.value("p99_ms", 0.0));
+    };
+    if (results.contains("journeys")) {
+        row("(a) sequential journeys", results["journeys"], "journeys_per_s", "j/s");
+        if (results["journeys"].value("failures", 0) != 0) {
+            std::cout << "    failures: " << results["journeys"]["failures"]
+                      << " first: " << results["journeys"].value("first_failure", "") << "\n";
+        }
+    }
+    if (results.contains("floor")) {
+        row("floor: raw loopback TCP", results["floor"], "journeys_per_s", "j/s");
+        row("floor, ws-shaped (3 round trips)", results["floor_ws_shaped"], "journeys_per_s",
+            "j/s");
+    }
+    if (results.contains("runs")) {
+        row("(b) one connection, many runs", results["runs"], "events_per_s", "e/s");
+    }
+    if (results.contains("users")) {
+        const auto& users = results["users"];
+        std::cout << fmt::format(
+            "(c) {} users at once: {}/{} passed, wall {:.3f} s, p99 {:.3f} ms, peak RSS {:.1f} "
+            "MB\n",
+            users["users"].get<std::size_t>(), users["succeeded"].get<std::size_t>(),
+            users["users"].get<std::size_t>(), users["wall_s"].get<double>(),
+            users["p99_ms"].get<double>(), users["peak_rss_mb"].get<double>());
+    }
+    if (results.contains("verifier")) {
+        row("(d) verifier, pre-parsed events", results["verifier"]["preparsed"], "events_per_s",
+            "e/s");
+        row("(d) parse_event + verifier", results["verifier"]["parse_and_verify"], "events_per_s",
+            "e/s");
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args args;
+    try {
+        args = parse_args(argc, argv);
+    } catch (const std::exception& error) {
+        std::cerr << "goldenpath-bench: " << error.what() << "\n";
+        return 2;
+    }
+    try {
+        nlohmann::json results = {{"schema_version", 1}};
+        std::unique_ptr<goldenpath::AgentServerDouble> server;
+        const bool networked =
+            wants(args, "journeys") || wants(args, "runs") || wants(args, "users");
+        std::optional<goldenpath::Url> url;
+        if (networked) {
+            if (args.url.empty()) {
+                server = std::make_unique<goldenpath::AgentServerDouble>();
+                url = goldenpath::Url::parse(server->url());
+                results["target"] = "in-process AgentServerDouble";
+            } else {
+                url = goldenpath::Url::parse(args.url);
+                results["target"] = args.url;
+            }
+        }
+        if (wants(args, "journeys")) {
+            results["journeys"] = bench_journeys(args, *url);
+        }
+        if (wants(args, "runs")) {
+            results["runs"] = bench_runs(args, *url);
+        }
+        if (wants(args, "users")) {
+            results["users"] = bench_users(args, *url);
+        }
+        if (wants(args, "floor")) {
+            results["floor"] = bench_floor(args, false);
+            results["floor_ws_shaped"] = bench_floor(args, true);
+        }
+        if (wants(args, "verifier")) {
+            results["verifier"] = bench_verifier(args);
+        }
+        server.reset();
+        print_table(results);
+        if (!args.json_file.empty()) {
+            std::ofstream(args.json_file) << results.dump(2) << "\n";
+        }
+    } catch (const std::exception& error) {
+        std::cerr << "goldenpath-bench: " << error.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,112 @@
+// The golden-path journey with the npm package `ws`, N times one after another, one connection
+// each: connect, wait for connection_established, send user_message, receive the five events,
+// check their order and ids, close. Prints one JSON line {journeys, failures, seconds, p50_ms,
+// p99_ms, ...}.
+//   node node_client.mjs ws://127.0.0.1:PORT/ws [--journeys N] [--max-seconds S]
+import { WebSocket } from 'ws';
+
+const ORDER = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed'];
+const IGNORED = new Set(['connection_established', 'heartbeat', 'ping', 'pong', 'heartbeat_ack',
+  'partial_result', 'progress_update', 'final_report']);
+
+function parseArgs(argv) {
+  const args = { url: '', journeys: 500, maxSeconds: 20 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--journeys') args.journeys = Number(argv[++i]);
+    else if (argv[i] === '--max-seconds') args.maxSeconds = Number(argv[++i]);
+    else args.url = argv[i];
+  }
+  if (!args.url.startsWith('ws://127.0.0.1:') && !args.url.startsWith('ws://[::1]:')) {
+    throw new Error(`a loopback ws:// URL is required, got "${args.url}"`);
+  }
+  return args;
+}
+
+function journey(url, n) {
+  return new Promise((resolve, reject) => {
+    const threadId = `thread-${n}`;
+    const runId = `run-${n}`;
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    let index = 0;
+    let done = false;
+    const timer = setTimeout(() => fail(new Error('timeout')), 5000);
+    function fail(error) {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      ws.terminate();
+      reject(error);
+    }
+    ws.on('error', fail);
+    ws.on('close', () => {
+      if (!done) fail(new Error(`closed after ${index} events`));
+    });
+    ws.on('message', (data, isBinary) => {
+      if (done) return;
+      if (isBinary) return fail(new Error('binary frame'));
+      let event;
+      try {
+        event = JSON.parse(data.toString());
+      } catch (error) {
+        return fail(new Error(`malformed frame: ${error.message}`));
+      }
+      if (event.type === 'connection_established') {
+        ws.send(JSON.stringify({
+          type: 'user_message',
+          payload: { content: 'What is the status of my order?', thread_id: threadId, run_id: runId },
+        }));
+        return;
+      }
+      if (IGNORED.has(event.type)) return;
+      if (event.type !== ORDER[index]) {
+        return fail(new Error(`event #${index} is ${event.type}, expected ${ORDER[index]}`));
+      }
+      if (event.run_id !== runId && event.thread_id !== threadId) {
+        return fail(new Error(`event #${index} belongs to another run`));
+      }
+      index++;
+      if (index === ORDER.length) {
+        done = true;
+        clearTimeout(timer);
+        ws.once('close', () => resolve());
+        ws.close(1000, 'done');
+      }
+    });
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+const args = parseArgs(process.argv.slice(2));
+const samples = [];
+let failures = 0;
+let firstFailure = '';
+const start = process.hrtime.bigint();
+const elapsedS = () => Number(process.hrtime.bigint() - start) / 1e9;
+for (let n = 0; n < args.journeys && elapsedS() < args.maxSeconds; n++) {
+  const begin = process.hrtime.bigint();
+  try {
+    await journey(args.url, n);
+    samples.push(Number(process.hrtime.bigint() - begin) / 1e6);
+  } catch (error) {
+    failures++;
+    if (!firstFailure) firstFailure = error.message;
+  }
+}
+const seconds = elapsedS();
+samples.sort((a, b) => a - b);
+console.log(JSON.stringify({
+  journeys: samples.length,
+  failures,
+  seconds,
+  journeys_per_s: samples.length / seconds,
+  p50_ms: percentile(samples, 50),
+  p99_ms: percentile(samples, 99),
+  max_ms: samples.length ? samples[samples.length - 1] : 0,
+  ...(firstFailure ? { first_failure: firstFailure } : {}),
+  node: process.version,
+}));

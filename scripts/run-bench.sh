@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Issue 7 benchmarks in one run: builds the `bench` preset, installs the Node peers (npm, into
+# bench/peers/node_modules), starts goldenpath-server and the Node ws server on 127.0.0.1, runs
+#   ours  (goldenpath-bench)  vs goldenpath-server      (a) journeys, (b) many runs
+#   node  (bench/peers)       vs goldenpath-server      (a) journeys
+#   ours                      vs node ws server         (a) journeys
+#   the raw TCP floor, the verifier (d), and 1000 concurrent users (c) in their own process,
+# prints the ratio table and writes build/bench/results.json. Servers are stopped on exit.
+# Environment: JOURNEYS (2000), ROUNDS (3), USERS (1000), MAX_SECONDS (20, per workload).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build="$root/build/bench"
+journeys=${JOURNEYS:-2000}
+users=${USERS:-1000}
+max_seconds=${MAX_SECONDS:-20}
+rounds=${ROUNDS:-3}
+
+for tool in cmake ninja node npm; do
+    command -v "$tool" >/dev/null || { echo "run-bench: $tool is required" >&2; exit 1; }
+done
+
+echo "== build (cmake --preset bench)"
+cmake --preset bench >/dev/null
+cmake --build --preset bench
+bench="$build/bench/goldenpath-bench"
+server_bin="$build/tools/goldenpath-server"
+
+echo "== npm peers (bench/peers)"
+(
+    cd bench/peers
+    if [[ -f package-lock.json ]]; then
+        npm ci --no-audit --no-fund --loglevel=error
+    else
+        npm install --no-audit --no-fund --loglevel=error
+    fi
+)
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME CMD...: runs CMD in the background, waits for its `listening URL` line, and sets
+# $url to that URL.
+start() {
+    local name=$1
+    shift
+    "$@" >"$work/$name.out" 2>"$work/$name.err" &
+    pids+=("$!")
+    for _ in $(seq 100); do
+        if grep -q '^listening ' "$work/$name.out" 2>/dev/null; then
+            url=$(awk '/^listening /{print $2; exit}' "$work/$name.out")
+            echo "$name: $url"
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "run-bench: $name did not start:" >&2
+    cat "$work/$name.err" >&2
+    exit 1
+}
+
+start goldenpath-server "$server_bin"
+gp_url=$url
+start node-server node bench/peers/node_server.mjs
+node_url=$url
+
+common=(--journeys "$journeys" --max-seconds "$max_seconds")
+
+# The machine may be shared: the (a) pairs run in ROUNDS alternating rounds, and the table uses
+# each side's median round (by journeys/s); every round is kept in results.json.
+for round in $(seq "$rounds"); do
+    echo "== round $round/$rounds: (a) ours vs goldenpath-server"
+    "$bench" --url "$gp_url" --workloads journeys "${common[@]}" --json "$work/ours_gp.$round.json"
+    echo "== round $round/$rounds: (a) node ws client vs goldenpath-server"
+    node bench/peers/node_client.mjs "$gp_url" "${common[@]}" | tee "$work/node_gp.$round.json"
+    echo "== round $round/$rounds: (a) ours vs node ws server"
+    "$bench" --url "$node_url" --workloads journeys "${common[@]}" \
+        --json "$work/ours_node.$round.json"
+    echo "== round $round/$rounds: (a) node ws client vs node ws server (reference)"
+    node bench/peers/node_client.mjs "$node_url" "${common[@]}" | tee "$work/node_node.$round.json"
+done
+echo "== (b) one connection, many runs, vs goldenpath-server"
+"$bench" --url "$gp_url" --workloads runs "${common[@]}" --json "$work/runs.json"
+echo "== floor (raw loopback TCP) and (d) verifier"
+"$bench" --workloads floor,verifier "${common[@]}" --json "$work/floor.json"
+echo "== (c) $users users at once vs goldenpath-server (own process, for peak RSS)"
+"$bench" --url "$gp_url" --workloads users --users "$users" "${common[@]}" \
+    --json "$work/users.json"
+
+echo
+node - "$work" "$build/results.json" "$rounds" <<'JS'
+const fs = require('fs');
+const [work, out, roundsText] = process.argv.slice(2);
+const read = (name) => JSON.parse(fs.readFileSync(`${work}/${name}`, 'utf8'));
+const rounds = Number(roundsText);
+// Every round of one side, and its median round by journeys/s.
+const allRounds = (name, pick) =>
+  Array.from({ length: rounds }, (_, i) => pick(read(`${name}.${i + 1}.json`)));
+const median = (list) =>
+  [...list].sort((x, y) => x.journeys_per_s - y.journeys_per_s)[Math.floor((list.length - 1) / 2)];
+const rounds_ = {
+  ours_gp: allRounds('ours_gp', (j) => j.journeys),
+  node_gp: allRounds('node_gp', (j) => j),
+  ours_node: allRounds('ours_node', (j) => j.journeys),
+  node_node: allRounds('node_node', (j) => j),
+};
+const oursGp = { journeys: median(rounds_.ours_gp), runs: read('runs.json').runs };
+const nodeGp = median(rounds_.node_gp);
+const oursNode = { journeys: median(rounds_.ours_node) };
+const nodeNode = median(rounds_.node_node);
+const floor = read('floor.json');
+const users = read('users.json');
+const a = oursGp.journeys;
+const results = {
+  schema_version: 1,
+  date: new Date().toISOString(),
+  node: process.version,
+  ours_vs_goldenpath_server: a,
+  node_vs_goldenpath_server: nodeGp,
+  ours_vs_node_server: oursNode.journeys,
+  node_vs_node_server: nodeNode,
+  floor: floor.floor,
+  floor_ws_shaped: floor.floor_ws_shaped,
+  one_connection_many_runs: oursGp.runs,
+  users: users.users,
+  verifier: floor.verifier,
+  rounds: rounds_,
+};
+const ratio = (x, y) => (y > 0 ? x / y : NaN);
+const rows = [
+  ['(a) journeys/s, ours / node client (vs goldenpath-server)', ratio(a.journeys_per_s, nodeGp.journeys_per_s), '>= 3', (r) => r >= 3],
+  ['(a) p99, ours / node client (vs goldenpath-server)', ratio(a.p99_ms, nodeGp.p99_ms), '<= 0.5', (r) => r <= 0.5],
+  ['(a) journeys/s, ours / node client (vs node server)', ratio(oursNode.journeys.journeys_per_s, nodeNode.journeys_per_s), '-', null],
+  ['(a) p99, ours / node client (vs node server)', ratio(oursNode.journeys.p99_ms, nodeNode.p99_ms), '-', null],
+  ['(a) p50, ours / raw TCP floor', ratio(a.p50_ms, floor.floor.p50_ms), '<= 3', (r) => r <= 3],
+  ['(a) p50, ours / ws-shaped TCP floor (3 round trips)', ratio(a.p50_ms, floor.floor_ws_shaped.p50_ms), '-', null],
+];
+results.ratios = Object.fromEntries(rows.map(([name, value]) => [name, value]));
+const pad = (s, n) => String(s).padEnd(n);
+const num = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+console.log(`raw figures (median of ${rounds} alternating rounds for the journeys rows)`);
+console.log(`| ${pad('run', 40)} | ${pad('journeys/s', 10)} | ${pad('p50 ms', 8)} | ${pad('p99 ms', 8)} | failures |`);
+console.log(`|${'-'.repeat(42)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(10)}|----------|`);
+for (const [name, f] of [['ours vs goldenpath-server', a], ['node ws client vs goldenpath-server', nodeGp],
+  ['ours vs node ws server', oursNode.journeys], ['node ws client vs node ws server', nodeNode],
+  ['raw loopback TCP floor', floor.floor], ['ws-shaped TCP floor (3 round trips)', floor.floor_ws_shaped]]) {
+  console.log(`| ${pad(name, 40)} | ${pad(num(f.journeys_per_s, 0), 10)} | ${pad(num(f.p50_ms, 3), 8)} | ${pad(num(f.p99_ms, 3), 8)} | ${pad(f.failures, 8)} |`);
+}
+console.log();
+console.log('ratios (same run)');
+console.log(`| ${pad('ratio', 58)} | ${pad('value', 6)} | ${pad('target', 6)} | met |`);
+console.log(`|${'-'.repeat(60)}|--------|--------|-----|`);
+for (const [name, value, target, ok] of rows) {
+  console.log(`| ${pad(name, 58)} | ${pad(num(value), 6)} | ${pad(target, 6)} | ${ok ? (ok(value) ? 'yes' : 'NO ') : ' - '} |`);
+}
+const r = oursGp.runs ?? {};
+const v = floor.verifier;
+const u = users.users;
+console.log();
+console.log(`(b) one connection, ${r.runs} runs: ${num(r.events_per_s, 0)} events/s`);
+console.log(`(c) ${u.users} users at once: ${u.succeeded}/${u.users} passed, wall ${num(u.wall_s, 3)} s (target < 2), p99 ${num(u.p99_ms, 1)} ms, peak RSS ${num(u.peak_rss_mb, 1)} MB (target < 100)`);
+console.log(`(d) verifier, pre-parsed: ${num(v.preparsed.events_per_s / 1e6, 3)} M events/s (target >= 5); parse_event + verify: ${num(v.parse_and_verify.events_per_s / 1e6, 3)} M events/s`);
+fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nraw figures: ${out}`);
+JS
