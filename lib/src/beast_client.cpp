@@ -83,7 +83,9 @@ std::string client_close_frame(int code, std::string_view reason) {
     payload.push_back(static_cast<char>((code >> 8) & 0xff));
     payload.push_back(static_cast<char>(code & 0xff));
     payload.append(reason);
-    std::random_device random;
+    // A per-thread generator seeded once: std::random_device per frame cost 12% of a journey's
+    // CPU time (bench profile). Masks only need to be unpredictable to intermediaries.
+    thread_local std::mt19937 random{std::random_device{}()};
     std::array<unsigned char, 4> mask{};
     for (auto& byte : mask) {
         byte = static_cast<unsigned char>(random() & 0xffU);

@@ -17,10 +17,12 @@ constexpr int kJourneySchemaVersion = 1;
 
 std::string generated_id(std::string_view prefix, std::size_t user) {
     static constexpr std::string_view kHex = "0123456789abcdef";
-    std::random_device device;
+    // Seeded once per thread: a std::random_device per id is a system call on the journey's path.
+    thread_local std::mt19937_64 random{(std::uint64_t{std::random_device{}()} << 32U) |
+                                        std::random_device{}()};
     std::string id = fmt::format("{}-{}-", prefix, user);
     for (int i = 0; i < 8; ++i) {
-        id.push_back(kHex[device() % kHex.size()]);
+        id.push_back(kHex[random() % kHex.size()]);
     }
     return id;
 }
