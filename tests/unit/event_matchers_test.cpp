@@ -1,6 +1,7 @@
 // The event matchers' semantics and wording: what they say they match and how they explain a
 // mismatch.
 #include "goldenpath/fixtures/event_matchers.hpp"  // first: the header is self-contained
+#include "explain.hpp"
 
 #include <stdexcept>
 
@@ -53,12 +54,7 @@ JourneyResult journey_of(const std::vector<nlohmann::json>& bodies) {
     return result;
 }
 
-template <typename T, typename M>
-std::string explain(const M& matcher, const T& value) {
-    testing::StringMatchResultListener listener;
-    testing::ExplainMatchResult(matcher, value, &listener);
-    return listener.str();
-}
+using test::explain;
 
 // HasEventType
 

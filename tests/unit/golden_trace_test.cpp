@@ -10,6 +10,7 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include "explain.hpp"
 #include "goldenpath/fixtures/agent_server_double_test.hpp"
 #include "goldenpath/fixtures/temporary_directory.hpp"
 
@@ -46,12 +47,7 @@ JourneyResult journey_of(const std::vector<nlohmann::json>& bodies) {
     return result;
 }
 
-template <typename T, typename M>
-std::string explain(const M& matcher, const T& value) {
-    testing::StringMatchResultListener listener;
-    testing::ExplainMatchResult(matcher, value, &listener);
-    return listener.str();
-}
+using test::explain;
 
 // Recording and normalisation
 
@@ -275,7 +271,9 @@ struct ShippedTrace {
 };
 
 // Names the parameter in test listings (ctest shows it) instead of a byte dump.
-void PrintTo(const ShippedTrace& trace, std::ostream* os) { *os << trace.name; }
+void PrintTo(const ShippedTrace& trace, std::ostream* os) {
+    *os << trace.name;
+}
 
 class ShippedTracesTest : public testing::TestWithParam<ShippedTrace> {};
 
