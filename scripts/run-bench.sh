@@ -5,6 +5,7 @@
 #   node  (bench/peers)       vs goldenpath-server      (a) journeys
 #   ours                      vs node ws server         (a) journeys
 #   the raw TCP floor, the verifier (d), and 1000 concurrent users (c) in their own process,
+#   the Google Benchmark micro-benchmarks (bench/micro_bench.cpp) and the suite wall times (e),
 # prints the ratio table and writes build/bench/results.json. Servers are stopped on exit.
 # Environment: JOURNEYS (2000), ROUNDS (3), USERS (1000), MAX_SECONDS (20, per workload).
 set -euo pipefail
@@ -98,6 +99,26 @@ echo "== floor (raw loopback TCP) and (d) verifier"
 echo "== (c) $users users at once vs goldenpath-server (own process, for peak RSS)"
 "$bench" --url "$gp_url" --workloads users --users "$users" "${common[@]}" \
     --json "$work/users.json"
+echo "== micro-benchmarks (Google Benchmark): where a verified event's time goes"
+micro="$build/bench/goldenpath-micro-bench"
+if [[ -x "$micro" ]]; then
+    "$micro" --benchmark_min_time=0.2 --benchmark_format=json >"$work/micro.json"
+else
+    echo '{"benchmarks": []}' >"$work/micro.json"
+    echo "(not built: install libbenchmark-dev)"
+fi
+echo "== (e) suite wall times: ctest -L unit and -L mission_critical (ci preset, -j2)"
+cmake --preset ci >/dev/null
+cmake --build --preset ci >/dev/null
+suite_seconds() {
+    local start end
+    start=$(date +%s.%N)
+    ctest --test-dir build/ci -L "^$1\$" -j2 >/dev/null
+    end=$(date +%s.%N)
+    awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }'
+}
+printf '{"unit_s": %s, "mission_critical_s": %s}\n' "$(suite_seconds unit)" \
+    "$(suite_seconds mission_critical)" >"$work/suites.json"
 
 echo
 node - "$work" "$build/results.json" "$rounds" <<'JS'
@@ -136,6 +157,8 @@ const results = {
   one_connection_many_runs: oursGp.runs,
   users: users.users,
   verifier: floor.verifier,
+  suites: read('suites.json'),
+  micro: read('micro.json').benchmarks.map((b) => ({ name: b.name, cpu_ns: b.cpu_time, items_per_second: b.items_per_second })),
   rounds: rounds_,
 };
 const ratio = (x, y) => (y > 0 ? x / y : NaN);
@@ -172,6 +195,10 @@ console.log();
 console.log(`(b) one connection, ${r.runs} runs: ${num(r.events_per_s, 0)} events/s`);
 console.log(`(c) ${u.users} users at once: ${u.succeeded}/${u.users} passed, wall ${num(u.wall_s, 3)} s (target < 2), p99 ${num(u.p99_ms, 1)} ms, peak RSS ${num(u.peak_rss_mb, 1)} MB (target < 100)`);
 console.log(`(d) verifier, pre-parsed: ${num(v.preparsed.events_per_s / 1e6, 3)} M events/s (target >= 5); parse_event + verify: ${num(v.parse_and_verify.events_per_s / 1e6, 3)} M events/s`);
+for (const m of results.micro) {
+  console.log(`    ${m.name}: ${num(m.cpu_ns, 0)} ns CPU per iteration${m.items_per_second ? `, ${num(m.items_per_second / 1e6, 2)} M items/s` : ''}`);
+}
+console.log(`(e) suite wall time: unit ${num(results.suites.unit_s, 2)} s, mission_critical ${num(results.suites.mission_critical_s, 2)} s (budget: < 10 s together)`);
 fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nraw figures: ${out}`);
 JS

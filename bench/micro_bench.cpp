@@ -1,0 +1,132 @@
+// goldenpath-micro-bench: Google Benchmark micro-benchmarks that split the cost of judging one
+// golden-path run (issue 7 (d)) into its parts, so the end-to-end verifier figure of
+// goldenpath-bench can be explained: what one verifier per run costs, what feeding costs once the
+// verifier exists, and how much of feeding is the timeline's Event::summary.
+//
+//   build/bench/bench/goldenpath-micro-bench [--benchmark_filter=...] [--benchmark_format=json]
+//
+// No I/O, no sockets: every input is built before timing starts.
+
+#include <cstddef>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include "goldenpath/event.hpp"
+#include "goldenpath/event_sequence_verifier.hpp"
+#include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/script.hpp"
+
+namespace {
+
+using goldenpath::Event;
+using goldenpath::EventSequenceVerifier;
+
+constexpr std::size_t kRunsPerBatch = 1000;
+
+std::vector<std::string> golden_frames(const goldenpath::ProtocolProfile& profile,
+                                       std::size_t run) {
+    std::vector<std::string> frames;
+    const auto script = goldenpath::Script::golden_path(profile);
+    for (const auto& step : script.steps()) {
+        auto event = step.event;
+        event[profile.thread_id_field] = fmt::format("thread-{}", run);
+        event[profile.run_id_field] = fmt::format("run-{}", run);
+        frames.push_back(event.dump());
+    }
+    return frames;
+}
+
+std::vector<Event> golden_events(const goldenpath::ProtocolProfile& profile, std::size_t run) {
+    std::vector<Event> events;
+    const auto frames = golden_frames(profile, run);
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        events.push_back(std::get<Event>(goldenpath::parse_event(frames[i], profile, {}, i)));
+    }
+    return events;
+}
+
+// What a journey pays once per run before any event: copying the profile into a verifier.
+void BM_ProfileCopy(benchmark::State& state) {
+    const auto profile = goldenpath::default_profile();
+    for (auto _ : state) {
+        goldenpath::ProtocolProfile copy = profile;
+        benchmark::DoNotOptimize(copy);
+    }
+}
+BENCHMARK(BM_ProfileCopy);
+
+// The whole of (d) per run: verifier, start_run, five feeds, verdict. items = events.
+void BM_VerifierPerRun(benchmark::State& state) {
+    const auto profile = goldenpath::default_profile();
+    const auto events = golden_events(profile, 0);
+    for (auto _ : state) {
+        EventSequenceVerifier verifier(profile);
+        const auto run = verifier.start_run("thread-0", "run-0", {});
+        for (const Event& event : events) {
+            verifier.feed(event);
+        }
+        benchmark::DoNotOptimize(verifier.verdict(run).passed());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(events.size()));
+}
+BENCHMARK(BM_VerifierPerRun);
+
+// Feeding alone: verifiers and their runs exist before timing, so this is rule checking, routing
+// and timeline recording (including Event::summary). items = events.
+void BM_VerifierFeed(benchmark::State& state) {
+    const auto profile = goldenpath::default_profile();
+    const auto events = golden_events(profile, 0);
+    std::vector<EventSequenceVerifier> verifiers;
+    std::size_t next = kRunsPerBatch;
+    for (auto _ : state) {
+        if (next == kRunsPerBatch) {
+            state.PauseTiming();
+            verifiers.assign(kRunsPerBatch, EventSequenceVerifier(profile));
+            for (auto& verifier : verifiers) {
+                verifier.start_run("thread-0", "run-0", {});
+            }
+            next = 0;
+            state.ResumeTiming();
+        }
+        for (const Event& event : events) {
+            benchmark::DoNotOptimize(verifiers[next].feed(event));
+        }
+        ++next;
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(events.size()));
+}
+BENCHMARK(BM_VerifierFeed);
+
+// The timeline's one-line description of each event, made once per fed event. items = events.
+void BM_EventSummary(benchmark::State& state) {
+    const auto profile = goldenpath::default_profile();
+    const auto events = golden_events(profile, 0);
+    for (auto _ : state) {
+        for (const Event& event : events) {
+            benchmark::DoNotOptimize(event.summary(profile));
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(events.size()));
+}
+BENCHMARK(BM_EventSummary);
+
+// JSON text to Event (nlohmann parse plus envelope extraction). items = events.
+void BM_ParseEvent(benchmark::State& state) {
+    const auto profile = goldenpath::default_profile();
+    const auto frames = golden_frames(profile, 0);
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < frames.size(); ++i) {
+            benchmark::DoNotOptimize(goldenpath::parse_event(frames[i], profile, {}, i));
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(frames.size()));
+}
+BENCHMARK(BM_ParseEvent);
+
+}  // namespace
+
+BENCHMARK_MAIN();
