@@ -168,7 +168,11 @@ void append_summary_field(std::string& out, bool& first, std::string_view name,
     first = false;
     out += name;
     out += ": ";
-    const std::string text = value.is_string() ? value.get<std::string>() : dump(value);
+    // Strings are appended without a copy: summaries are made for every received frame.
+    std::string dumped;
+    const std::string_view text = value.is_string()
+                                      ? std::string_view(value.get_ref<const std::string&>())
+                                      : std::string_view(dumped = dump(value));
     if (text.size() <= kSummaryValueLength) {
         out += text;
     } else {
@@ -208,7 +212,9 @@ std::string Event::summary(const ProtocolProfile& profile) const {
         return nullptr;
     };
 
-    std::string out = type;
+    std::string out;
+    out.reserve(type.size() + 64);
+    out += type;
     bool first = true;
     const auto add = [&](std::string_view name) {
         if (const nlohmann::json* value = find(name)) {
