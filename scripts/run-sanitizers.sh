@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds with a sanitizer preset (asan = ASan+UBSan, default; tsan) and runs the unit and
-# mission_critical suites under it. Any sanitizer report fails the test that triggered it
-# (UBSan does not recover).
+# Builds with a sanitizer preset (asan = ASan+UBSan, default; tsan = ThreadSanitizer) and runs the
+# unit and mission_critical suites under it. Any sanitizer report fails the test that triggered it
+# (UBSan does not recover; TSan exits non-zero on its first report with halt_on_error).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-asan}"
 scripts/install-deps.sh
 [ -f "build/$preset/CMakeCache.txt" ] || cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" >/dev/null
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 ctest --preset "$preset" --output-on-failure
