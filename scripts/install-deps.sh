@@ -9,6 +9,13 @@ packages=(
     libgtest-dev libgmock-dev
 )
 [ "${GOLDENPATH_WITH_CLANG:-0}" = 1 ] && packages+=(clang clang-14 libclang-rt-14-dev)
+if [ "${GOLDENPATH_WITH_INTEROP:-0}" = 1 ]; then
+    packages+=(python3-websockets openssl)
+    # A NodeSource nodejs bundles npm and conflicts with Debian's npm: ask for the Debian
+    # packages only when the commands are missing.
+    command -v node >/dev/null || packages+=(nodejs)
+    command -v npm >/dev/null || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
