@@ -30,7 +30,9 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>  // teardown (TLS shutdown) of a websocket over TLS
+#include <boost/beast/zlib/error.hpp>
 
+#include "goldenpath/config_error.hpp"
 #include "goldenpath/secret.hpp"
 
 namespace goldenpath {
@@ -44,7 +46,6 @@ namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using error_code = beast::error_code;
 
-constexpr std::size_t kReadMessageMax = 16U * 1024U * 1024U;
 constexpr std::size_t kBodyExcerpt = 200;
 constexpr Milliseconds kWriteTimeout{5000};
 constexpr Milliseconds kDestructorCloseTimeout{200};
@@ -63,6 +64,70 @@ bool is_connection_loss(const error_code& ec) {
            ec == http::error::partial_message || ec == net::error::connection_reset ||
            ec == net::error::connection_aborted || ec == net::error::broken_pipe ||
            ec == beast::websocket::error::closed;
+}
+
+// The close code Beast sent when it failed the connection because of what the server sent;
+// 0 when `ec` is no such failure (RFC 6455 §7.4.1: 1009 too big, 1007 bad payload, else 1002).
+int failed_connection_code(const error_code& ec) {
+    if (ec == websocket::error::message_too_big || ec == websocket::error::buffer_overflow) {
+        return 1009;
+    }
+    if (ec == websocket::error::bad_frame_payload) {
+        return 1007;
+    }
+    if (ec == websocket::condition::protocol_violation) {
+        return 1002;
+    }
+    return 0;
+}
+
+// The name of Beast's websocket::error value, stable for tests and logs ("bad_masked_frame").
+std::string_view websocket_error_name(const error_code& ec) {
+    if (ec.category() != websocket::make_error_code(websocket::error::closed).category()) {
+        return "other";
+    }
+    switch (static_cast<websocket::error>(ec.value())) {
+        case websocket::error::buffer_overflow:
+            return "buffer_overflow";
+        case websocket::error::partial_deflate_block:
+            return "partial_deflate_block";
+        case websocket::error::message_too_big:
+            return "message_too_big";
+        case websocket::error::bad_opcode:
+            return "bad_opcode";
+        case websocket::error::bad_data_frame:
+            return "bad_data_frame";
+        case websocket::error::bad_continuation:
+            return "bad_continuation";
+        case websocket::error::bad_reserved_bits:
+            return "bad_reserved_bits";
+        case websocket::error::bad_control_fragment:
+            return "bad_control_fragment";
+        case websocket::error::bad_control_size:
+            return "bad_control_size";
+        case websocket::error::bad_unmasked_frame:
+            return "bad_unmasked_frame";
+        case websocket::error::bad_masked_frame:
+            return "bad_masked_frame";
+        case websocket::error::bad_size:
+            return "bad_size";
+        case websocket::error::bad_frame_payload:
+            return "bad_frame_payload";
+        case websocket::error::bad_close_code:
+            return "bad_close_code";
+        case websocket::error::bad_close_size:
+            return "bad_close_size";
+        case websocket::error::bad_close_payload:
+            return "bad_close_payload";
+        default:
+            return "other";
+    }
+}
+
+// permessage-deflate data that does not inflate: Beast drops the connection without a close.
+bool is_inflate_error(const error_code& ec) {
+    return ec.category() ==
+           beast::zlib::make_error_code(beast::zlib::error::need_buffers).category();
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
@@ -145,6 +210,31 @@ X509_STORE* system_ca_store() {
 
 // True when the bytes the server sent are no TLS record at all: a plain HTTP or WebSocket server
 // answering our ClientHello (typically with "HTTP/1.1 400").
+// The server's alert about our client certificate (mutual TLS): "client_certificate_required"
+// when we sent none, "client_certificate_rejected" when it did not accept the one we sent; empty
+// for any other error. With TLS 1.3 the alert arrives after the client's side of the handshake,
+// during the upgrade; with TLS 1.2 during the handshake.
+std::string_view client_certificate_reason(const error_code& ec, bool sent_certificate) {
+    if (ec.category() != net::error::get_ssl_category()) {
+        return {};
+    }
+    switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {
+        case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+            return "client_certificate_required";
+        case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+            return sent_certificate ? std::string_view{} : "client_certificate_required";
+        case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+        case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+        case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
+        case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+        case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+        case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+            return sent_certificate ? "client_certificate_rejected" : std::string_view{};
+        default:
+            return {};
+    }
+}
+
 bool is_not_tls(const error_code& ec) {
     if (ec.category() != net::error::get_ssl_category()) {
         return false;
@@ -295,6 +385,9 @@ class BeastClient::Impl {
                                        Clock::time_point deadline);
     std::optional<Failure> tls_handshake(const ConnectRequest& request, Clock::time_point deadline);
     Failure classify_tls_error(const error_code& ec);
+    Failure classify_read_error(const error_code& ec);
+    void configure_open_stream(const ConnectRequest& request);
+    void stop_keepalive();
     std::optional<Failure> handshake(const ConnectRequest& request, Clock::time_point deadline);
     std::string redacted(std::string text) const {
         for (const auto& secret : secrets_) {
@@ -318,8 +411,12 @@ class BeastClient::Impl {
     std::string subprotocol_;
     std::string url_;
     std::vector<std::string> secrets_;
-    bool verifying_ = false;             // this wss:// connection checks the certificate
-    bool verification_skipped_ = false;  // wss:// with insecure_skip_verify
+    std::size_t max_message_bytes_ = 0;
+    std::optional<Milliseconds> keepalive_;
+    std::size_t frames_delivered_ = 0;      // data frames handed out on this connection
+    bool verifying_ = false;                // this wss:// connection checks the certificate
+    bool sent_client_certificate_ = false;  // this wss:// connection offers a client certificate
+    bool verification_skipped_ = false;     // wss:// with insecure_skip_verify
 };
 
 Failure BeastClient::Impl::finish(Failure failure, Clock::time_point started) const {
@@ -360,6 +457,11 @@ Failure BeastClient::Impl::finish(Failure failure, Clock::time_point started) co
 }
 
 std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request) {
+    if (request.keepalive && request.keepalive->count() <= 0) {
+        throw ConfigError("goldenpath.config", "/keepalive",
+                          "must be a positive number of milliseconds",
+                          std::to_string(request.keepalive->count()) + " ms");
+    }
     close(1000, "reconnect", Clock::now() + kDestructorCloseTimeout);
     const auto started = Clock::now();
     secrets_ = request.secrets;
@@ -368,6 +470,9 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
     closed_.reset();
     pending_read_.reset();
     buffer_.clear();
+    frames_delivered_ = 0;
+    max_message_bytes_ = request.max_message_bytes;
+    keepalive_ = request.keepalive;
     tls_context_.reset();
     verifying_ = request.url.tls() && !request.insecure_skip_verify;
     verification_skipped_ = request.url.tls() && request.insecure_skip_verify;
@@ -426,9 +531,25 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
         discard_stream();
         return finish(std::move(*failure), started);
     }
-    visit_ws([](auto& ws) { ws.read_message_max(kReadMessageMax); });
+    configure_open_stream(request);
     open_ = true;
     return std::nullopt;
+}
+
+// Beast's idle timer with keep_alive_pings pings after half the idle timeout without data and
+// fails the read with beast::error::timeout after the whole of it; it runs only while the
+// io_context does, i.e. inside receive() and close().
+void BeastClient::Impl::configure_open_stream(const ConnectRequest& request) {
+    visit_ws([&](auto& ws) {
+        ws.read_message_max(request.max_message_bytes);
+        if (request.keepalive) {
+            websocket::stream_base::timeout timeout{};
+            timeout.handshake_timeout = websocket::stream_base::none();
+            timeout.idle_timeout = 2 * *request.keepalive;
+            timeout.keep_alive_pings = true;
+            ws.set_option(timeout);
+        }
+    });
 }
 
 // Verification is on unless insecure_skip_verify: against ca_file when given (it replaces the
@@ -458,6 +579,7 @@ std::optional<Failure> BeastClient::Impl::make_tls_context(const ConnectRequest&
             SSL_CTX_set1_cert_store(context.native_handle(), store);
         }
     }
+    sent_client_certificate_ = request.client_certificate_file.has_value();
     if (request.client_key_file && !request.client_certificate_file) {
         return tls_failure("client_certificate_unreadable",
                            "client_key_file is set but client_certificate_file is not");
@@ -556,6 +678,11 @@ Failure BeastClient::Impl::classify_tls_error(const error_code& ec) {
                            std::string("certificate verification failed: ") +
                                X509_verify_cert_error_string(verify));
     }
+    if (const auto reason = client_certificate_reason(ec, sent_client_certificate_);
+        !reason.empty()) {
+        return tls_failure(reason,
+                           "the server refused the TLS client certificate (" + ec.message() + ")");
+    }
     if (is_not_tls(ec)) {
         return tls_failure("not_tls_server",
                            "the server does not speak TLS (" + ec.message() + "): try ws://");
@@ -582,6 +709,9 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
     websocket::response_type response;
     auto state = std::make_shared<OpState>();
     visit_ws([&](auto& ws) {
+        websocket::permessage_deflate deflate;
+        deflate.client_enable = request.permessage_deflate;
+        ws.set_option(deflate);
         ws.set_option(
             websocket::stream_base::decorator([headers, offer](websocket::request_type& req) {
                 req.set(http::field::user_agent, kUserAgent);
@@ -604,6 +734,18 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
     }
     const error_code ec = state->ec;
     if (!ec) {
+        const auto extensions = response[http::field::sec_websocket_extensions];
+        if (!request.permessage_deflate && !extensions.empty()) {
+            // RFC 6455 §9.1: a client must fail the connection when the server selects an
+            // extension it did not offer (Beast would ignore it and then reject RSV1 frames).
+            Failure failure =
+                make_failure(FailureKind::closed, Phase::upgrade,
+                             "invalid upgrade response: the server selected the extension '" +
+                                 std::string(extensions) + "' that the client did not offer");
+            failure.close_code = 1006;
+            failure.close_reason = "unrequested extension";
+            return failure;
+        }
         subprotocol_ = std::string(response[http::field::sec_websocket_protocol]);
         return std::nullopt;
     }
@@ -618,6 +760,9 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
         failure.http_status = status;
         failure.body_excerpt = response.body().substr(0, kBodyExcerpt);
         return failure;
+    }
+    if (request.url.tls() && !client_certificate_reason(ec, sent_client_certificate_).empty()) {
+        return classify_tls_error(ec);
     }
     std::string detail = is_connection_loss(ec)
                              ? "connection lost during the upgrade: " + ec.message()
@@ -675,6 +820,12 @@ ReceiveResult BeastClient::Impl::receive(Clock::time_point deadline) {
         result.close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
         return result;
     }
+    if (Clock::now() >= deadline && !(pending_read_ && pending_read_->done)) {
+        // Without this a server that sends faster than the caller consumes would keep every
+        // receive() returning frames, and the caller's deadline would never come.
+        result.status = ReceiveResult::Status::timeout;
+        return result;
+    }
     if (!pending_read_) {
         pending_read_ = start_read();
     }
@@ -691,6 +842,7 @@ ReceiveResult BeastClient::Impl::receive(Clock::time_point deadline) {
         result.frame.binary = !got_text();
         result.frame.arrival = Clock::now();
         buffer_.consume(buffer_.size());
+        ++frames_delivered_;
         return result;
     }
     // A close frame may have arrived even when the reply could not be written (the server
@@ -699,6 +851,13 @@ ReceiveResult BeastClient::Impl::receive(Clock::time_point deadline) {
     if (state->ec == websocket::error::closed || reason.code != 0) {
         closed_ = CloseInfo{reason.code == 0 ? 1005 : static_cast<int>(reason.code),
                             redacted(std::string(reason.reason.c_str()))};
+    } else if (failed_connection_code(state->ec) != 0 || is_inflate_error(state->ec) ||
+               state->ec == beast::error::timeout) {
+        result.failure = classify_read_error(state->ec);
+        closed_ = CloseInfo{result.failure.close_code, result.failure.close_reason};
+        open_ = false;
+        result.status = ReceiveResult::Status::error;
+        return result;
     } else {
         closed_ = CloseInfo{1006, redacted(state->ec.message())};
     }
@@ -706,6 +865,60 @@ ReceiveResult BeastClient::Impl::receive(Clock::time_point deadline) {
     result.status = ReceiveResult::Status::closed;
     result.close = *closed_;
     return result;
+}
+
+// The close frame goes out below Beast's write lock (see close()), so no keepalive ping may be
+// written at the same time: the idle timer is disarmed (a timer that fires with idle_timeout none
+// does nothing) and a ping already started is let finish.
+void BeastClient::Impl::stop_keepalive() {
+    visit_ws([](auto& ws) {
+        websocket::stream_base::timeout timeout{};
+        timeout.handshake_timeout = websocket::stream_base::none();
+        timeout.idle_timeout = websocket::stream_base::none();
+        timeout.keep_alive_pings = false;
+        ws.set_option(timeout);
+    });
+    ioc_.restart();
+    ioc_.poll();
+}
+
+// What the server did wrong at the WebSocket layer, named with Beast's reason: a frame the client
+// had to reject (malformed_frame, indexed like the frames receive() returned) or, with
+// keepalive, silence after a ping (stalled).
+Failure BeastClient::Impl::classify_read_error(const error_code& ec) {
+    if (ec == beast::error::timeout) {
+        const auto idle = 2 * keepalive_.value_or(Milliseconds{0});
+        Failure failure =
+            make_failure(FailureKind::stalled, Phase::completion,
+                         "keepalive: no pong nor any other frame within " +
+                             std::to_string(idle.count()) + " ms (a ping was sent after " +
+                             std::to_string(idle.count() / 2) + " ms of silence)");
+        failure.waited_ms = static_cast<double>(idle.count());
+        failure.close_code = 1006;
+        failure.close_reason = "keepalive timeout";
+        return failure;
+    }
+    Failure failure = make_failure(FailureKind::malformed_frame, Phase::completion, {});
+    failure.frame_index = frames_delivered_;
+    failure.close_reason = ec.message();
+    if (is_inflate_error(ec)) {
+        failure.close_code = 1006;
+        failure.detail = "permessage-deflate data does not inflate (" + ec.message() +
+                         "); the connection was dropped";
+        return failure;
+    }
+    failure.close_code = failed_connection_code(ec);
+    const std::string beast_reason =
+        "Beast: " + std::string(websocket_error_name(ec)) + ", " + ec.message();
+    if (failure.close_code == 1009) {
+        failure.detail = "the server's message is larger than max_message_bytes = " +
+                         std::to_string(max_message_bytes_) + " bytes (" + beast_reason +
+                         "); the client closed with 1009";
+    } else {
+        failure.detail = "WebSocket protocol violation by the server (" + beast_reason +
+                         "); the client closed with " + std::to_string(failure.close_code);
+    }
+    return failure;
 }
 
 std::vector<ReceivedFrame> BeastClient::Impl::close(int code, std::string_view reason,
@@ -720,8 +933,8 @@ std::vector<ReceivedFrame> BeastClient::Impl::close(int code, std::string_view r
         // layer below the WebSocket (TCP, or TLS for wss://) while our own read loop stays
         // active: it returns every data frame, and ends with websocket::error::closed when the
         // server's close frame arrives (Beast then answers it and tears the connection down).
-        if (!pending_read_) {
-            pending_read_ = start_read();
+        if (keepalive_) {
+            stop_keepalive();
         }
         auto frame = std::make_shared<std::string>(client_close_frame(code, reason));
         auto write_state = std::make_shared<OpState>();
@@ -733,7 +946,17 @@ std::vector<ReceivedFrame> BeastClient::Impl::close(int code, std::string_view r
                                  write_state->bytes = bytes;
                              });
         });
-        while (pending_read_ && run_until(*pending_read_, deadline)) {
+        // Our close frame is written to completion before a read starts: a read that completes
+        // at once with the server's close frame makes Beast answer it, and a second write while
+        // ours is in flight trips Beast's one-write-at-a-time assertion. (A read left pending by
+        // an earlier receive() is safe: our write's completion is queued before any read
+        // completion the scheduler finds afterwards.)
+        run_until(*write_state, deadline);
+        if (!pending_read_ && write_state->done && !write_state->ec) {
+            pending_read_ = start_read();
+        }
+        // The deadline is checked here too: a flooding server always has the next frame ready.
+        while (pending_read_ && Clock::now() < deadline && run_until(*pending_read_, deadline)) {
             const auto state = std::move(pending_read_);
             pending_read_.reset();
             if (state->ec) {

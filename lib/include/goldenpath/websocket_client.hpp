@@ -32,6 +32,14 @@ struct ConnectRequest {
     std::optional<std::filesystem::path> client_key_file;
     // Secrets in headers, subprotocols or the query; redacted from every failure detail.
     std::vector<std::string> secrets;
+    // The largest message (after decompression, all fragments together) the client accepts;
+    // a larger one fails the connection (close 1009) instead of being buffered. 0 = no limit.
+    std::size_t max_message_bytes = 16U * 1024U * 1024U;
+    // Offer permessage-deflate (RFC 7692) in the upgrade; off by default (see beast_client.hpp).
+    bool permessage_deflate = false;
+    // When set, the client pings after this much silence while it waits in receive(); a peer
+    // that sends nothing (no pong) for another interval ends the connection as `stalled`.
+    std::optional<Milliseconds> keepalive;
 };
 
 struct ReceivedFrame {
