@@ -4,6 +4,7 @@
 #include "goldenpath/agent_server_double.hpp"
 
 #include "agent_protocol.hpp"
+#include "connection_journal.hpp"
 
 #include <algorithm>
 #include <array>
@@ -107,7 +108,8 @@ constexpr long kDay = 24L * kHour;
 // (a CA) when issuer is null. Leaf certificates carry `subject_alt_names`.
 CertificatePtr make_certificate(EVP_PKEY* key, const char* common_name, long serial,
                                 Validity validity, X509* issuer, EVP_PKEY* issuer_key,
-                                const char* subject_alt_names) {
+                                const char* subject_alt_names,
+                                const char* extended_key_usage = "serverAuth") {
     CertificatePtr certificate(X509_new());
     if (!certificate) {
         tls_setup_failed("allocate a certificate");
@@ -133,7 +135,7 @@ CertificatePtr make_certificate(EVP_PKEY* key, const char* common_name, long ser
         add_extension(cert, signer, NID_authority_key_identifier, "keyid:always");
         add_extension(cert, signer, NID_basic_constraints, "critical,CA:FALSE");
         add_extension(cert, signer, NID_key_usage, "critical,digitalSignature");
-        add_extension(cert, signer, NID_ext_key_usage, "serverAuth");
+        add_extension(cert, signer, NID_ext_key_usage, extended_key_usage);
         add_extension(cert, signer, NID_subject_alt_name, subject_alt_names);
     }
     if (X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256()) == 0) {
@@ -158,8 +160,31 @@ std::string certificate_pem(X509* certificate) {
     return pem_of([certificate](BIO* bio) { return PEM_write_bio_X509(bio, certificate); });
 }
 
+std::string private_key_pem(EVP_PKEY* key) {
+    return pem_of([key](BIO* bio) {
+        return PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    });
+}
+
+// Writes `text` to a new file `path` readable by its owner only (it may hold a private key).
+void write_private_file(const std::filesystem::path& path, const std::string& text) {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    { std::ofstream create(path, std::ios::binary | std::ios::trunc); }
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        std::filesystem::perm_options::replace, ignored);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+        throw std::runtime_error("AgentServerDouble: cannot write " + path.string());
+    }
+}
+
 // The process's TLS material. The CA certificate is written to the temp directory (clients
-// trust it through ca_file) and removed again at process exit.
+// trust it through ca_file), as are a client certificate and key for mutual TLS; all three are
+// removed again at process exit.
 class TlsMaterial {
   public:
     TlsMaterial() {
@@ -180,28 +205,41 @@ class TlsMaterial {
         certificates_[index(TlsCertificate::expired)] = leaf(4, {-2 * kDay, -kDay}, kLoopbackNames);
         certificates_[index(TlsCertificate::not_yet_valid)] =
             leaf(5, {kDay, 2 * kDay}, kLoopbackNames);
-        key_pem_ = pem_of([&](BIO* bio) {
-            return PEM_write_bio_PrivateKey(bio, leaf_key.get(), nullptr, nullptr, 0, nullptr,
-                                            nullptr);
-        });
-        ca_file_ = std::filesystem::temp_directory_path() /
-                   ("goldenpath-ca-" + std::to_string(::getpid()) + ".pem");
+        key_pem_ = private_key_pem(leaf_key.get());
+        ca_pem_ = certificate_pem(ca.get());
+        const auto temp = std::filesystem::temp_directory_path();
+        const std::string pid = std::to_string(::getpid());
+        ca_file_ = temp / ("goldenpath-ca-" + pid + ".pem");
         std::ofstream out(ca_file_, std::ios::binary | std::ios::trunc);
-        out << certificate_pem(ca.get());
+        out << ca_pem_;
         out.close();
         if (!out) {
             throw std::runtime_error("AgentServerDouble: cannot write the CA certificate to " +
                                      ca_file_.string());
         }
+        const KeyPtr client_key = generate_p256_key();
+        client_files_.certificate_file = temp / ("goldenpath-client-" + pid + ".pem");
+        client_files_.key_file = temp / ("goldenpath-client-key-" + pid + ".pem");
+        write_private_file(
+            client_files_.certificate_file,
+            certificate_pem(make_certificate(client_key.get(), "goldenpath test client", 6,
+                                             {-kHour, kDay}, ca.get(), ca_key.get(),
+                                             "DNS:goldenpath-client", "clientAuth")
+                                .get()));
+        write_private_file(client_files_.key_file, private_key_pem(client_key.get()));
     }
     ~TlsMaterial() {
         std::error_code ignored;
         std::filesystem::remove(ca_file_, ignored);
+        std::filesystem::remove(client_files_.certificate_file, ignored);
+        std::filesystem::remove(client_files_.key_file, ignored);
     }
     TlsMaterial(const TlsMaterial&) = delete;
     TlsMaterial& operator=(const TlsMaterial&) = delete;
 
     const std::filesystem::path& ca_file() const noexcept { return ca_file_; }
+    const std::string& ca_pem() const noexcept { return ca_pem_; }
+    const ClientCertificateFiles& client_files() const noexcept { return client_files_; }
     const std::string& key_pem() const noexcept { return key_pem_; }
     const std::string& certificate_pem_for(TlsCertificate kind) const {
         return certificates_.at(index(kind));
@@ -212,7 +250,9 @@ class TlsMaterial {
 
     std::array<std::string, 4> certificates_;
     std::string key_pem_;
+    std::string ca_pem_;
     std::filesystem::path ca_file_;
+    ClientCertificateFiles client_files_;
 };
 
 // Made on first use, once per process (thread-safe static initialisation).
@@ -221,12 +261,16 @@ const TlsMaterial& tls_material() {
     return material;
 }
 
-ssl::context make_server_tls_context(TlsCertificate kind) {
+ssl::context make_server_tls_context(TlsCertificate kind, bool require_client_certificate) {
     const TlsMaterial& material = tls_material();
     ssl::context context(ssl::context::tls_server);
     SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
     context.use_certificate_chain(net::buffer(material.certificate_pem_for(kind)));
     context.use_private_key(net::buffer(material.key_pem()), ssl::context::pem);
+    if (require_client_certificate) {
+        context.add_certificate_authority(net::buffer(material.ca_pem()));
+        context.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    }
     return context;
 }
 
@@ -245,48 +289,10 @@ class ServerCore {
     const AgentServerDoubleOptions& options() const noexcept { return options_; }
     net::io_context& ioc() noexcept { return ioc_; }
 
-    // Records a new connection's handshake and returns its id (1-based).
-    std::size_t record(RecordedConnection connection) {
-        std::size_t id = 0;
-        {
-            const std::lock_guard lock(mutex_);
-            connection.id = recorded_.size() + 1;
-            id = connection.id;
-            recorded_.push_back(std::move(connection));
-        }
-        changed_.notify_all();
-        return id;
-    }
-
-    template <class Edit>
-    void update(std::size_t id, Edit edit) {
-        {
-            const std::lock_guard lock(mutex_);
-            edit(recorded_.at(id - 1));
-        }
-        changed_.notify_all();
-    }
-
-    RecordedConnection snapshot(std::size_t id) const {
-        const std::lock_guard lock(mutex_);
-        return recorded_.at(id - 1);
-    }
-
-    std::vector<RecordedConnection> connections() const {
-        const std::lock_guard lock(mutex_);
-        return recorded_;
-    }
-
-    bool wait_for_connections(std::size_t count, Clock::time_point deadline) const {
-        std::unique_lock lock(mutex_);
-        return changed_.wait_until(lock, deadline, [&] { return recorded_.size() >= count; });
-    }
-
-    bool wait_for_messages(std::size_t id, std::size_t count, Clock::time_point deadline) const {
-        std::unique_lock lock(mutex_);
-        return changed_.wait_until(lock, deadline, [&] {
-            return id >= 1 && id <= recorded_.size() && recorded_[id - 1].received.size() >= count;
-        });
+    // Shared with the connection handles, which may outlive the server.
+    detail::ConnectionJournal& journal() noexcept { return *journal_; }
+    const std::shared_ptr<detail::ConnectionJournal>& journal_ptr() const noexcept {
+        return journal_;
     }
 
     std::uint16_t port() const noexcept { return port_; }
@@ -303,10 +309,8 @@ class ServerCore {
     tcp::acceptor acceptor_;
     std::uint16_t port_ = 0;
     std::vector<std::weak_ptr<SessionBase>> sessions_;  // io thread only
-
-    mutable std::mutex mutex_;
-    mutable std::condition_variable changed_;
-    std::vector<RecordedConnection> recorded_;
+    std::shared_ptr<detail::ConnectionJournal> journal_ =
+        std::make_shared<detail::ConnectionJournal>();
 
     std::mutex run_mutex_;
     std::condition_variable run_finished_cv_;
@@ -331,7 +335,8 @@ class SessionBase {
 };
 
 // One connection: (TLS handshake,) HTTP upgrade, auth, websocket accept, then a read loop that
-// starts script runs. Writes go through a queue so at most one write (or close) is in flight.
+// starts script runs. Writes go through a queue so at most one write (or close) is in flight;
+// ServerConnection commands join the same queue, so they keep their order with script frames.
 // WsStream is websocket::stream over beast::tcp_stream (ws://) or over beast::ssl_stream (wss://).
 template <class WsStream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<WsStream>> {
@@ -340,8 +345,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         !std::is_same_v<typename WsStream::next_layer_type, beast::tcp_stream>;
 
     template <class... StreamArgs>
-    explicit Session(ServerCore& server, StreamArgs&&... stream_args)
-        : server_(server), ws_(std::forward<StreamArgs>(stream_args)...) {}
+    explicit Session(ServerCore& server, Clock::time_point accepted_at, StreamArgs&&... stream_args)
+        : server_(server),
+          journal_(server.journal_ptr()),
+          accepted_at_(accepted_at),
+          ws_(std::forward<StreamArgs>(stream_args)...) {}
+
+    ~Session() override { mark_ended(); }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     void start() override {
         if constexpr (kTls) {
@@ -382,8 +394,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
 
     struct Outgoing {
-        bool close = false;
-        std::string text;
+        enum class Kind { text, binary, ping, close, reset };
+        Kind kind = Kind::text;
+        std::string text;  // frame, ping payload or close reason
         int code = 1000;
         bool in_flight = false;
     };
@@ -416,6 +429,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         }
         RecordedConnection recorded;
         recorded.target = std::string(request_.target());
+        recorded.accepted_at = accepted_at_;
         for (const auto& field : request_) {
             recorded.headers.emplace_back(std::string(field.name_string()),
                                           std::string(field.value()));
@@ -427,7 +441,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                 }
             }
         }
-        auto decision = detail::decide_upgrade(recorded, server_.options());
+        const auto& options = server_.options();
+        if (options.upgrade_fault_for) {
+            recorded.id = journal_->next_id();  // record() gives the same id
+            UpgradeFault fault = UpgradeFault::none;
+            try {
+                fault = options.upgrade_fault_for(recorded);
+            } catch (const std::exception&) {
+                fault = UpgradeFault::close;
+            }
+            if (fault != UpgradeFault::none) {
+                id_ = journal_->record(std::move(recorded));
+                hard_close(fault == UpgradeFault::reset);
+                return;
+            }
+        }
+        auto decision = detail::decide_upgrade(recorded, options);
         if (decision.reject_status == 0 && !websocket::is_upgrade(request_)) {
             decision = {426, "websocket upgrade required", {}};
         }
@@ -438,7 +467,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         recorded.upgraded = reject == 0 && !stopping_;
         recorded.rejected_status = reject;
         recorded.selected_subprotocol = selected;
-        id_ = server_.record(std::move(recorded));
+        id_ = journal_->record(std::move(recorded));
         if (reject != 0) {
             respond(reject, std::move(body));
             return;
@@ -476,7 +505,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
     void on_accept(error_code ec) {
         if (ec) {
-            server_.update(id_, [](RecordedConnection& c) { c.upgraded = false; });
+            journal_->update(id_, [](RecordedConnection& c) { c.upgraded = false; });
             hard_close();
             return;
         }
@@ -486,10 +515,50 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             return;
         }
         const auto& options = server_.options();
+        // Commands from handles come back to this session on the io thread, if it still lives.
+        journal_->opened(
+            id_,
+            [&ioc = server_.ioc(),
+             weak = this->weak_from_this()](detail::ConnectionCommand command) {
+                net::post(ioc, [weak, command = std::move(command)]() mutable {
+                    if (const auto self = weak.lock()) {
+                        self->execute(std::move(command));
+                    }
+                });
+            },
+            !options.on_connection);
         if (options.send_connection_established) {
             enqueue_text(detail::ready_message(id_, options.profile));
         }
+        if (options.on_connection) {
+            try {
+                options.on_connection(std::make_shared<ServerConnection>(journal_, id_));
+            } catch (const std::exception&) {
+                enqueue_close(1011, "on_connection threw");
+            }
+        }
         read();
+    }
+
+    void execute(detail::ConnectionCommand command) {
+        using Kind = detail::ConnectionCommand::Kind;
+        switch (command.kind) {
+            case Kind::text:
+                enqueue(Outgoing::Kind::text, std::move(command.payload));
+                break;
+            case Kind::binary:
+                enqueue(Outgoing::Kind::binary, std::move(command.payload));
+                break;
+            case Kind::ping:
+                enqueue(Outgoing::Kind::ping, std::move(command.payload));
+                break;
+            case Kind::close:
+                enqueue_close(command.close_code, std::move(command.payload));
+                break;
+            case Kind::reset:
+                enqueue_reset();
+                break;
+        }
     }
 
     void read() {
@@ -502,10 +571,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         if (ec) {
             // Over TLS the teardown after the close frame may fail (the client's own close
             // frame arrives after our close_notify): the frame's code still counts.
-            if (ec == websocket::error::closed || ws_.reason().code != 0) {
-                const int code = static_cast<int>(ws_.reason().code);
-                server_.update(id_, [code](RecordedConnection& c) { c.client_close_code = code; });
-            }
+            record_client_close(ec);
             finish();
             return;
         }
@@ -513,16 +579,23 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         read_buffer_.consume(read_buffer_.size());
         const bool is_text = ws_.got_text();
         if (is_text) {
-            server_.update(id_, [&text](RecordedConnection& c) { c.received.push_back(text); });
+            journal_->update(id_, [&text](RecordedConnection& c) { c.received.push_back(text); });
             on_message(text);
         }
         read();
     }
 
+    void record_client_close(error_code ec) {
+        if (ec == websocket::error::closed || ws_.reason().code != 0) {
+            const int code = static_cast<int>(ws_.reason().code);
+            journal_->update(id_, [code](RecordedConnection& c) { c.client_close_code = code; });
+        }
+    }
+
     void on_message(const std::string& text) {
         std::optional<detail::Reply> reply;
         try {
-            reply = detail::answer(server_.snapshot(id_), text, server_.options());
+            reply = detail::answer(journal_->snapshot(id_), text, server_.options());
         } catch (const std::exception&) {
             enqueue_close(1011, "agent behaviour threw");
             return;
@@ -537,7 +610,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         advance(run);
     }
 
-    // Executes steps until a delay, a stall, a close or the end.
+    // Executes steps until a delay, a stall, a close, a reset or the end.
     void advance(const std::shared_ptr<Run>& run) {
         const auto& profile = server_.options().profile;
         const auto& steps = run->script.steps();
@@ -551,8 +624,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                 case ScriptStep::Kind::send_raw:
                     enqueue_text(step.text);
                     break;
+                case ScriptStep::Kind::send_binary:
+                    enqueue(Outgoing::Kind::binary, step.text);
+                    break;
+                case ScriptStep::Kind::ping:
+                    enqueue(Outgoing::Kind::ping, step.text);
+                    break;
                 case ScriptStep::Kind::close:
                     enqueue_close(step.close_code, step.text);
+                    return;
+                case ScriptStep::Kind::reset:
+                    enqueue_reset();
                     return;
                 case ScriptStep::Kind::delay:
                     run->timer.expires_after(step.delay);
@@ -569,12 +651,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         }
     }
 
-    void enqueue_text(std::string text) {
+    void enqueue_text(std::string text) { enqueue(Outgoing::Kind::text, std::move(text)); }
+
+    void enqueue(typename Outgoing::Kind kind, std::string payload) {
         if (closing_) {
             return;
         }
         Outgoing out;
-        out.text = std::move(text);
+        out.kind = kind;
+        out.text = std::move(payload);
         queue_.push_back(std::move(out));
         pump();
     }
@@ -585,7 +670,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         }
         closing_ = true;
         Outgoing out;
-        out.close = true;
+        out.kind = Outgoing::Kind::close;
         out.code = code;
         out.text = std::move(reason);
         queue_.push_back(std::move(out));
@@ -599,34 +684,68 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         });
     }
 
+    // The reset happens once the frames queued before it are written, so the client has them.
+    void enqueue_reset() {
+        if (closing_) {
+            return;
+        }
+        closing_ = true;
+        Outgoing out;
+        out.kind = Outgoing::Kind::reset;
+        queue_.push_back(std::move(out));
+        pump();
+    }
+
     void pump() {
         if (queue_.empty() || queue_.front().in_flight || finished_) {
             return;
         }
         Outgoing& out = queue_.front();
         out.in_flight = true;
-        if (out.close) {
-            websocket::close_reason reason;
-            reason.code = static_cast<std::uint16_t>(out.code);
-            reason.reason = out.text;
-            ws_.async_close(reason, [self = this->shared_from_this()](error_code) {
-                self->queue_.clear();
-                self->hard_close();
-            });
+        switch (out.kind) {
+            case Outgoing::Kind::close: {
+                websocket::close_reason reason;
+                reason.code = static_cast<std::uint16_t>(out.code);
+                reason.reason = out.text;
+                ws_.async_close(reason, [self = this->shared_from_this()](error_code ec) {
+                    self->record_client_close(ec);
+                    self->queue_.clear();
+                    self->hard_close();
+                });
+                return;
+            }
+            case Outgoing::Kind::reset:
+                queue_.clear();
+                hard_close(true);
+                return;
+            case Outgoing::Kind::ping: {
+                websocket::ping_data payload;
+                payload.assign(out.text.data(), std::min(out.text.size(), payload.max_size()));
+                ws_.async_ping(payload, [self = this->shared_from_this()](error_code ec) {
+                    self->on_written(ec);
+                });
+                return;
+            }
+            case Outgoing::Kind::text:
+            case Outgoing::Kind::binary:
+                ws_.text(out.kind == Outgoing::Kind::text);
+                ws_.async_write(net::buffer(out.text),
+                                [self = this->shared_from_this()](error_code ec, std::size_t) {
+                                    self->on_written(ec);
+                                });
+                return;
+        }
+    }
+
+    void on_written(error_code ec) {
+        if (!queue_.empty()) {
+            queue_.pop_front();
+        }
+        if (ec) {
+            hard_close();
             return;
         }
-        ws_.text(true);
-        ws_.async_write(net::buffer(out.text),
-                        [self = this->shared_from_this()](error_code ec, std::size_t) {
-                            if (!self->queue_.empty()) {
-                                self->queue_.pop_front();
-                            }
-                            if (ec) {
-                                self->hard_close();
-                                return;
-                            }
-                            self->pump();
-                        });
+        pump();
     }
 
     void finish() {
@@ -634,7 +753,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         hard_close();
     }
 
-    void hard_close() {
+    // Closes the socket: gracefully (FIN) or, with `abort`, with an RST (SO_LINGER {on, 0}).
+    void hard_close(bool abort = false) {
         error_code ignored;
         close_timer_.cancel();
         for (const auto& run : runs_) {
@@ -642,12 +762,31 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         }
         auto& socket = beast::get_lowest_layer(ws_).socket();
         if (socket.is_open()) {
-            socket.shutdown(tcp::socket::shutdown_both, ignored);
+            if (abort) {
+                socket.set_option(net::socket_base::linger(true, 0), ignored);
+            } else {
+                socket.shutdown(tcp::socket::shutdown_both, ignored);
+            }
             socket.close(ignored);
+        }
+        mark_ended();
+    }
+
+    void mark_ended() noexcept {
+        if (id_ != 0 && !ended_) {
+            ended_ = true;
+            try {
+                journal_->ended(id_);
+            } catch (...) {  // called from the destructor too
+            }
         }
     }
 
     ServerCore& server_;
+    // Its own reference: a session may be destroyed after the server's members (with the
+    // handlers still queued in the io_context).
+    std::shared_ptr<detail::ConnectionJournal> journal_;
+    Clock::time_point accepted_at_;
     WsStream ws_;
     beast::flat_buffer buffer_;
     beast::flat_buffer read_buffer_;
@@ -660,12 +799,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     bool closing_ = false;
     bool stopping_ = false;
     bool finished_ = false;
+    bool ended_ = false;
 };
 
 ServerCore::ServerCore(AgentServerDoubleOptions options)
     : options_(std::move(options)), acceptor_(ioc_) {
     if (options_.tls) {
-        tls_context_.emplace(make_server_tls_context(options_.tls_certificate));
+        tls_context_.emplace(
+            make_server_tls_context(options_.tls_certificate, options_.require_client_certificate));
     }
     error_code ec;
     const auto address = net::ip::make_address(options_.host, ec);
@@ -724,14 +865,16 @@ void ServerCore::accept() {
             std::remove_if(sessions_.begin(), sessions_.end(),
                            [](const std::weak_ptr<SessionBase>& s) { return s.expired(); }),
             sessions_.end());
+        const auto accepted_at = Clock::now();
         error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);  // no Nagle delay on small frames
         std::shared_ptr<SessionBase> session;
         if (tls_context_) {
-            session =
-                std::make_shared<Session<TlsWebSocket>>(*this, std::move(socket), *tls_context_);
+            session = std::make_shared<Session<TlsWebSocket>>(*this, accepted_at, std::move(socket),
+                                                              *tls_context_);
         } else {
-            session = std::make_shared<Session<PlainWebSocket>>(*this, std::move(socket));
+            session =
+                std::make_shared<Session<PlainWebSocket>>(*this, accepted_at, std::move(socket));
         }
         sessions_.push_back(session);
         session->start();
@@ -768,6 +911,7 @@ void ServerCore::stop() {
     if (thread_.joinable()) {
         thread_.join();
     }
+    journal_->detach();
 }
 
 }  // namespace
@@ -802,17 +946,30 @@ std::filesystem::path AgentServerDouble::ca_file() const {
     return impl_->options().tls ? tls_material().ca_file() : std::filesystem::path();
 }
 
+ClientCertificateFiles AgentServerDouble::client_certificate() const {
+    return impl_->options().tls ? tls_material().client_files() : ClientCertificateFiles{};
+}
+
 std::vector<RecordedConnection> AgentServerDouble::connections() const {
-    return impl_->connections();
+    return impl_->journal().connections();
 }
 
 bool AgentServerDouble::wait_for_connections(std::size_t count, Clock::time_point deadline) const {
-    return impl_->wait_for_connections(count, deadline);
+    return impl_->journal().wait_for_connections(count, deadline);
 }
 
 bool AgentServerDouble::wait_for_messages(std::size_t id, std::size_t count,
                                           Clock::time_point deadline) const {
-    return impl_->wait_for_messages(id, count, deadline);
+    return impl_->journal().wait_for_messages(id, count, deadline);
+}
+
+std::shared_ptr<ServerConnection> AgentServerDouble::wait_for_connection(
+    Clock::time_point deadline) {
+    const auto id = impl_->journal().take_opened(deadline);
+    if (!id) {
+        return nullptr;
+    }
+    return std::make_shared<ServerConnection>(impl_->journal_ptr(), *id);
 }
 
 void AgentServerDouble::stop() {

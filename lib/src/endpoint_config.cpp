@@ -28,10 +28,12 @@ constexpr std::string_view config_id = "goldenpath.config";
 constexpr long long max_duration_ms = 86'400'000;
 constexpr long long max_users = 100'000;
 constexpr long long max_timeout_ms = 3'600'000;
+constexpr long long max_message_bytes = 1'073'741'824;
 
 constexpr std::string_view known_keys =
     "url, fallback_urls, token, tokens, token_file, ca_file, insecure_skip_verify, environment, "
-    "timeouts_ms, retry, users, sla, profile, headers";
+    "timeouts_ms, retry, users, sla, profile, headers, client_certificate_file, client_key_file, "
+    "max_message_bytes, keepalive_ms, permessage_deflate";
 constexpr std::string_view sla_requirement =
     "must be (p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P% with P 0-100";
 
@@ -305,6 +307,14 @@ void read_env_settings(const EnvironmentLookup& env, EndpointConfig& config) {
     if (const std::optional<std::string> ca_file = env_value(env, "GOLDENPATH_CA_FILE")) {
         check_file(*ca_file, "GOLDENPATH_CA_FILE", "must name an existing CA certificate file");
         config.ca_file = *ca_file;
+    }
+    for (const auto& [name, member] :
+         {std::pair{"GOLDENPATH_CLIENT_CERTIFICATE_FILE", &EndpointConfig::client_certificate_file},
+          std::pair{"GOLDENPATH_CLIENT_KEY_FILE", &EndpointConfig::client_key_file}}) {
+        if (const std::optional<std::string> path = env_value(env, name)) {
+            check_file(*path, name, "must name an existing PEM file");
+            config.*member = *path;
+        }
     }
     // The environment sets the defaults first; the variables below override them.
     if (const std::optional<std::string> environment = env_value(env, "GOLDENPATH_ENV")) {
@@ -619,6 +629,32 @@ void read_json_settings(const json& value, EndpointConfig& config) {
     if (value.contains("headers")) {
         config.extra_headers = json_headers(value["headers"]);
     }
+    for (const auto& [key, member] :
+         {std::pair{"client_certificate_file", &EndpointConfig::client_certificate_file},
+          std::pair{"client_key_file", &EndpointConfig::client_key_file}}) {
+        if (value.contains(key)) {
+            const std::string field = fmt::format("/{}", key);
+            const std::string& path = json_string(value[key], field);
+            check_file(path, field, "must name an existing PEM file");
+            config.*member = path;
+        }
+    }
+    if (value.contains("max_message_bytes")) {
+        config.max_message_bytes = static_cast<std::size_t>(
+            json_integer(value["max_message_bytes"], "/max_message_bytes", 0, max_message_bytes,
+                         "must be an integer 0-1073741824 (0 = no limit)"));
+    }
+    if (value.contains("keepalive_ms")) {
+        config.keepalive = Milliseconds{json_integer(value["keepalive_ms"], "/keepalive_ms", 1,
+                                                     max_timeout_ms, "must be a positive integer")};
+    }
+    if (value.contains("permessage_deflate")) {
+        const json& deflate = value["permessage_deflate"];
+        if (!deflate.is_boolean()) {
+            fail("/permessage_deflate", "must be true or false", shown_json(deflate));
+        }
+        config.permessage_deflate = deflate.get<bool>();
+    }
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
@@ -830,6 +866,13 @@ void EndpointConfig::validate() const {
     if (ca_file) {
         check_file(*ca_file, "/ca_file", "must name an existing CA certificate file");
     }
+    if (client_key_file && !client_certificate_file) {
+        fail("/client_key_file", "must come with client_certificate_file",
+             fmt::format("\"{}\"", client_key_file->string()));
+    }
+    if (keepalive && keepalive->count() <= 0) {
+        fail("/keepalive_ms", "must be a positive integer", std::to_string(keepalive->count()));
+    }
 }
 
 std::string EndpointConfig::to_string() const {
@@ -863,7 +906,12 @@ std::string EndpointConfig::to_string() const {
     text += fmt::format("users: {}\n", users);
     text += fmt::format("sla: {}\n", sla.empty() ? "none" : join(sla, "; "));
     text += fmt::format("profile: {}\n", profile_path ? profile_path->string() : "default");
-    text += fmt::format("headers: {}", header_names.empty() ? "none" : join(header_names, ", "));
+    text += fmt::format("headers: {}\n", header_names.empty() ? "none" : join(header_names, ", "));
+    text += fmt::format("client_certificate_file: {}\n",
+                        client_certificate_file ? client_certificate_file->string() : "none");
+    text += fmt::format(
+        "max_message_bytes: {} keepalive_ms: {} permessage_deflate: {}", max_message_bytes,
+        keepalive ? std::to_string(keepalive->count()) : std::string("off"), permessage_deflate);
     // A token may also sit in a URL under another parameter name or in the path.
     for (const Secret& token : tokens) {
         text = redact(std::move(text), token.reveal());
@@ -894,11 +942,12 @@ EndpointConfig EndpointConfig::from_json(const nlohmann::json& json_config) {
     if (!json_config.is_object()) {
         fail("", "must be an object", shown_json(json_config));
     }
-    check_known_keys(
-        json_config, "",
-        {"url", "fallback_urls", "token", "tokens", "token_file", "ca_file", "insecure_skip_verify",
-         "environment", "timeouts_ms", "retry", "users", "sla", "profile", "headers"},
-        known_keys);
+    check_known_keys(json_config, "",
+                     {"url", "fallback_urls", "token", "tokens", "token_file", "ca_file",
+                      "insecure_skip_verify", "environment", "timeouts_ms", "retry", "users", "sla",
+                      "profile", "headers", "client_certificate_file", "client_key_file",
+                      "max_message_bytes", "keepalive_ms", "permessage_deflate"},
+                     known_keys);
     EndpointConfig config;
     config.tokens = json_tokens(json_config);
     try {

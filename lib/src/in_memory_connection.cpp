@@ -25,6 +25,15 @@ std::optional<Failure> InMemoryConnection::connect(const ConnectRequest& request
     recorded_.headers = request.headers;
     recorded_.headers.emplace_back("Host", request.url.host_for_header());
     recorded_.offered_subprotocols = request.subprotocols;
+    recorded_.accepted_at = Clock::now();
+    if (options_.upgrade_fault_for && options_.upgrade_fault_for(recorded_) != UpgradeFault::none) {
+        failure.kind = FailureKind::closed;
+        failure.close_code = 1006;
+        failure.close_reason = "connection dropped before the upgrade";
+        failure.detail = "the server dropped the connection before answering the upgrade";
+        failure.retryable = true;
+        return failure;
+    }
     const auto decision = detail::decide_upgrade(recorded_, options_);
     recorded_.rejected_status = decision.reject_status;
     recorded_.selected_subprotocol = decision.selected_subprotocol;
@@ -90,6 +99,14 @@ void InMemoryConnection::run_script(std::string_view message) {
             case ScriptStep::Kind::send_raw:
                 outbox_.push_back({Outgoing::Kind::frame, step.text, 1000, due});
                 break;
+            case ScriptStep::Kind::send_binary:
+                outbox_.push_back({Outgoing::Kind::frame, step.text, 1000, due, true});
+                break;
+            case ScriptStep::Kind::ping:
+                break;  // answered by the client's WebSocket layer, never seen by its caller
+            case ScriptStep::Kind::reset:
+                outbox_.push_back({Outgoing::Kind::close, "connection reset by peer", 1006, due});
+                return;
             case ScriptStep::Kind::delay:
                 due += step.delay;
                 break;
@@ -124,7 +141,7 @@ ReceiveResult InMemoryConnection::receive(Clock::time_point deadline) {
         return result;
     }
     result.status = ReceiveResult::Status::frame;
-    result.frame = ReceivedFrame{std::move(next.text), false, next.due};
+    result.frame = ReceivedFrame{std::move(next.text), next.binary, next.due};
     return result;
 }
 
@@ -136,7 +153,8 @@ std::vector<ReceivedFrame> InMemoryConnection::close(int code, std::string_view 
     }
     // The server answers our close after the frames it had already sent.
     while (!outbox_.empty() && outbox_.front().kind == Outgoing::Kind::frame) {
-        late.push_back(ReceivedFrame{std::move(outbox_.front().text), false, outbox_.front().due});
+        late.push_back(ReceivedFrame{std::move(outbox_.front().text), outbox_.front().binary,
+                                     outbox_.front().due});
         outbox_.pop_front();
     }
     outbox_.clear();

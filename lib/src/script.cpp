@@ -121,6 +121,33 @@ Script& Script::stall() {
     return *this;
 }
 
+Script& Script::ping(std::string payload) {
+    if (payload.size() > 125) {
+        throw std::invalid_argument("script ping payload must be at most 125 bytes, but has " +
+                                    std::to_string(payload.size()));
+    }
+    ScriptStep step;
+    step.kind = ScriptStep::Kind::ping;
+    step.text = std::move(payload);
+    steps_.push_back(std::move(step));
+    return *this;
+}
+
+Script& Script::reset() {
+    ScriptStep step;
+    step.kind = ScriptStep::Kind::reset;
+    steps_.push_back(std::move(step));
+    return *this;
+}
+
+Script& Script::send_binary(std::string bytes) {
+    ScriptStep step;
+    step.kind = ScriptStep::Kind::send_binary;
+    step.text = std::move(bytes);
+    steps_.push_back(std::move(step));
+    return *this;
+}
+
 Script& Script::drop_event(std::size_t event_index) {
     const std::size_t step = step_of_event(event_index);
     steps_.erase(steps_.begin() + static_cast<std::ptrdiff_t>(step));

@@ -24,6 +24,12 @@ std::size_t index_at(const nlohmann::json& value, const std::string& pointer, st
     return value.get<std::size_t>();
 }
 
+void require_true(const nlohmann::json& value, const std::string& pointer) {
+    if (!value.is_boolean() || !value.get<bool>()) {
+        fail(pointer, "must be true", value);
+    }
+}
+
 ScriptStep fault_step(const nlohmann::json& fault, const std::string& pointer) {
     ScriptStep step;
     if (fault.contains("close")) {
@@ -50,10 +56,29 @@ ScriptStep fault_step(const nlohmann::json& fault, const std::string& pointer) {
         }
         step.kind = ScriptStep::Kind::delay;
         step.delay = Milliseconds(delay.get<std::int64_t>());
+    } else if (fault.contains("send_binary")) {
+        if (!fault["send_binary"].is_string()) {
+            fail(pointer + "/send_binary", "must be a string", fault["send_binary"]);
+        }
+        step.kind = ScriptStep::Kind::send_binary;
+        step.text = fault["send_binary"].get<std::string>();
+    } else if (fault.contains("ping")) {
+        const auto& payload = fault["ping"];
+        if (!payload.is_string() || payload.get<std::string>().size() > 125) {
+            fail(pointer + "/ping", "must be a string of at most 125 bytes", payload);
+        }
+        step.kind = ScriptStep::Kind::ping;
+        step.text = payload.get<std::string>();
     } else if (fault.contains("stall")) {
+        require_true(fault["stall"], pointer + "/stall");
         step.kind = ScriptStep::Kind::stall;
+    } else if (fault.contains("reset")) {
+        require_true(fault["reset"], pointer + "/reset");
+        step.kind = ScriptStep::Kind::reset;
     } else {
-        fail(pointer, "must name one of close, send_raw, delay_ms, stall, drop, duplicate, swap",
+        fail(pointer,
+             "must name one of close, send_raw, send_binary, delay_ms, ping, stall, reset, drop, "
+             "duplicate, swap",
              fault);
     }
     return step;

@@ -277,6 +277,23 @@ TEST(Script, EditingHelpersAddressEventsNotSteps) {
     EXPECT_EQ(script.event_count(), 6U);
 }
 
+TEST(Script, PingResetAndBinaryAreStepsWithTheirPayload) {
+    const Script script = Script().ping("hello").send_binary("\x01").reset();
+    ASSERT_EQ(script.steps().size(), 3U);
+    EXPECT_EQ(script.steps()[0].kind, ScriptStep::Kind::ping);
+    EXPECT_EQ(script.steps()[0].text, "hello");
+    EXPECT_EQ(script.steps()[1].kind, ScriptStep::Kind::send_binary);
+    EXPECT_EQ(script.steps()[1].text, "\x01");
+    EXPECT_EQ(script.steps()[2].kind, ScriptStep::Kind::reset);
+    EXPECT_EQ(script.event_count(), 0U);
+    try {
+        Script().ping(std::string(126, 'x'));
+        FAIL() << "expected std::invalid_argument for a 126-byte ping payload";
+    } catch (const std::invalid_argument& error) {
+        EXPECT_THAT(error.what(), HasSubstr("at most 125 bytes, but has 126"));
+    }
+}
+
 TEST(Script, OutOfRangeEventIndexNamesTheIndexAndTheCount) {
     Script script = Script::golden_path();
     try {

@@ -20,6 +20,8 @@
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/fixtures/fake_environment.hpp"
 #include "goldenpath/fixtures/temporary_directory.hpp"
+#include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/websocket_client.hpp"
 
 namespace goldenpath {
 namespace {
@@ -335,6 +337,73 @@ TEST_F(ConnectionParameters, FromJsonReadsEveryKey) {
                                           "Origin", "https://app.example.com")));
 }
 
+TEST_F(ConnectionParameters, FromJsonReadsTransportSettingsAndClientCertificate) {
+    const std::string certificate = WriteFile("client.pem", "pem");
+    const std::string key = WriteFile("client.key", "key");
+    json document = json::parse(R"({"url": "wss://127.0.0.1:8443/ws",
+        "max_message_bytes": 1024, "keepalive_ms": 250, "permessage_deflate": true})");
+    document["client_certificate_file"] = certificate;
+    document["client_key_file"] = key;
+    const EndpointConfig config = EndpointConfig::from_json(document);
+    EXPECT_EQ(config.client_certificate_file, std::filesystem::path(certificate));
+    EXPECT_EQ(config.client_key_file, std::filesystem::path(key));
+    EXPECT_EQ(config.max_message_bytes, 1024U);
+    EXPECT_EQ(config.keepalive, 250ms);
+    EXPECT_TRUE(config.permessage_deflate);
+
+    const ConnectRequest request = connect_request_for(config, default_profile(), 0, config.url);
+    EXPECT_EQ(request.client_certificate_file, config.client_certificate_file);
+    EXPECT_EQ(request.client_key_file, config.client_key_file);
+    EXPECT_EQ(request.max_message_bytes, 1024U);
+    EXPECT_EQ(request.keepalive, 250ms);
+    EXPECT_TRUE(request.permessage_deflate);
+}
+
+TEST_F(ConnectionParameters, TransportSettingsDefaultToTheClientsDefaults) {
+    const EndpointConfig config = EndpointConfig::from_json(json{{"url", "ws://127.0.0.1/ws"}});
+    const ConnectRequest request = connect_request_for(config, default_profile(), 0, config.url);
+    EXPECT_EQ(request.max_message_bytes, ConnectRequest{}.max_message_bytes);
+    EXPECT_FALSE(request.keepalive.has_value());
+    EXPECT_FALSE(request.permessage_deflate);
+    EXPECT_FALSE(request.client_certificate_file.has_value());
+}
+
+TEST_F(ConnectionParameters, BadTransportSettingsNameTheKeyAndValue) {
+    const auto with = [](json extra) {
+        extra["url"] = "ws://127.0.0.1/ws";
+        return [extra] { (void)EndpointConfig::from_json(extra); };
+    };
+    EXPECT_THAT(with(json{{"keepalive_ms", 0}}),
+                ThrowsConfigError("goldenpath.config", "/keepalive_ms", "0"));
+    EXPECT_THAT(with(json{{"max_message_bytes", -1}}),
+                ThrowsConfigError("goldenpath.config", "/max_message_bytes", "-1"));
+    EXPECT_THAT(with(json{{"permessage_deflate", "yes"}}),
+                ThrowsConfigError("goldenpath.config", "/permessage_deflate", "\"yes\""));
+    const std::string missing = Missing("client.pem");
+    EXPECT_THAT(with(json{{"client_certificate_file", missing}}),
+                ThrowsConfigError("goldenpath.config", "/client_certificate_file", missing));
+    const std::string key = WriteFile("only.key", "key");
+    EXPECT_THAT(with(json{{"client_key_file", key}}),
+                ThrowsConfigError("goldenpath.config", "/client_key_file", "\"" + key + "\""));
+}
+
+TEST_F(ConnectionParameters, ClientCertificateFromTheEnvironment) {
+    const std::string certificate = WriteFile("client.pem", "pem");
+    const std::string key = WriteFile("client.key", "key");
+    const EndpointConfig config = EndpointConfig::from_environment(
+        StagingEnvironment({{"GOLDENPATH_CLIENT_CERTIFICATE_FILE", certificate},
+                            {"GOLDENPATH_CLIENT_KEY_FILE", key}}));
+    EXPECT_EQ(config.client_certificate_file, std::filesystem::path(certificate));
+    EXPECT_EQ(config.client_key_file, std::filesystem::path(key));
+    const std::string missing = Missing("nope.pem");
+    EXPECT_THAT(
+        [&] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"GOLDENPATH_CLIENT_CERTIFICATE_FILE", missing}}));
+        },
+        ThrowsConfigError("goldenpath.env", "GOLDENPATH_CLIENT_CERTIFICATE_FILE", missing));
+}
+
 TEST_F(ConnectionParameters, FromJsonRejectsUnknownKeysAndNonObjects) {
     EXPECT_THAT(
         [] {
@@ -343,7 +412,8 @@ TEST_F(ConnectionParameters, FromJsonRejectsUnknownKeysAndNonObjects) {
         ThrowsMessage<ConfigError>(
             StrEq("[goldenpath.config] (/urll) must be a known key (url, fallback_urls, token, "
                   "tokens, token_file, ca_file, insecure_skip_verify, environment, timeouts_ms, "
-                  "retry, users, sla, profile, headers), but is urll")));
+                  "retry, users, sla, profile, headers, client_certificate_file, client_key_file, "
+                  "max_message_bytes, keepalive_ms, permessage_deflate), but is urll")));
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_json(json{{"timeouts_ms", {{"conect", 5}}}});

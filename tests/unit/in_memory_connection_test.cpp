@@ -118,6 +118,43 @@ TEST(InMemoryConnectionTest, RejectedUpgradeIsHttpStatus) {
     EXPECT_THAT(result.failure->attempts, SizeIs(1));
 }
 
+TEST(InMemoryConnectionTest, PingsAreInvisibleToTheJourney) {
+    EXPECT_THAT(run_in_memory(scripted(Script::golden_path().insert_before_event(
+                    2, ScriptStep{ScriptStep::Kind::ping, {}, "are you there", 1000, {}}))),
+                FollowsGoldenPath());
+}
+
+TEST(InMemoryConnectionTest, ResetIsClosed1006AfterEventN) {
+    const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
+        2, ScriptStep{ScriptStep::Kind::reset, {}, {}, 1000, {}})));
+    EXPECT_THAT(result, FailsWith(FailureKind::closed, "closed(1006)"));
+    ASSERT_TRUE(result.failure);
+    EXPECT_EQ(result.failure->close_code, 1006);
+    EXPECT_EQ(result.failure->after_event, 2u);
+}
+
+TEST(InMemoryConnectionTest, BinaryFrameIsMalformed) {
+    const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
+        1, ScriptStep{ScriptStep::Kind::send_binary, {}, "\x01", 1000, {}})));
+    EXPECT_THAT(result, FailsWith(FailureKind::malformed_frame));
+    ASSERT_TRUE(result.failure);
+    EXPECT_EQ(result.failure->frame_index, 2u);  // connection_established, agent_started
+}
+
+TEST(InMemoryConnectionTest, UpgradeFaultIsARetryableClosed1006) {
+    AgentServerDoubleOptions server;
+    server.upgrade_fault_for = [](const RecordedConnection&) { return UpgradeFault::reset; };
+    InMemoryConnection connection(server);
+    ConnectRequest request;
+    request.url = Url::parse("ws://127.0.0.1:1/ws");
+    const auto failure = connection.connect(request);
+    ASSERT_TRUE(failure);
+    EXPECT_EQ(failure->kind, FailureKind::closed);
+    EXPECT_EQ(failure->close_code, 1006);
+    EXPECT_TRUE(failure->retryable);
+    EXPECT_FALSE(connection.recorded().upgraded);
+}
+
 TEST(InMemoryConnectionTest, SendAfterServerCloseFailsAsClosed) {
     InMemoryConnection connection(scripted(Script().close(1011, "bye")));
     ConnectRequest request;

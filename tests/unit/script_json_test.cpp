@@ -30,6 +30,15 @@ std::vector<std::string> describe(const Script& script) {
             case ScriptStep::Kind::stall:
                 steps.push_back("stall");
                 break;
+            case ScriptStep::Kind::ping:
+                steps.push_back("ping:" + step.text);
+                break;
+            case ScriptStep::Kind::reset:
+                steps.push_back("reset");
+                break;
+            case ScriptStep::Kind::send_binary:
+                steps.push_back("binary:" + step.text);
+                break;
         }
     }
     return steps;
@@ -62,6 +71,41 @@ TEST(ScriptJsonTest, EditsApplyBeforeIndexedFaults) {
         parse(R"({"faults": [{"swap": [2, 3]}, {"drop": 0}, {"at": 0, "stall": true}]})");
     EXPECT_THAT(describe(script), ElementsAre("stall", "agent_thinking", "tool_completed",
                                               "tool_executing", "agent_completed"));
+}
+
+TEST(ScriptJsonTest, PingResetAndBinaryFaults) {
+    const auto script = parse(R"({"faults": [
+        {"at": 1, "ping": "keepalive"},
+        {"at": 2, "send_binary": "bytes"},
+        {"at": 3, "reset": true}]})");
+    EXPECT_THAT(describe(script),
+                ElementsAre("agent_started", "ping:keepalive", "agent_thinking", "binary:bytes",
+                            "tool_executing", "reset", "tool_completed", "agent_completed"));
+}
+
+TEST(ScriptJsonTest, BadPingResetAndBinaryFaultsNameFieldAndValue) {
+    const auto error_of = [](const char* text) -> std::string {
+        try {
+            parse(text);
+        } catch (const ConfigError& error) {
+            return error.field() + " | " + error.what();
+        }
+        return "no error";
+    };
+    const std::string long_ping =
+        R"({"faults": [{"at": 1, "ping": ")" + std::string(126, 'p') + R"("}]})";
+    EXPECT_THAT(error_of(long_ping.c_str()), HasSubstr("/faults/0/ping"));
+    EXPECT_THAT(error_of(long_ping.c_str()), HasSubstr("at most 125 bytes"));
+    EXPECT_THAT(error_of(R"({"faults": [{"at": 1, "ping": 7}]})"), HasSubstr("/faults/0/ping"));
+    EXPECT_THAT(error_of(R"({"faults": [{"at": 1, "reset": false}]})"),
+                HasSubstr("/faults/0/reset"));
+    EXPECT_THAT(error_of(R"({"faults": [{"at": 1, "reset": false}]})"), HasSubstr("false"));
+    EXPECT_THAT(error_of(R"({"faults": [{"at": 1, "stall": "yes"}]})"),
+                HasSubstr("/faults/0/stall"));
+    EXPECT_THAT(error_of(R"({"faults": [{"at": 1, "send_binary": [1]}]})"),
+                HasSubstr("/faults/0/send_binary"));
+    EXPECT_THAT(error_of(R"({"faults": [{"at": 1, "explode": true}]})"),
+                HasSubstr("ping, stall, reset"));
 }
 
 TEST(ScriptJsonTest, ExplicitEvents) {

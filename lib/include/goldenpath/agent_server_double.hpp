@@ -15,6 +15,7 @@
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/recorded_connection.hpp"
 #include "goldenpath/script.hpp"
+#include "goldenpath/server_connection.hpp"
 
 namespace goldenpath {
 
@@ -25,6 +26,19 @@ enum class TlsCertificate {
     wrong_host,     // SAN DNS:wrong.invalid only: clients fail with tls(hostname_mismatch)
     expired,        // loopback SANs, expired yesterday: tls(expired)
     not_yet_valid,  // loopback SANs, valid from tomorrow: tls(not_yet_valid)
+};
+
+// What the double does with an upgrade request instead of answering it (reconnection tests).
+enum class UpgradeFault {
+    none,   // answer as usual
+    close,  // close the TCP connection (FIN) without a response
+    reset,  // abort the TCP connection (RST) without a response
+};
+
+// Paths of a client certificate and its key (PEM), signed by the CA of ca_file().
+struct ClientCertificateFiles {
+    std::filesystem::path certificate_file;
+    std::filesystem::path key_file;
 };
 
 struct AgentServerDoubleOptions {
@@ -47,6 +61,16 @@ struct AgentServerDoubleOptions {
     // per process; the CA certificate is written to the temp directory (see ca_file()).
     bool tls = false;
     TlsCertificate tls_certificate = TlsCertificate::valid;
+    // Mutual TLS (tls only): the handshake fails unless the client presents a certificate signed
+    // by the double's CA, e.g. client_certificate().
+    bool require_client_certificate = false;
+    // Decides per upgrade request (id, accepted_at, target and headers recorded) whether to drop
+    // the connection before answering; unset = UpgradeFault::none.
+    std::function<UpgradeFault(const RecordedConnection&)> upgrade_fault_for;
+    // Called on the double's io thread for every connection once its upgrade completed, before
+    // its script runs. Drive the handle from here (send, close, ...) or keep it, but never wait
+    // in it: waiting blocks the double.
+    std::function<void(std::shared_ptr<ServerConnection>)> on_connection;
 };
 
 // A real WebSocket agent server on loopback, in-process, answering start messages with a Script.
@@ -67,6 +91,10 @@ class AgentServerDouble {
     // PEM file of the CA that signed the TLS certificate ($TMPDIR/goldenpath-ca-<pid>.pem, the
     // same for every double of the process, removed at exit); empty when not tls.
     std::filesystem::path ca_file() const;
+    // A client certificate (clientAuth) and its key signed by that CA, for mutual TLS
+    // ($TMPDIR/goldenpath-client-<pid>.pem and -key-<pid>.pem, key mode 0600, removed at exit);
+    // empty paths when not tls.
+    ClientCertificateFiles client_certificate() const;
 
     // Snapshot of everything recorded so far.
     std::vector<RecordedConnection> connections() const;
@@ -74,6 +102,9 @@ class AgentServerDouble {
     bool wait_for_connections(std::size_t count, Clock::time_point deadline) const;
     // Waits until connection `id` has received `count` messages, or `deadline`.
     bool wait_for_messages(std::size_t id, std::size_t count, Clock::time_point deadline) const;
+    // The next upgraded connection not taken yet (accept order), as a handle; nullptr at
+    // `deadline`. Handles given to on_connection count as taken.
+    std::shared_ptr<ServerConnection> wait_for_connection(Clock::time_point deadline);
 
     // Stops accepting, closes every connection (1001) and joins; idempotent.
     void stop();

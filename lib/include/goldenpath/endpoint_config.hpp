@@ -80,6 +80,14 @@ struct EndpointConfig {
     std::vector<std::string> sla;  // `--sla` expressions
     std::optional<std::filesystem::path> profile_path;
     std::vector<std::pair<std::string, std::string>> extra_headers;  // e.g. Origin
+    // wss:// mutual TLS: a client certificate (PEM, may hold the chain) and its key (PEM; without
+    // it the key is read from the certificate file).
+    std::optional<std::filesystem::path> client_certificate_file;
+    std::optional<std::filesystem::path> client_key_file;
+    // Transport settings handed to every ConnectRequest (see websocket_client.hpp).
+    std::size_t max_message_bytes = 16U * 1024U * 1024U;  // 0 = no limit
+    std::optional<Milliseconds> keepalive;                // ping after this much silence
+    bool permessage_deflate = false;
 
     // All URLs in the order they are tried.
     std::vector<Url> candidate_urls() const;
@@ -100,8 +108,9 @@ struct EndpointConfig {
     static EndpointConfig from_environment(const EnvironmentLookup& env);
     // Keys: url, fallback_urls, token, tokens, token_file, ca_file, insecure_skip_verify,
     // environment, timeouts_ms {connect,...}, retry {max_attempts, initial_backoff_ms, multiplier,
-    // max_backoff_ms, jitter, overall_deadline_ms}, users, sla, profile, headers. Unknown keys
-    // throw.
+    // max_backoff_ms, jitter, overall_deadline_ms}, users, sla, profile, headers,
+    // client_certificate_file, client_key_file, max_message_bytes, keepalive_ms,
+    // permessage_deflate. Unknown keys throw.
     static EndpointConfig from_json(const nlohmann::json& json);
 };
 

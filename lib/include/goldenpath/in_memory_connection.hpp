@@ -18,7 +18,9 @@ namespace goldenpath {
 //
 // Time is virtual: a delay step makes later frames due that much after the start message, and a
 // frame not due by a receive() deadline is a timeout; a stall step makes every later receive() a
-// timeout. Nothing ever sleeps. host and port of the options are ignored.
+// timeout. Nothing ever sleeps. host and port of the options are ignored. A ping step is
+// invisible (pings never reach a WebSocketClient's caller); a reset step and an upgrade_fault_for
+// answer other than none end the connection as closed(1006), like a lost TCP connection.
 class InMemoryConnection final : public WebSocketClient {
   public:
     explicit InMemoryConnection(AgentServerDoubleOptions options = {});
@@ -40,6 +42,7 @@ class InMemoryConnection final : public WebSocketClient {
         std::string text;  // frame text or close reason
         int close_code = 1000;
         Clock::time_point due{};
+        bool binary = false;
     };
 
     std::optional<Failure> not_open(std::string_view what) const;

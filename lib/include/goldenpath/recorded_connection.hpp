@@ -7,9 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include "goldenpath/clock.hpp"
+
 namespace goldenpath {
 
-// What the double saw on one accepted connection (or rejected upgrade).
+// What the double saw on one accepted connection (or rejected upgrade). accepted_at lets tests
+// count reconnection attempts and measure the back-off between them.
 struct RecordedConnection {
     std::size_t id = 0;                                        // 1-based, in accept order
     std::string target;                                        // request target: path and query
@@ -20,6 +23,7 @@ struct RecordedConnection {
     int rejected_status = 0;               // HTTP status when rejected
     std::vector<std::string> received;     // text frames from the client, in order
     std::optional<int> client_close_code;  // close code the client sent, if any
+    Clock::time_point accepted_at{};       // when the TCP connection was accepted
 
     // Header value by case-insensitive name; empty when absent.
     std::string header(std::string_view name) const;

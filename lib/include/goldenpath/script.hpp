@@ -15,12 +15,15 @@ namespace goldenpath {
 // One step of a server script.
 struct ScriptStep {
     enum class Kind {
-        event,     // send `event` as a JSON text frame (run_id/thread_id filled from the start
-                   // message unless the event sets them)
-        send_raw,  // send `text` verbatim as a text frame
-        close,     // send a close frame with `close_code` and `text` as reason
-        delay,     // wait `delay` (a timer on the server, never a sleep)
-        stall,     // stop sending; keep the connection open until the client leaves
+        event,        // send `event` as a JSON text frame (run_id/thread_id filled from the start
+                      // message unless the event sets them)
+        send_raw,     // send `text` verbatim as a text frame
+        close,        // send a close frame with `close_code` and `text` as reason
+        delay,        // wait `delay` (a timer on the server, never a sleep)
+        stall,        // stop sending; keep the connection open until the client leaves
+        ping,         // send a ping control frame with `text` as payload (clients ignore it)
+        reset,        // abort the TCP connection (RST, no close frame): the client sees 1006
+        send_binary,  // send `text` as a binary frame
     };
     Kind kind = Kind::event;
     nlohmann::json event;
@@ -47,6 +50,11 @@ class Script {
     Script& close(int code, std::string reason = {});
     Script& delay(Milliseconds duration);
     Script& stall();
+    // A ping frame (payload at most 125 bytes) between events; clients answer it and go on.
+    Script& ping(std::string payload = {});
+    // Aborts the connection with a TCP reset after the frames before it were written.
+    Script& reset();
+    Script& send_binary(std::string bytes);
 
     // Editing helpers address event steps by their event index (0-based over event steps).
     Script& drop_event(std::size_t event_index);

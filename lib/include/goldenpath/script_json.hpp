@@ -15,6 +15,9 @@ namespace goldenpath {
 //                {"at": 1, "send_raw": "{not json"},
 //                {"at": 2, "delay_ms": 100},
 //                {"at": 4, "stall": true},
+//                {"at": 2, "ping": "keepalive"},      a ping frame (payload <= 125 bytes)
+//                {"at": 3, "reset": true},            TCP reset: the client sees closed(1006)
+//                {"at": 1, "send_binary": "bytes"},   a binary frame
 //                {"drop": 2}, {"duplicate": 1}, {"swap": [2, 3]} ]}
 // "at": N acts before event N (N = number of events: after the last). Edits (drop, duplicate, swap)
 // apply first, in order, then the indexed faults, in order. Errors are ConfigError with id
