@@ -2,9 +2,14 @@
 // timeline and the verdict, and exits 0 (passed), 1 (failed) or 2 (bad usage or config).
 // The flags, output and exit codes are a stable contract (DESIGN.md §8).
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -24,6 +29,7 @@
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/load_run.hpp"
 #include "goldenpath/load_summary.hpp"
 #include "goldenpath/protocol_profile.hpp"
 
@@ -34,7 +40,6 @@ using namespace goldenpath;
 constexpr int kExitPassed = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
-constexpr int kReportSchemaVersion = 1;
 
 constexpr std::string_view kUsage = R"(usage:
   goldenpath-probe (--url URL | --embedded) [options]
@@ -55,12 +60,19 @@ options:
   --timeout-ms N     completion deadline per journey
   --retries N        connection retries per URL (attempts = N + 1)
   --runs N           journeys one after another per user, each on a new connection
-  --users N          users at once
+  --users N          users at once (1-5000, one thread each)
+  --ramp-up-ms N     start the users spread evenly over N ms (default 0: all at once)
   --duration-ms N    keep starting journeys until N ms have passed (bounded by --runs)
   --sla EXPR         (p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P%
-  --json FILE        write the report as JSON
+  --json FILE        write the report as JSON (mergeable: see merge)
   --junit FILE       write a JUnit XML report
   --help, --version
+
+merge FILE...        merge --json reports of several machines or shards: the summary is exactly
+                     that of one run over all their journeys; --sla is judged on it.
+
+output is coloured when stdout is a terminal and NO_COLOR is unset; load runs longer than 2 s
+show a progress line on stderr when it is a terminal.
 
 exit status: 0 every journey followed the golden path and every SLA held,
              1 one did not, 2 bad usage or configuration.
@@ -85,6 +97,7 @@ struct ProbeArgs {
     std::optional<std::string> runs;
     std::optional<std::string> users;
     std::optional<std::string> duration_ms;
+    std::optional<std::string> ramp_up_ms;
     std::vector<std::string> slas;
     std::optional<std::string> json_file;
     std::optional<std::string> junit_file;
@@ -109,6 +122,7 @@ constexpr ValueFlag kValueFlags[] = {
     {"--runs", &ProbeArgs::runs, ""},
     {"--users", &ProbeArgs::users, "GOLDENPATH_USERS"},
     {"--duration-ms", &ProbeArgs::duration_ms, ""},
+    {"--ramp-up-ms", &ProbeArgs::ramp_up_ms, ""},
     {"--json", &ProbeArgs::json_file, ""},
     {"--junit", &ProbeArgs::junit_file, ""},
 };
@@ -294,10 +308,149 @@ std::vector<SlaExpression> parse_slas(const std::vector<std::string>& texts,
     return slas;
 }
 
-int report_slas(const std::vector<SlaExpression>& slas, const LoadSummary& summary) {
+// ANSI colours for people at a terminal; plain text for pipes, files and NO_COLOR users.
+class Style {
+  public:
+    explicit Style(bool colour) : colour_(colour) {}
+
+    static Style for_stdout() {
+        return Style(isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr);
+    }
+
+    std::string pass(std::string_view text) const { return paint("1;32", text); }
+    std::string fail(std::string_view text) const { return paint("1;31", text); }
+    std::string kind(std::string_view text) const { return paint("1;33", text); }
+
+    // Colours the verdict, failure kinds and SLA outcomes in text made by the library.
+    std::string lines(const std::string& text) const {
+        if (!colour_) {
+            return text;
+        }
+        std::string out;
+        std::size_t begin = 0;
+        while (begin < text.size()) {
+            auto end = text.find('\n', begin);
+            end = end == std::string::npos ? text.size() : end + 1;
+            out += line(std::string_view(text).substr(begin, end - begin));
+            begin = end;
+        }
+        return out;
+    }
+
+  private:
+    std::string paint(std::string_view code, std::string_view text) const {
+        return colour_ ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+    }
+
+    std::string line(std::string_view text) const {
+        const auto replace_after = [&](std::string_view prefix, std::string_view word,
+                                       std::string painted) -> std::optional<std::string> {
+            const auto at = text.find(std::string(prefix) + std::string(word));
+            if (at == std::string_view::npos) {
+                return std::nullopt;
+            }
+            const auto word_at = at + prefix.size();
+            return std::string(text.substr(0, word_at)) + painted +
+                   std::string(text.substr(word_at + word.size()));
+        };
+        if (auto done = replace_after("verdict: ", "PASS", pass("PASS"))) {
+            return *done;
+        }
+        if (auto done = replace_after("verdict: ", "FAIL", fail("FAIL"))) {
+            return *done;
+        }
+        if (text.starts_with("failures: ")) {
+            const auto rest = text.substr(10);
+            const bool newline = rest.ends_with('\n');
+            return "failures: " + kind(rest.substr(0, rest.size() - (newline ? 1 : 0))) +
+                   (newline ? "\n" : "");
+        }
+        if (text.starts_with("sla ") || text.starts_with("isolation: ")) {
+            if (auto done = replace_after(" ", "held", pass("held"))) {
+                return *done;
+            }
+            if (auto done = replace_after(" ", "violated", fail("violated"))) {
+                return *done;
+            }
+            if (text.starts_with("isolation: ")) {
+                return fail(text.substr(0, text.size() - 1)) + "\n";
+            }
+        }
+        return std::string(text);
+    }
+
+    bool colour_;
+};
+
+// A `\r`-updated line on stderr for load runs longer than 2 s, at most 4 updates a second, only
+// when stderr is a terminal. Its own thread ticks on a timer, so it moves while journeys hang.
+class ProgressLine {
+  public:
+    explicit ProgressLine(bool enabled) {
+        if (enabled) {
+            thread_ = std::thread([this] { tick(); });
+        }
+    }
+    ProgressLine(const ProgressLine&) = delete;
+    ProgressLine& operator=(const ProgressLine&) = delete;
+    ~ProgressLine() { stop(); }
+
+    void update(const LoadProgress& progress) {
+        completed_ = progress.completed;
+        passed_ = progress.passed;
+        failed_ = progress.failed;
+        planned_ = progress.planned;
+    }
+
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+    }
+
+  private:
+    static constexpr auto kDelay = std::chrono::seconds(2);
+    static constexpr auto kInterval = std::chrono::milliseconds(250);
+
+    void tick() {
+        const auto started = Clock::now();
+        auto next = started + kDelay;
+        bool shown = false;
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_until(lock, next, [this] { return stopping_; })) {
+            std::fprintf(stderr, "\rprogress: %zu/%zu journeys, %zu passed, %zu failed, %.1f s ",
+                         completed_.load(), planned_.load(), passed_.load(), failed_.load(),
+                         elapsed_ms(started, Clock::now()) / 1000.0);
+            std::fflush(stderr);
+            shown = true;
+            next += kInterval;
+        }
+        if (shown) {
+            std::fprintf(stderr, "\rprogress: %zu/%zu journeys, %zu passed, %zu failed, done\n",
+                         completed_.load(), planned_.load(), passed_.load(), failed_.load());
+        }
+    }
+
+    std::atomic<std::size_t> completed_{0};
+    std::atomic<std::size_t> passed_{0};
+    std::atomic<std::size_t> failed_{0};
+    std::atomic<std::size_t> planned_{0};
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+int report_slas(const std::vector<SlaResult>& results, const LoadSummary& summary,
+                const Style& style) {
     int exit_code = kExitPassed;
-    for (const auto& result : evaluate_slas(slas, summary)) {
-        std::cout << result.to_string(summary) << "\n";
+    for (const auto& result : results) {
+        std::cout << style.lines(result.to_string(summary) + "\n");
         if (!result.held) {
             exit_code = kExitFailed;
         }
@@ -306,50 +459,46 @@ int report_slas(const std::vector<SlaExpression>& slas, const LoadSummary& summa
 }
 
 int run_merge(const ProbeArgs& args) {
-    std::vector<JourneySample> samples;
+    const auto slas = parse_slas(args.slas, "--sla");
+    std::vector<NamedReport> reports;
     for (const auto& file : args.merge_files) {
         std::ifstream in(file);
-        auto json = nlohmann::json::parse(in, nullptr, false);
-        if (!in.good() && !in.eof()) {
+        if (!in) {
             throw UsageError{fmt::format("merge: cannot read \"{}\"", file)};
         }
-        if (json.is_discarded() || !json.is_object() || !json.contains("samples") ||
-            !json["samples"].is_array()) {
+        auto json = nlohmann::json::parse(in, nullptr, false);
+        if (json.is_discarded() || !json.is_object()) {
             throw UsageError{fmt::format(
-                "merge: \"{}\" must be a goldenpath-probe --json report with \"samples\"", file)};
+                "merge: \"{}\" must be a goldenpath-probe --json report (a JSON object)", file)};
         }
-        for (const auto& sample : json["samples"]) {
-            JourneySample parsed;
-            parsed.passed = sample.value("passed", false);
-            const auto ms = [&](const char* key) -> std::optional<double> {
-                return sample.contains(key) && sample[key].is_number()
-                           ? std::optional<double>(sample[key].get<double>())
-                           : std::nullopt;
-            };
-            parsed.connect_ms = ms("connect_ms");
-            parsed.first_event_ms = ms("first_event_ms");
-            parsed.completion_ms = ms("completion_ms");
-            parsed.failure_label = sample.value("failure", "");
-            samples.push_back(std::move(parsed));
-        }
+        reports.push_back(NamedReport{file, std::move(json)});
     }
-    const auto summary = LoadSummary::of(samples);
-    std::cout << summary.to_string();
-    const auto slas = parse_slas(args.slas, "--sla");
-    const int sla_exit = report_slas(slas, summary);
+    const auto summary = merge_reports(reports);
+    const Style style = Style::for_stdout();
+    std::cout << style.lines(summary.to_string());
+    const int sla_exit = report_slas(evaluate_slas(slas, summary), summary, style);
     const bool all_passed = summary.passed == summary.journeys && summary.journeys > 0;
     return all_passed && sla_exit == kExitPassed ? kExitPassed : kExitFailed;
 }
 
-nlohmann::json sample_json(const JourneySample& sample) {
-    const auto ms = [](const std::optional<double>& v) {
-        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-    };
-    return {{"passed", sample.passed},
-            {"connect_ms", ms(sample.connect_ms)},
-            {"first_event_ms", ms(sample.first_event_ms)},
-            {"completion_ms", ms(sample.completion_ms)},
-            {"failure", sample.failure_label}};
+// Which flag (or variable) a LoadRun ConfigError's field came from.
+std::string flag_for_load_field(std::string_view field, const ProbeArgs& args) {
+    if (field == "/users") {
+        return flag_for("GOLDENPATH_USERS", args);
+    }
+    if (field == "/ramp_up_ms") {
+        return "--ramp-up-ms";
+    }
+    if (field == "/duration_ms") {
+        return "--duration-ms";
+    }
+    if (field == "/runs_per_user") {
+        return "--runs";
+    }
+    if (field.starts_with("/sla")) {
+        return args.slas.empty() ? "GOLDENPATH_SLA" : "--sla";
+    }
+    return std::string(field);
 }
 
 int run_probe(const ProbeArgs& args) {
@@ -359,7 +508,6 @@ int run_probe(const ProbeArgs& args) {
     std::optional<EmbeddedEndpoint> embedded;
     EndpointConfig config;
     ProtocolProfile profile = default_profile();
-    std::vector<SlaExpression> slas;
     try {
         const auto base = overlay(process_environment(), args, std::nullopt);
         if (args.embedded) {
@@ -396,92 +544,89 @@ int run_probe(const ProbeArgs& args) {
             config.retry.max_attempts =
                 static_cast<int>(parse_count(args.retries, "--retries", 0, 100, 0)) + 1;
         }
-        slas = parse_slas(config.sla, args.slas.empty() ? "GOLDENPATH_SLA" : "--sla");
+        // Checked here so the error names the flag or variable; LoadRun evaluates them.
+        parse_slas(config.sla, args.slas.empty() ? "GOLDENPATH_SLA" : "--sla");
     } catch (const ConfigError& error) {
         std::cerr << "goldenpath-probe: " << flag_for(error.field(), args) << ": " << error.what()
                   << "\n";
         return kExitUsage;
     }
     const auto runs = static_cast<std::size_t>(parse_count(args.runs, "--runs", 1, 1000000, 1));
-    const auto users = static_cast<std::size_t>(config.users);
     const auto duration =
         Milliseconds(parse_count(args.duration_ms, "--duration-ms", 1, 86400000, 0));
+    const auto ramp_up = Milliseconds(parse_count(args.ramp_up_ms, "--ramp-up-ms", 0, 86400000, 0));
     if (config.insecure_skip_verify) {
         std::cerr << "goldenpath-probe: WARNING: --insecure: TLS certificates are NOT verified\n";
     }
 
-    // Each user runs its journeys one after another; users run at once. Bounded by --runs and,
-    // when given, --duration-ms.
-    const auto started = Clock::now();
-    std::vector<std::vector<JourneyResult>> per_user(users);
-    std::vector<std::thread> threads;
-    threads.reserve(users);
-    for (std::size_t user = 0; user < users; ++user) {
-        threads.emplace_back([&, user] {
-            for (std::size_t run = 0; run < runs; ++run) {
-                if (duration.count() > 0 && run > 0 && Clock::now() - started >= duration) {
-                    break;
-                }
-                JourneyOptions options;
-                options.config = config;
-                options.profile = profile;
-                options.user = user;
-                per_user[user].push_back(GoldenPathJourney(std::move(options)).run());
-            }
-        });
+    // Each user runs its journeys one after another; users run at once, started over the ramp-up.
+    // Bounded by --runs and, when given, --duration-ms.
+    LoadRunOptions options;
+    options.config = config;
+    options.profile = profile;
+    options.runs_per_user = runs;
+    options.ramp_up = ramp_up;
+    if (duration.count() > 0) {
+        options.duration = duration;
     }
-    for (auto& thread : threads) {
-        thread.join();
+    const bool load = runs * static_cast<std::size_t>(std::max(1, config.users)) > 1;
+    ProgressLine progress(load && isatty(STDERR_FILENO) == 1);
+    options.on_progress = [&progress](const LoadProgress& now) { progress.update(now); };
+    std::optional<LoadRun> load_run;
+    try {
+        load_run.emplace(std::move(options));
+    } catch (const ConfigError& error) {
+        std::cerr << "goldenpath-probe: " << flag_for_load_field(error.field(), args) << ": "
+                  << error.what() << "\n";
+        return kExitUsage;
     }
-    std::vector<JourneyResult> results;
-    for (auto& list : per_user) {
-        for (auto& result : list) {
-            results.push_back(std::move(result));
-        }
-    }
+    const LoadReport report = load_run->run();
+    progress.stop();
 
-    std::vector<JourneySample> samples;
-    for (const auto& result : results) {
-        samples.push_back(JourneySample::of(result));
-    }
-    const auto summary = LoadSummary::of(samples);
-    if (results.size() == 1) {
-        std::cout << results.front().to_string();
+    const Style style = Style::for_stdout();
+    const auto& summary = report.summary;
+    if (report.journeys.size() == 1) {
+        std::cout << style.lines(report.journeys.front().result.to_string());
     } else {
-        for (std::size_t i = 0; i < results.size(); ++i) {
-            const auto& result = results[i];
+        for (std::size_t i = 0; i < report.journeys.size(); ++i) {
+            const auto& result = report.journeys[i].result;
             if (result.failure) {
-                std::cout << fmt::format("journey {}: FAIL {}\n", i, result.failure->to_string());
+                const auto label = result.failure->kind_label();
+                auto text = result.failure->to_string();
+                if (text.starts_with(label)) {
+                    text = style.kind(label) + text.substr(label.size());
+                }
+                std::cout << fmt::format("journey {}: {} {}\n", i, style.fail("FAIL"), text);
             } else {
-                std::cout << fmt::format("journey {}: PASS completion {:.1f} ms\n", i,
+                std::cout << fmt::format("journey {}: {} completion {:.1f} ms\n", i,
+                                         style.pass("PASS"),
                                          result.timings.completion_ms.value_or(0));
             }
         }
-        std::cout << summary.to_string();
+        std::cout << style.lines(summary.to_string());
+        if (report.isolation.count > 0) {
+            std::cout << style.lines(report.isolation.to_string() + "\n");
+        }
         const bool all = summary.passed == summary.journeys;
-        std::cout << fmt::format("verdict: {} {} of {} journeys followed the golden path\n",
-                                 all ? "PASS" : "FAIL", summary.passed, summary.journeys);
+        std::cout << style.lines(
+            fmt::format("verdict: {} {} of {} journeys followed the golden path\n",
+                        all ? "PASS" : "FAIL", summary.passed, summary.journeys));
     }
-    const int sla_exit = report_slas(slas, summary);
+    const int sla_exit = report_slas(report.slas, summary, style);
     std::cout.flush();
 
     if (args.json_file) {
-        nlohmann::json report = {{"schema_version", kReportSchemaVersion},
-                                 {"summary", summary.to_json()},
-                                 {"samples", nlohmann::json::array()},
-                                 {"journeys", nlohmann::json::array()}};
-        for (const auto& sample : samples) {
-            report["samples"].push_back(sample_json(sample));
-        }
-        for (const auto& result : results) {
-            report["journeys"].push_back(result.to_json());
-        }
-        write_file(*args.json_file, report.dump(2) + "\n", "--json");
+        write_file(*args.json_file, report.to_json().dump(2) + "\n", "--json");
     }
     if (args.junit_file) {
+        std::vector<JourneyResult> results;
+        for (const auto& journey : report.journeys) {
+            results.push_back(journey.result);
+        }
         write_file(*args.junit_file, junit_xml(results), "--junit");
     }
-    const bool all_passed = summary.passed == summary.journeys && summary.journeys > 0;
+    const bool all_passed =
+        summary.passed == summary.journeys && summary.journeys > 0 && report.isolation.count == 0;
     return all_passed && sla_exit == kExitPassed ? kExitPassed : kExitFailed;
 }
 

@@ -1,5 +1,8 @@
 #include "goldenpath/load_summary.hpp"
 
+#include <cmath>
+#include <random>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,7 +11,14 @@
 namespace goldenpath {
 namespace {
 
+using testing::AllOf;
+using testing::Ge;
 using testing::HasSubstr;
+using testing::Le;
+
+testing::Matcher<double> WithinOnePercentAbove(double exact) {
+    return AllOf(Ge(exact), Le(exact * 1.01));
+}
 
 JourneySample passed(double connect, double first, double completion) {
     return JourneySample{true, connect, first, completion, {}};
@@ -30,11 +40,12 @@ TEST(LoadSummaryTest, NearestRankPercentilesOverJourneysThatReachedThePhase) {
     EXPECT_EQ(summary.passed, 100u);
     ASSERT_TRUE(summary.completion);
     EXPECT_EQ(summary.completion->count, 100u);
-    EXPECT_DOUBLE_EQ(summary.completion->p50, 150.0);
-    EXPECT_DOUBLE_EQ(summary.completion->p95, 285.0);
-    EXPECT_DOUBLE_EQ(summary.completion->p99, 297.0);
-    EXPECT_DOUBLE_EQ(summary.completion->max, 300.0);
-    EXPECT_DOUBLE_EQ(summary.connect->p50, 50.0);
+    // From the histogram: the highest value of the rank's bucket, at most 1/128 above it.
+    EXPECT_THAT(summary.completion->p50, WithinOnePercentAbove(150.0));
+    EXPECT_THAT(summary.completion->p95, WithinOnePercentAbove(285.0));
+    EXPECT_THAT(summary.completion->p99, WithinOnePercentAbove(297.0));
+    EXPECT_DOUBLE_EQ(summary.completion->max, 300.0);  // exact
+    EXPECT_THAT(summary.connect->p50, WithinOnePercentAbove(50.0));
 }
 
 TEST(LoadSummaryTest, FailuresAreGroupedByKindMostFrequentFirst) {
@@ -45,11 +56,150 @@ TEST(LoadSummaryTest, FailuresAreGroupedByKindMostFrequentFirst) {
     EXPECT_THAT(summary.to_string(), HasSubstr("failures: refused: 2, timeout(first_event): 1"));
 }
 
-TEST(LoadSummaryTest, JsonCarriesCountsAndPercentiles) {
-    const auto json = LoadSummary::of({passed(1, 2, 3)}).to_json();
-    EXPECT_EQ(json["journeys"], 1);
-    EXPECT_EQ(json["completion_ms"]["p99"], 3.0);
+TEST(LoadSummaryTest, JsonCarriesCountsPercentilesAndSparseHistograms) {
+    const auto json =
+        LoadSummary::of({passed(1, 2, 3), passed(1, 2, 3.001), passed(1, 2, 500)}).to_json();
+    EXPECT_EQ(json["journeys"], 3);
+    EXPECT_EQ(json["completion_ms"]["max"], 500.0);
     EXPECT_TRUE(json["failures_by_kind"].empty());
+    const auto& histogram = json["completion_ms"]["histogram"];
+    EXPECT_EQ(histogram["unit"], "us");
+    EXPECT_EQ(histogram["max_us"], 500000);
+    // 3000 us and 3001 us share a bucket (width 16 us there); only non-empty buckets appear.
+    EXPECT_EQ(histogram["buckets"], nlohmann::json::parse("[[2992, 2], [499712, 1]]"));
+}
+
+TEST(LatencyHistogramTest, BucketsAreAtMostOnePercentWide) {
+    for (double ms = 0.128; ms < 3'600'000.0; ms *= 1.37) {
+        LatencyHistogram histogram;
+        histogram.record(ms);
+        histogram.record(ms * 4);
+        const double exact = std::round(ms * 1000.0) / 1000.0;
+        EXPECT_THAT(histogram.percentile_ms(50), AllOf(Ge(exact), Le(exact * (1 + 1.0 / 128))))
+            << "value " << ms << " ms";
+    }
+}
+
+TEST(LatencyHistogramTest, ClampsToZeroAndOneHour) {
+    LatencyHistogram histogram;
+    histogram.record(-5);
+    histogram.record(std::nan(""));
+    histogram.record(1e12);
+    EXPECT_EQ(histogram.count(), 3u);
+    EXPECT_DOUBLE_EQ(histogram.percentile_ms(50), 0.0);
+    EXPECT_EQ(histogram.max_micros(), LatencyHistogram::kMaxMicros);
+    EXPECT_DOUBLE_EQ(histogram.percentile_ms(100), 3'600'000.0);
+}
+
+// Deterministic journeys with every phase shape: passed, failed before connecting, failed after
+// the first event.
+std::vector<JourneySample> varied_samples(std::size_t count) {
+    std::mt19937 random(20261126);
+    std::lognormal_distribution<double> latency(1.0, 1.5);
+    const char* kinds[] = {"refused", "timeout(first_event)", "http_status(503)"};
+    std::vector<JourneySample> samples;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i % 17 == 0) {
+            samples.push_back(failed(kinds[i % 3]));
+        } else if (i % 23 == 0) {
+            samples.push_back(
+                JourneySample{false, latency(random), latency(random), std::nullopt, "stalled"});
+        } else {
+            samples.push_back(passed(latency(random), latency(random), 10 * latency(random)));
+        }
+    }
+    return samples;
+}
+
+NamedReport report_file(std::string name, const LoadSummary& summary) {
+    const nlohmann::json report = {{"schema_version", kLoadReportSchemaVersion},
+                                   {"summary", summary.to_json()}};
+    // Through text, as files written on other machines are.
+    return NamedReport{std::move(name), nlohmann::json::parse(report.dump())};
+}
+
+void expect_same_phase(const std::optional<PhasePercentiles>& merged,
+                       const std::optional<PhasePercentiles>& whole, const char* phase) {
+    ASSERT_EQ(merged.has_value(), whole.has_value()) << phase;
+    if (whole) {
+        EXPECT_EQ(merged->count, whole->count) << phase;
+        EXPECT_EQ(merged->p50, whole->p50) << phase;
+        EXPECT_EQ(merged->p95, whole->p95) << phase;
+        EXPECT_EQ(merged->p99, whole->p99) << phase;
+        EXPECT_EQ(merged->max, whole->max) << phase;
+    }
+}
+
+TEST(LoadSummaryMergeTest, ThreeReportsMergeToExactlyTheSummaryOfTheUnion) {
+    const auto samples = varied_samples(3001);
+    const auto whole = LoadSummary::of(samples);
+    const auto cut = [&](std::size_t from, std::size_t to) {
+        return LoadSummary::of(
+            std::vector<JourneySample>(samples.begin() + static_cast<std::ptrdiff_t>(from),
+                                       samples.begin() + static_cast<std::ptrdiff_t>(to)));
+    };
+
+    const auto merged =
+        merge_reports({report_file("a.json", cut(0, 250)), report_file("b.json", cut(250, 1900)),
+                       report_file("c.json", cut(1900, samples.size()))});
+
+    EXPECT_EQ(merged.journeys, whole.journeys);
+    EXPECT_EQ(merged.passed, whole.passed);
+    EXPECT_EQ(merged.failures_by_kind, whole.failures_by_kind);
+    EXPECT_EQ(merged.failures_text(), whole.failures_text());
+    expect_same_phase(merged.connect, whole.connect, "connect");
+    expect_same_phase(merged.first_event, whole.first_event, "first_event");
+    expect_same_phase(merged.completion, whole.completion, "completion");
+    EXPECT_TRUE(merged == whole);
+    EXPECT_EQ(merged.to_string(), whole.to_string());
+    // The split must matter: a part alone differs (else this test could not fail).
+    EXPECT_FALSE(cut(0, 250) == whole);
+}
+
+TEST(LoadSummaryMergeTest, ReadsSchemaVersionOneReportsFromTheirSamples) {
+    const auto samples = varied_samples(200);
+    nlohmann::json old_report = {{"schema_version", 1}, {"samples", nlohmann::json::array()}};
+    for (const auto& sample : samples) {
+        old_report["samples"].push_back(sample.to_json());
+    }
+    const auto merged = merge_reports({NamedReport{"old.json", old_report}});
+    EXPECT_TRUE(merged == LoadSummary::of(samples));
+}
+
+TEST(LoadSummaryMergeTest, MismatchedSchemaVersionsFailNamingBothReports) {
+    const auto summary = LoadSummary::of(varied_samples(10));
+    const NamedReport old_report{"old.json",
+                                 {{"schema_version", 1}, {"samples", nlohmann::json::array()}}};
+    try {
+        merge_reports({report_file("new.json", summary), old_report});
+        ADD_FAILURE() << "merged reports of schema_version 2 and 1";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.field(), "old.json: /schema_version");
+        EXPECT_EQ(error.actual(), "1");
+        EXPECT_THAT(error.what(), HasSubstr("must equal the schema_version of new.json (2)"));
+    }
+}
+
+TEST(LoadSummaryMergeTest, MalformedReportsFailNamingReportAndPointer) {
+    auto report = report_file("a.json", LoadSummary::of({passed(1, 2, 3)}));
+    report.report["summary"]["connect_ms"]["histogram"]["buckets"][0][0] = 1001;  // no boundary
+    try {
+        merge_reports({report});
+        ADD_FAILURE() << "accepted a bucket off the scheme's boundaries";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.field(), "a.json: /summary/connect_ms/histogram/buckets/0");
+        EXPECT_EQ(error.actual(), "[1001,1]");
+        EXPECT_THAT(error.what(), HasSubstr("must start at a distinct bucket boundary"));
+    }
+    auto huge = report_file("a.json", LoadSummary::of({passed(1, 2, 3)}));
+    huge.report["summary"]["connect_ms"]["histogram"]["buckets"][0][0] = 9223372036854775808u;
+    EXPECT_THROW(merge_reports({huge}), ConfigError);
+    for (const char* text : {R"({"schema_version": 3})", R"({"schema_version": 2})", "[1]"}) {
+        EXPECT_THROW(merge_reports({NamedReport{"x.json", nlohmann::json::parse(text)}}),
+                     ConfigError)
+            << text;
+    }
+    EXPECT_THROW(merge_reports({}), ConfigError);
 }
 
 TEST(SlaExpressionTest, ParsesPercentileAndSuccessForms) {

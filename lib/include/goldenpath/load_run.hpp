@@ -1,0 +1,125 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "goldenpath/clock.hpp"
+#include "goldenpath/endpoint_config.hpp"
+#include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/host_resolver.hpp"
+#include "goldenpath/load_summary.hpp"
+#include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/websocket_client.hpp"
+
+namespace goldenpath {
+
+// One thread per concurrent user (see LoadRun), so the number of users is bounded.
+inline constexpr std::size_t kMaxLoadUsers = 5000;
+
+// Journeys finished so far, for progress displays.
+struct LoadProgress {
+    std::size_t completed = 0;
+    std::size_t passed = 0;
+    std::size_t failed = 0;
+    std::size_t planned = 0;  // users x runs per user; fewer run when the duration ends first
+};
+
+struct LoadRunOptions {
+    // URL, fallbacks, tokens (handed to users in turn), timeouts, retries, `users` (1..
+    // kMaxLoadUsers) and `sla` (evaluated into LoadReport::slas).
+    EndpointConfig config;
+    ProtocolProfile profile = default_profile();
+    std::size_t runs_per_user = 1;  // journeys one after another per user, each on a new connection
+    // Users start spread evenly over this time: user i of n starts at i * ramp_up / n.
+    Milliseconds ramp_up{0};
+    // No journey starts after this much time from the start of the run; journeys in flight
+    // finish within their own deadlines. nullopt = no bound.
+    std::optional<Milliseconds> duration;
+    std::string message = "What is the status of my order?";
+    std::shared_ptr<HostResolver> resolver = system_resolver();
+    // Makes the client of each connection attempt of `user`; default: BeastClient. Unit tests
+    // pass InMemoryConnection or MockWebSocketClient here.
+    std::function<std::unique_ptr<WebSocketClient>(std::size_t user)> client_factory;
+    // Called after every finished journey, from the user threads but never two at once.
+    std::function<void(const LoadProgress&)> on_progress;
+};
+
+// A user that received an event of a run or thread it never started (DESIGN.md §2
+// `foreign_event`): another user's events leaking into this connection.
+struct IsolationViolation {
+    std::size_t user = 0;
+    std::size_t run = 0;  // index of the journey among this user's runs
+    std::string thread_id;
+    std::string run_id;
+    std::string message;  // the verifier's foreign_event message: which event, whose ids
+
+    // "user 3 run 0 (thread thread-3-..., run run-3-...): foreign_event: event #2 is ..."
+    std::string to_string() const;
+};
+
+struct IsolationReport {
+    static constexpr std::size_t kDescribed = 5;
+
+    std::size_t count = 0;
+    std::vector<IsolationViolation> first;  // the first kDescribed, by user and run
+
+    // "isolation: 2 violations; user 3 run 0 (...): ...; ...", or "isolation: no violations".
+    std::string to_string() const;
+};
+
+struct LoadJourney {
+    std::size_t user = 0;
+    std::size_t run = 0;
+    JourneyResult result;
+};
+
+struct LoadReport {
+    std::vector<LoadJourney> journeys;  // by user, then run
+    LoadSummary summary;
+    IsolationReport isolation;
+    std::vector<SlaResult> slas;  // of options.config.sla, in order
+    double wall_ms = 0;
+
+    // Every journey followed the golden path (at least one ran), no isolation violation, and
+    // every SLA held.
+    bool passed() const;
+    std::vector<JourneySample> samples() const;
+    // The summary table, the isolation line when violated, and one line per SLA.
+    std::string to_string() const;
+    // schema_version (kLoadReportSchemaVersion), summary (mergeable), isolation, slas, wall_ms,
+    // samples and journeys (each with its user and run).
+    nlohmann::json to_json() const;
+};
+
+// Runs the golden path for many users at once (DESIGN.md §1 journeys layer, §5): each user runs
+// `runs_per_user` journeys one after another; users start spread over the ramp-up; the duration
+// stops new journeys. Isolation violations and SLAs are judged on the results.
+//
+// Threads: one thread per concurrent user, which keeps each journey a simple blocking
+// GoldenPathJourney; hence users are bounded by kMaxLoadUsers. When the users need more file
+// descriptors than the RLIMIT_NOFILE soft limit allows, it is raised to the hard limit.
+class LoadRun {
+  public:
+    // Throws ConfigError (id "goldenpath.load") naming the field when users, runs, ramp-up,
+    // duration, an SLA or the endpoint config are invalid, or when the descriptor hard limit is
+    // too low for the users.
+    explicit LoadRun(LoadRunOptions options);
+
+    LoadReport run();
+
+  private:
+    LoadRunOptions options_;
+    std::vector<SlaExpression> slas_;
+};
+
+// Raises the RLIMIT_NOFILE soft limit to the hard limit when it is below `wanted`; throws
+// ConfigError naming `field` when the hard limit is below `required` (<= wanted).
+void ensure_descriptor_limit(std::size_t wanted, std::size_t required, const std::string& field);
+
+}  // namespace goldenpath

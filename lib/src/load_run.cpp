@@ -1,0 +1,305 @@
+#include "goldenpath/load_run.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "goldenpath/config_error.hpp"
+#include "goldenpath/event_sequence_verifier.hpp"
+
+namespace goldenpath {
+namespace {
+
+constexpr const char* kLoadErrorId = "goldenpath.load";
+constexpr std::size_t kReservedDescriptors = 64;
+constexpr Milliseconds kMaxRampUp{86'400'000};
+
+// Joins every started thread on scope exit, also when starting a later one threw.
+class JoiningThreads {
+  public:
+    JoiningThreads() = default;
+    JoiningThreads(const JoiningThreads&) = delete;
+    JoiningThreads& operator=(const JoiningThreads&) = delete;
+    ~JoiningThreads() {
+        for (auto& thread : threads_) {
+            if (thread.joinable()) {
+                thread.join();
+            }
+        }
+    }
+
+    template <typename Function>
+    void start(Function&& function) {
+        threads_.emplace_back(std::forward<Function>(function));
+    }
+    void reserve(std::size_t count) { threads_.reserve(count); }
+
+  private:
+    std::vector<std::thread> threads_;
+};
+
+// The verifier's foreign_event message when the journey received another run's events.
+std::optional<std::string> foreign_event_message(const JourneyResult& result) {
+    if (result.verdict.violation && result.verdict.violation->rule == Rule::foreign_event) {
+        return result.verdict.violation->message;
+    }
+    if (result.failure && result.failure->kind == FailureKind::protocol_violation &&
+        result.failure->rule == rule_name(Rule::foreign_event)) {
+        return result.failure->detail;
+    }
+    return std::nullopt;
+}
+
+IsolationReport isolation_of(const std::vector<LoadJourney>& journeys) {
+    IsolationReport report;
+    for (const auto& journey : journeys) {
+        if (auto message = foreign_event_message(journey.result)) {
+            ++report.count;
+            if (report.first.size() < IsolationReport::kDescribed) {
+                report.first.push_back(
+                    IsolationViolation{journey.user, journey.run, journey.result.thread_id,
+                                       journey.result.run_id, std::move(*message)});
+            }
+        }
+    }
+    return report;
+}
+
+}  // namespace
+
+void ensure_descriptor_limit(std::size_t wanted, std::size_t required, const std::string& field) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return;  // unknown limit: the connections will report their own errors
+    }
+    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < required) {
+        throw ConfigError(
+            kLoadErrorId, field,
+            fmt::format("needs {} file descriptors, above the RLIMIT_NOFILE hard limit of {} "
+                        "(raise it with ulimit -Hn or use fewer users)",
+                        required, limit.rlim_max),
+            std::to_string(required - kReservedDescriptors));
+    }
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted &&
+        limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+            throw ConfigError(kLoadErrorId, field,
+                              fmt::format("needs {} file descriptors, but the RLIMIT_NOFILE soft "
+                                          "limit could not be raised to {}",
+                                          wanted, limit.rlim_max),
+                              std::to_string(required - kReservedDescriptors));
+        }
+    }
+}
+
+std::string IsolationViolation::to_string() const {
+    return fmt::format("user {} run {} (thread {}, run {}): {}", user, run, thread_id, run_id,
+                       message);
+}
+
+std::string IsolationReport::to_string() const {
+    if (count == 0) {
+        return "isolation: no violations";
+    }
+    std::string text = fmt::format("isolation: {} violation{}", count, count == 1 ? "" : "s");
+    for (const auto& violation : first) {
+        text += "; " + violation.to_string();
+    }
+    if (count > first.size()) {
+        text += fmt::format("; ... ({} more)", count - first.size());
+    }
+    return text;
+}
+
+bool LoadReport::passed() const {
+    return summary.journeys > 0 && summary.passed == summary.journeys && isolation.count == 0 &&
+           std::all_of(slas.begin(), slas.end(), [](const SlaResult& sla) { return sla.held; });
+}
+
+std::vector<JourneySample> LoadReport::samples() const {
+    std::vector<JourneySample> samples;
+    samples.reserve(journeys.size());
+    for (const auto& journey : journeys) {
+        samples.push_back(JourneySample::of(journey.result));
+    }
+    return samples;
+}
+
+std::string LoadReport::to_string() const {
+    std::string text = summary.to_string();
+    if (isolation.count > 0) {
+        text += isolation.to_string() + "\n";
+    }
+    for (const auto& sla : slas) {
+        text += sla.to_string(summary) + "\n";
+    }
+    return text;
+}
+
+nlohmann::json LoadReport::to_json() const {
+    auto violations = nlohmann::json::array();
+    for (const auto& violation : isolation.first) {
+        violations.push_back({{"user", violation.user},
+                              {"run", violation.run},
+                              {"thread_id", violation.thread_id},
+                              {"run_id", violation.run_id},
+                              {"message", violation.message}});
+    }
+    auto sla_json = nlohmann::json::array();
+    for (const auto& sla : slas) {
+        sla_json.push_back({{"expression", sla.expression.text},
+                            {"held", sla.held},
+                            {"actual", sla.actual ? nlohmann::json(*sla.actual) : nullptr},
+                            {"message", sla.to_string(summary)}});
+    }
+    auto sample_json = nlohmann::json::array();
+    auto journey_json = nlohmann::json::array();
+    for (const auto& journey : journeys) {
+        sample_json.push_back(JourneySample::of(journey.result).to_json());
+        auto one = journey.result.to_json();
+        one["user"] = journey.user;
+        one["run"] = journey.run;
+        journey_json.push_back(std::move(one));
+    }
+    return {{"schema_version", kLoadReportSchemaVersion},
+            {"summary", summary.to_json()},
+            {"isolation", {{"count", isolation.count}, {"first", std::move(violations)}}},
+            {"slas", std::move(sla_json)},
+            {"wall_ms", wall_ms},
+            {"samples", std::move(sample_json)},
+            {"journeys", std::move(journey_json)}};
+}
+
+LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
+    const int users = options_.config.users;
+    if (users < 1 || static_cast<std::size_t>(users) > kMaxLoadUsers) {
+        throw ConfigError(kLoadErrorId, "/users",
+                          fmt::format("must be 1-{} (one thread per user)", kMaxLoadUsers),
+                          std::to_string(users));
+    }
+    options_.config.validate();
+    if (options_.runs_per_user < 1) {
+        throw ConfigError(kLoadErrorId, "/runs_per_user", "must be at least 1",
+                          std::to_string(options_.runs_per_user));
+    }
+    if (options_.ramp_up.count() < 0 || options_.ramp_up > kMaxRampUp) {
+        throw ConfigError(kLoadErrorId, "/ramp_up_ms", "must be 0-86400000",
+                          std::to_string(options_.ramp_up.count()));
+    }
+    if (options_.duration && options_.duration->count() <= 0) {
+        throw ConfigError(kLoadErrorId, "/duration_ms", "must be at least 1",
+                          std::to_string(options_.duration->count()));
+    }
+    for (std::size_t i = 0; i < options_.config.sla.size(); ++i) {
+        slas_.push_back(SlaExpression::parse(options_.config.sla[i], fmt::format("/sla/{}", i)));
+    }
+    if (!options_.resolver) {
+        options_.resolver = system_resolver();
+    }
+    // One socket per user, and its server end too when the server runs in this process.
+    const auto count = static_cast<std::size_t>(users);
+    ensure_descriptor_limit(2 * count + kReservedDescriptors, count + kReservedDescriptors,
+                            "/users");
+}
+
+LoadReport LoadRun::run() {
+    const auto users = static_cast<std::size_t>(options_.config.users);
+    const auto runs = options_.runs_per_user;
+    const auto started = Clock::now();
+    const auto stop_starting =
+        options_.duration ? started + *options_.duration : Clock::time_point::max();
+    const auto ramp_up = std::chrono::duration_cast<Clock::duration>(options_.ramp_up);
+
+    std::vector<std::vector<LoadJourney>> per_user(users);
+    std::mutex progress_mutex;
+    LoadProgress progress{0, 0, 0, users * runs};
+    std::exception_ptr first_error;
+    // Only a timer: user threads wait on it until their start time, nobody notifies.
+    std::mutex start_mutex;
+    std::condition_variable start_timer;
+
+    const auto run_user = [&](std::size_t user) {
+        const auto start_at =
+            started + ramp_up * static_cast<long long>(user) / static_cast<long long>(users);
+        if (start_at >= stop_starting) {
+            return;
+        }
+        {
+            std::unique_lock lock(start_mutex);
+            start_timer.wait_until(lock, start_at, [] { return false; });
+        }
+        for (std::size_t run = 0; run < runs && Clock::now() < stop_starting; ++run) {
+            JourneyOptions journey;
+            journey.config = options_.config;
+            journey.profile = options_.profile;
+            journey.message = options_.message;
+            journey.user = user;
+            journey.resolver = options_.resolver;
+            if (options_.client_factory) {
+                journey.client_factory = [&factory = options_.client_factory, user] {
+                    return factory(user);
+                };
+            }
+            auto result = GoldenPathJourney(std::move(journey)).run();
+            const bool passed = result.passed();
+            per_user[user].push_back(LoadJourney{user, run, std::move(result)});
+            std::lock_guard lock(progress_mutex);
+            ++progress.completed;
+            ++(passed ? progress.passed : progress.failed);
+            if (options_.on_progress) {
+                options_.on_progress(progress);
+            }
+        }
+    };
+
+    {
+        JoiningThreads threads;
+        threads.reserve(users);
+        for (std::size_t user = 0; user < users; ++user) {
+            try {
+                threads.start([&, user] {
+                    try {
+                        run_user(user);
+                    } catch (...) {
+                        std::lock_guard lock(progress_mutex);
+                        if (!first_error) {
+                            first_error = std::current_exception();
+                        }
+                    }
+                });
+            } catch (const std::system_error& error) {
+                std::lock_guard lock(progress_mutex);
+                first_error = std::make_exception_ptr(std::runtime_error(fmt::format(
+                    "cannot start the thread of user {} of {}: {}", user, users, error.what())));
+                break;
+            }
+        }
+    }
+    if (first_error) {
+        std::rethrow_exception(first_error);
+    }
+
+    LoadReport report;
+    for (auto& journeys : per_user) {
+        for (auto& journey : journeys) {
+            report.journeys.push_back(std::move(journey));
+        }
+    }
+    report.wall_ms = elapsed_ms(started, Clock::now());
+    report.summary = LoadSummary::of(report.samples());
+    report.isolation = isolation_of(report.journeys);
+    report.slas = evaluate_slas(slas_, report.summary);
+    return report;
+}
+
+}  // namespace goldenpath
