@@ -45,6 +45,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "golden_frames.hpp"
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/beast_client.hpp"
 #include "goldenpath/clock.hpp"
@@ -293,18 +294,8 @@ nlohmann::json bench_users(const Args& args, const goldenpath::Url& url) {
             {"peak_rss_mb", static_cast<double>(peak_rss_kb()) / 1024.0}};
 }
 
-// The frames of one golden path as goldenpath's server sends them, ids filled in.
 std::vector<std::string> golden_frames(std::size_t run) {
-    const auto profile = goldenpath::default_profile();
-    std::vector<std::string> frames;
-    const auto script = goldenpath::Script::golden_path(profile);
-    for (const auto& step : script.steps()) {
-        auto event = step.event;
-        event[profile.thread_id_field] = fmt::format("thread-{}", run);
-        event[profile.run_id_field] = fmt::format("run-{}", run);
-        frames.push_back(event.dump());
-    }
-    return frames;
+    return goldenpath::bench::golden_frames(goldenpath::default_profile(), run);
 }
 
 // (d) the verifier alone, on pre-parsed events, then parse_event + verify on text frames.

@@ -15,10 +15,10 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include "golden_frames.hpp"
 #include "goldenpath/event.hpp"
 #include "goldenpath/event_sequence_verifier.hpp"
 #include "goldenpath/protocol_profile.hpp"
-#include "goldenpath/script.hpp"
 
 namespace {
 
@@ -27,18 +27,7 @@ using goldenpath::EventSequenceVerifier;
 
 constexpr std::size_t kRunsPerBatch = 1000;
 
-std::vector<std::string> golden_frames(const goldenpath::ProtocolProfile& profile,
-                                       std::size_t run) {
-    std::vector<std::string> frames;
-    const auto script = goldenpath::Script::golden_path(profile);
-    for (const auto& step : script.steps()) {
-        auto event = step.event;
-        event[profile.thread_id_field] = fmt::format("thread-{}", run);
-        event[profile.run_id_field] = fmt::format("run-{}", run);
-        frames.push_back(event.dump());
-    }
-    return frames;
-}
+using goldenpath::bench::golden_frames;
 
 std::vector<Event> golden_events(const goldenpath::ProtocolProfile& profile, std::size_t run) {
     std::vector<Event> events;
