@@ -120,6 +120,14 @@ std::string listening_line(const goldenpath::AgentServerDouble& server) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Block the stop signals first: before the server starts its thread (so only sigwait sees
+    // them), and before any file is written (a stop during start-up still removes the CA file).
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
     std::vector<std::string_view> args(argv + 1, argv + argc);
     if (const auto exit_code =
             goldenpath::cli::help_or_version(args, "goldenpath-server", kUsage)) {
@@ -135,13 +143,6 @@ int main(int argc, char** argv) {
         std::cerr << "goldenpath-server: " << error.what() << "\n";
         return kExitUsage;
     }
-
-    // Block the stop signals before the server starts its thread, so only sigwait sees them.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     try {
         goldenpath::AgentServerDouble server(std::move(options));
