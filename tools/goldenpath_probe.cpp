@@ -203,7 +203,10 @@ EnvironmentLookup overlay(EnvironmentLookup env, const ProbeArgs& args,
             if (name == "GOLDENPATH_TOKEN") {
                 return embedded->token;
             }
-            if (name == "GOLDENPATH_TOKEN_FILE" || name == "GOLDENPATH_FALLBACK_URLS") {
+            // The double is in-process on loopback: a developer's proxy must not be in the way.
+            if (name == "GOLDENPATH_TOKEN_FILE" || name == "GOLDENPATH_FALLBACK_URLS" ||
+                name == "http_proxy" || name == "HTTP_PROXY" || name == "https_proxy" ||
+                name == "HTTPS_PROXY") {
                 return std::nullopt;
             }
         }

@@ -383,6 +383,8 @@ class BeastClient::Impl {
     std::optional<Failure> make_tls_context(const ConnectRequest& request);
     std::optional<Failure> tcp_connect(const std::vector<tcp::endpoint>& endpoints,
                                        Clock::time_point deadline);
+    std::optional<Failure> proxy_connect(const Url& target, Clock::time_point deadline);
+    Failure proxy_closed(std::string reason, std::string detail) const;
     std::optional<Failure> tls_handshake(const ConnectRequest& request, Clock::time_point deadline);
     Failure classify_tls_error(const error_code& ec);
     Failure classify_read_error(const error_code& ec);
@@ -410,6 +412,7 @@ class BeastClient::Impl {
     std::optional<CloseInfo> closed_;  // set once the connection ended
     std::string subprotocol_;
     std::string url_;
+    std::string proxy_;  // "http://host:port" of this connection's proxy, empty without one
     std::vector<std::string> secrets_;
     std::size_t max_message_bytes_ = 0;
     std::optional<Milliseconds> keepalive_;
@@ -476,6 +479,15 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
     tls_context_.reset();
     verifying_ = request.url.tls() && !request.insecure_skip_verify;
     verification_skipped_ = request.url.tls() && request.insecure_skip_verify;
+    proxy_.clear();
+    if (request.proxy) {
+        if (request.proxy->scheme != "http" || request.proxy->host.empty() ||
+            request.proxy->port == 0) {
+            throw ConfigError("goldenpath.config", "/proxy",
+                              "must be an http://host:port proxy URL", request.proxy->to_string());
+        }
+        proxy_ = request.proxy->to_string();
+    }
 
     // A bad CA or client certificate file needs no network to be found.
     if (request.url.tls()) {
@@ -484,16 +496,22 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
         }
     }
 
+    // Through a proxy only the proxy's host is resolved here: the proxy resolves the target's.
+    const Url& first_hop = request.proxy ? *request.proxy : request.url;
+    const std::string hop_prefix = proxy_.empty() ? std::string() : "proxy " + proxy_ + ": ";
+
     // Addresses: IP literals go straight to connect; names go through the injected resolver.
     std::vector<std::string> addresses;
     error_code literal_ec;
-    net::ip::make_address(request.url.host, literal_ec);
+    net::ip::make_address(first_hop.host, literal_ec);
     if (!literal_ec) {
-        addresses.push_back(request.url.host);
+        addresses.push_back(first_hop.host);
     } else {
-        auto resolved = resolver_->resolve(request.url.host);
+        auto resolved = resolver_->resolve(first_hop.host);
         if (auto* error = std::get_if<ResolveError>(&resolved)) {
-            return finish(make_failure(FailureKind::dns, Phase::connect, error->message), started);
+            return finish(
+                make_failure(FailureKind::dns, Phase::connect, hop_prefix + error->message),
+                started);
         }
         addresses = std::get<std::vector<std::string>>(std::move(resolved));
     }
@@ -502,13 +520,13 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
         error_code ec;
         const auto parsed = net::ip::make_address(address, ec);
         if (!ec) {
-            endpoints.emplace_back(parsed, request.url.port);
+            endpoints.emplace_back(parsed, first_hop.port);
         }
     }
     if (endpoints.empty()) {
         return finish(make_failure(FailureKind::dns, Phase::connect,
-                                   "resolver returned no usable address for '" + request.url.host +
-                                       "': " + join(addresses, ", ")),
+                                   hop_prefix + "resolver returned no usable address for '" +
+                                       first_hop.host + "': " + join(addresses, ", ")),
                       started);
     }
 
@@ -519,7 +537,14 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
     }
     if (auto failure = tcp_connect(endpoints, started + request.timeouts.connect)) {
         discard_stream();
+        failure->detail = hop_prefix + failure->detail;
         return finish(std::move(*failure), started);
+    }
+    if (request.proxy) {
+        if (auto failure = proxy_connect(request.url, started + request.timeouts.connect)) {
+            discard_stream();
+            return finish(std::move(*failure), started);
+        }
     }
     if (tls_context_) {
         if (auto failure = tls_handshake(request, Clock::now() + request.timeouts.tls)) {
@@ -627,6 +652,90 @@ std::optional<Failure> BeastClient::Impl::tcp_connect(const std::vector<tcp::end
     }
     // Refused, unreachable and the like: nothing accepted the connection.
     return make_failure(FailureKind::refused, Phase::connect, state->ec.message());
+}
+
+// The tunnel never opened: the proxy dropped the connection or spoke no HTTP.
+Failure BeastClient::Impl::proxy_closed(std::string reason, std::string detail) const {
+    Failure failure = make_failure(FailureKind::closed, Phase::connect, std::move(detail));
+    failure.close_code = 1006;
+    failure.close_reason = std::move(reason);
+    return failure;
+}
+
+// Asks the proxy for a tunnel to `target` (RFC 9110 §9.3.6) and reads its answer's header only:
+// after a 2xx the connection is the tunnel, and any other answer ends the attempt.
+std::optional<Failure> BeastClient::Impl::proxy_connect(const Url& target,
+                                                        Clock::time_point deadline) {
+    const std::string authority = target.host_for_header() + ":" + std::to_string(target.port);
+    const auto timed_out = [&] {
+        return make_failure(FailureKind::timeout, Phase::connect,
+                            "proxy " + proxy_ + " did not answer CONNECT " + authority +
+                                " before the connect deadline");
+    };
+    http::request<http::empty_body> connect_request{http::verb::connect, authority, 11};
+    connect_request.set(http::field::host, authority);
+    connect_request.set(http::field::user_agent, kUserAgent);
+    auto write_state = std::make_shared<OpState>();
+    http::async_write(tcp(), connect_request, [write_state](error_code ec, std::size_t bytes) {
+        write_state->done = true;
+        write_state->ec = ec;
+        write_state->bytes = bytes;
+    });
+    if (!run_until(*write_state, deadline)) {
+        cancel_and_drain(*write_state);
+        return timed_out();
+    }
+    if (write_state->ec) {
+        return proxy_closed("proxy closed the connection",
+                            "proxy " + proxy_ + " closed the connection before CONNECT " +
+                                authority + " was sent (" + write_state->ec.message() + ")");
+    }
+
+    beast::flat_buffer buffer;
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true);  // a 2xx answer to CONNECT has no body; other answers end the attempt
+    auto read_state = std::make_shared<OpState>();
+    http::async_read_header(tcp(), buffer, parser, [read_state](error_code ec, std::size_t bytes) {
+        read_state->done = true;
+        read_state->ec = ec;
+        read_state->bytes = bytes;
+    });
+    if (!run_until(*read_state, deadline)) {
+        cancel_and_drain(*read_state);
+        return timed_out();
+    }
+    if (read_state->ec) {
+        if (is_connection_loss(read_state->ec)) {
+            return proxy_closed("proxy closed the connection",
+                                "proxy " + proxy_ +
+                                    " closed the connection before it answered CONNECT " +
+                                    authority + " (" + read_state->ec.message() + ")");
+        }
+        return proxy_closed("invalid proxy answer",
+                            "proxy " + proxy_ + " sent an invalid answer to CONNECT " + authority +
+                                " (" + read_state->ec.message() + ")");
+    }
+    const auto& response = parser.get();
+    const int status = static_cast<int>(response.result_int());
+    if (status < 200 || status > 299) {
+        std::string reason(response.reason());
+        if (reason.empty()) {
+            reason = std::string(http::obsolete_reason(response.result()));
+        }
+        Failure failure = make_failure(
+            FailureKind::http_status, Phase::connect,
+            "proxy " + proxy_ + " answered CONNECT with " + std::to_string(status) + " " + reason);
+        failure.http_status = status;
+        return failure;
+    }
+    if (buffer.size() != 0) {
+        // The target speaks only after we do (TLS ClientHello or the upgrade request), so bytes
+        // here came from the proxy and would corrupt the stream.
+        return proxy_closed("invalid proxy answer",
+                            "proxy " + proxy_ + " sent " + std::to_string(buffer.size()) +
+                                " unexpected bytes after its 2xx answer to CONNECT " + authority);
+    }
+    return std::nullopt;
 }
 
 // SNI for names; the certificate must name the URL's host (DNS name or IP address SAN).

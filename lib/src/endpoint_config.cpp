@@ -33,7 +33,7 @@ constexpr long long max_message_bytes = 1'073'741'824;
 constexpr std::string_view known_keys =
     "url, fallback_urls, token, tokens, token_file, ca_file, insecure_skip_verify, environment, "
     "timeouts_ms, retry, users, sla, profile, headers, client_certificate_file, client_key_file, "
-    "max_message_bytes, keepalive_ms, permessage_deflate";
+    "max_message_bytes, keepalive_ms, permessage_deflate, proxy, no_proxy";
 constexpr std::string_view sla_requirement =
     "must be (p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P% with P 0-100";
 
@@ -242,6 +242,118 @@ ConfigError redacted(const ConfigError& error, const std::vector<Secret>& tokens
     return ConfigError(error.id(), error.field(), error.requirement(), std::move(actual));
 }
 
+// ---- proxy -------------------------------------------------------------------------------
+
+constexpr std::string_view proxy_requirement = "must be an http://host:port proxy URL";
+constexpr std::string_view no_proxy_requirement =
+    "must list *, host names, .domains or IP literals, each with an optional :port";
+
+// Proxy URL text as it may appear in an error: user information replaced by "***".
+std::string shown_proxy(std::string_view text) {
+    const std::size_t separator = text.find("://");
+    const std::size_t authority = separator == std::string_view::npos ? 0 : separator + 3;
+    const std::size_t authority_end = std::min(text.find('/', authority), text.size());
+    const std::size_t at = text.substr(0, authority_end).rfind('@');
+    if (at == std::string_view::npos || at < authority) {
+        return shown(text);
+    }
+    return std::string(text.substr(0, authority)) + "***" + std::string(text.substr(at));
+}
+
+bool is_host_char(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+}
+
+bool is_ipv6_char(char c) noexcept {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.';
+}
+
+// A no_proxy entry taken apart; `ip` entries match only the same address.
+struct NoProxyEntry {
+    std::string host;  // "*", a name without leading '.', or an IP literal without brackets
+    std::optional<std::uint16_t> port;
+    bool ip = false;
+};
+
+std::optional<std::uint16_t> parse_entry_port(std::string_view text) {
+    const std::optional<long long> port = is_digits(text) ? parse_integer(text) : std::nullopt;
+    if (!port || *port < 1 || *port > 65535) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint16_t>(*port);
+}
+
+// nullopt when `text` (trimmed, lower-case) is no valid entry.
+std::optional<NoProxyEntry> split_no_proxy_entry(std::string_view text) {
+    NoProxyEntry entry;
+    std::string_view host = text;
+    std::string_view port;
+    bool has_port = false;
+    if (!text.empty() && text.front() == '[') {
+        const std::size_t close = text.find(']');
+        if (close == std::string_view::npos) {
+            return std::nullopt;
+        }
+        host = text.substr(1, close - 1);
+        const std::string_view rest = text.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') {
+            return std::nullopt;
+        }
+        has_port = !rest.empty();
+        port = has_port ? rest.substr(1) : std::string_view();
+        entry.ip = true;
+    } else if (std::count(text.begin(), text.end(), ':') >= 2) {
+        entry.ip = true;  // an IPv6 literal without brackets cannot carry a port
+    } else if (const std::size_t colon = text.find(':'); colon != std::string_view::npos) {
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+        has_port = true;
+    }
+    if (has_port) {
+        entry.port = parse_entry_port(port);
+        if (!entry.port) {
+            return std::nullopt;
+        }
+    }
+    if (host == "*" && !has_port) {
+        entry.host = "*";
+        return entry;
+    }
+    if (entry.ip) {
+        if (host.find(':') == std::string_view::npos ||
+            !std::all_of(host.begin(), host.end(), is_ipv6_char)) {
+            return std::nullopt;
+        }
+    } else {
+        if (!host.empty() && host.front() == '.') {
+            host.remove_prefix(1);
+        }
+        if (host.empty() || !std::all_of(host.begin(), host.end(), is_host_char)) {
+            return std::nullopt;
+        }
+        entry.ip = std::all_of(host.begin(), host.end(),
+                               [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+    }
+    entry.host = std::string(host);
+    return entry;
+}
+
+bool entry_matches(const NoProxyEntry& entry, const std::string& target_host,
+                   std::uint16_t target_port) {
+    if (entry.host == "*") {
+        return true;
+    }
+    if (entry.port && *entry.port != target_port) {
+        return false;
+    }
+    if (target_host == entry.host) {
+        return true;
+    }
+    return !entry.ip && target_host.size() > entry.host.size() &&
+           target_host.ends_with(entry.host) &&
+           target_host[target_host.size() - entry.host.size() - 1] == '.';
+}
+
 // ---- environment -------------------------------------------------------------------------
 
 // Empty counts as unset (an exported but empty variable is a common leftover).
@@ -299,6 +411,25 @@ void read_env_urls(const EnvironmentLookup& env, EndpointConfig& config) {
                 config.fallback_urls.push_back(parse_url_as(trimmed, "GOLDENPATH_FALLBACK_URLS",
                                                             fmt::format("entry {} ", index)));
             }
+        }
+    }
+}
+
+// The proxy variable follows the primary URL's scheme; lower case wins, as with curl.
+void read_env_proxy(const EnvironmentLookup& env, EndpointConfig& config) {
+    const std::array<std::string_view, 2> proxy_names =
+        config.url.tls() ? std::array<std::string_view, 2>{"https_proxy", "HTTPS_PROXY"}
+                         : std::array<std::string_view, 2>{"http_proxy", "HTTP_PROXY"};
+    for (const std::string_view name : proxy_names) {
+        if (const std::optional<std::string> proxy = env_value(env, name)) {
+            config.proxy = parse_proxy_url(*proxy, name);
+            break;
+        }
+    }
+    for (const std::string_view name : {"no_proxy", "NO_PROXY"}) {
+        if (const std::optional<std::string> no_proxy = env_value(env, name)) {
+            config.no_proxy = parse_no_proxy(*no_proxy, name);
+            break;
         }
     }
 }
@@ -554,6 +685,23 @@ std::vector<std::string> json_sla(const json& value) {
     return expressions;
 }
 
+// An array of entries, or the environment's comma-separated form.
+std::vector<std::string> json_no_proxy(const json& value) {
+    if (value.is_string()) {
+        return parse_no_proxy(value.get_ref<const std::string&>(), "/no_proxy");
+    }
+    if (!value.is_array()) {
+        fail("/no_proxy", "must be an array of no_proxy entries or a comma-separated string",
+             shown_json(value));
+    }
+    std::vector<std::string> entries;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string field = child("/no_proxy", i);
+        entries.push_back(parse_no_proxy_entry(json_string(value[i], field), field));
+    }
+    return entries;
+}
+
 bool is_header_name(std::string_view name) noexcept {
     constexpr std::string_view symbols = "!#$%&'*+-.^_`|~";
     return !name.empty() && std::all_of(name.begin(), name.end(), [&](char c) {
@@ -654,6 +802,14 @@ void read_json_settings(const json& value, EndpointConfig& config) {
             fail("/permessage_deflate", "must be true or false", shown_json(deflate));
         }
         config.permessage_deflate = deflate.get<bool>();
+    }
+    if (value.contains("proxy") && !value["proxy"].is_null()) {
+        config.proxy = parse_proxy_url(
+            json_string(value["proxy"], "/proxy", "must be an http://host:port proxy URL or null"),
+            "/proxy");
+    }
+    if (value.contains("no_proxy")) {
+        config.no_proxy = json_no_proxy(value["no_proxy"]);
     }
 }
 
@@ -798,7 +954,83 @@ std::vector<Secret> read_token_file(const std::filesystem::path& path, std::stri
     return tokens;
 }
 
+Url parse_proxy_url(std::string_view text, std::string_view field) {
+    const std::string_view trimmed = trim(text);
+    const std::size_t separator = trimmed.find("://");
+    if (separator != std::string_view::npos &&
+        lower_ascii(trimmed.substr(0, separator)) != "http") {
+        fail(field,
+             "must be an http://host:port proxy URL (https:// and SOCKS proxies are not supported)",
+             shown_proxy(trimmed));
+    }
+    const std::string_view rest =
+        separator == std::string_view::npos ? trimmed : trimmed.substr(separator + 3);
+    const std::size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
+    const std::string_view authority = rest.substr(0, authority_end);
+    if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+        fail(field,
+             "must not carry user information (proxy authentication is not supported, and "
+             "credentials never go into a configuration that may be printed)",
+             shown_proxy(trimmed));
+    }
+    const std::string_view after = rest.substr(authority_end);
+    if (!after.empty() && after != "/") {
+        fail(field, "must be an http://host:port proxy URL without a path or query",
+             shown_proxy(trimmed));
+    }
+    if (authority.empty() || std::any_of(authority.begin(), authority.end(), is_space_or_control)) {
+        fail(field, proxy_requirement, shown_proxy(trimmed));
+    }
+    Url url;
+    try {
+        url = Url::parse("ws://" + std::string(authority));
+    } catch (const ConfigError& error) {
+        fail(field, std::string(proxy_requirement) + ": " + error.requirement(),
+             shown_proxy(trimmed));
+    }
+    url.scheme = "http";
+    url.path.clear();
+    url.query.clear();
+    return url;
+}
+
+std::string parse_no_proxy_entry(std::string_view entry, std::string_view field) {
+    const std::string normalized = lower_ascii(trim(entry));
+    if (!split_no_proxy_entry(normalized)) {
+        fail(field, no_proxy_requirement, shown(trim(entry)));
+    }
+    return normalized;
+}
+
+std::vector<std::string> parse_no_proxy(std::string_view text, std::string_view field) {
+    std::vector<std::string> entries;
+    for (const std::string_view entry : split(text, ',')) {
+        if (!trim(entry).empty()) {
+            entries.push_back(parse_no_proxy_entry(entry, field));
+        }
+    }
+    return entries;
+}
+
+bool bypasses_proxy(const Url& target, const std::vector<std::string>& no_proxy) {
+    std::string host = lower_ascii(target.host);
+    if (host.size() > 1 && host.back() == '.') {
+        host.pop_back();  // "example.com." is example.com
+    }
+    return std::any_of(no_proxy.begin(), no_proxy.end(), [&](const std::string& text) {
+        const std::optional<NoProxyEntry> entry = split_no_proxy_entry(lower_ascii(trim(text)));
+        return entry && entry_matches(*entry, host, target.port);
+    });
+}
+
 // ---- EndpointConfig ----------------------------------------------------------------------
+
+std::optional<Url> EndpointConfig::proxy_for(const Url& target) const {
+    if (!proxy || bypasses_proxy(target, no_proxy)) {
+        return std::nullopt;
+    }
+    return proxy;
+}
 
 std::vector<Url> EndpointConfig::candidate_urls() const {
     std::vector<Url> urls;
@@ -873,6 +1105,13 @@ void EndpointConfig::validate() const {
     if (keepalive && keepalive->count() <= 0) {
         fail("/keepalive_ms", "must be a positive integer", std::to_string(keepalive->count()));
     }
+    if (proxy && (proxy->scheme != "http" || !(proxy->path.empty() || proxy->path == "/") ||
+                  !proxy->query.empty() || proxy->host.empty() || proxy->port == 0)) {
+        fail("/proxy", proxy_requirement, proxy->to_string());
+    }
+    for (std::size_t i = 0; i < no_proxy.size(); ++i) {
+        parse_no_proxy_entry(no_proxy[i], child("/no_proxy", i));
+    }
 }
 
 std::string EndpointConfig::to_string() const {
@@ -912,6 +1151,8 @@ std::string EndpointConfig::to_string() const {
     text += fmt::format(
         "max_message_bytes: {} keepalive_ms: {} permessage_deflate: {}", max_message_bytes,
         keepalive ? std::to_string(keepalive->count()) : std::string("off"), permessage_deflate);
+    text += fmt::format("\nproxy: {} no_proxy: {}", proxy ? proxy->to_string() : "none",
+                        no_proxy.empty() ? "none" : join(no_proxy, ","));
     // A token may also sit in a URL under another parameter name or in the path.
     for (const Secret& token : tokens) {
         text = redact(std::move(text), token.reveal());
@@ -931,6 +1172,7 @@ EndpointConfig EndpointConfig::from_environment(const EnvironmentLookup& env) {
     try {
         read_env_urls(env, config);
         read_env_settings(env, config);
+        read_env_proxy(env, config);
         config.validate();
     } catch (const ConfigError& error) {
         throw redacted(error, config.tokens);
@@ -943,10 +1185,27 @@ EndpointConfig EndpointConfig::from_json(const nlohmann::json& json_config) {
         fail("", "must be an object", shown_json(json_config));
     }
     check_known_keys(json_config, "",
-                     {"url", "fallback_urls", "token", "tokens", "token_file", "ca_file",
-                      "insecure_skip_verify", "environment", "timeouts_ms", "retry", "users", "sla",
-                      "profile", "headers", "client_certificate_file", "client_key_file",
-                      "max_message_bytes", "keepalive_ms", "permessage_deflate"},
+                     {"url",
+                      "fallback_urls",
+                      "token",
+                      "tokens",
+                      "token_file",
+                      "ca_file",
+                      "insecure_skip_verify",
+                      "environment",
+                      "timeouts_ms",
+                      "retry",
+                      "users",
+                      "sla",
+                      "profile",
+                      "headers",
+                      "client_certificate_file",
+                      "client_key_file",
+                      "max_message_bytes",
+                      "keepalive_ms",
+                      "permessage_deflate",
+                      "proxy",
+                      "no_proxy"},
                      known_keys);
     EndpointConfig config;
     config.tokens = json_tokens(json_config);

@@ -100,8 +100,11 @@ std::string describe(const Failure& f) {
         case FailureKind::tls:
             return fmt::format(": TLS handshake with {} failed", f.url);
         case FailureKind::http_status:
-            return fmt::format(" on upgrade to {}{}", f.url,
-                               f.body_excerpt.empty() ? "" : ": body " + quoted(f.body_excerpt));
+            // In the connect phase only an HTTP proxy answers with a status (to CONNECT).
+            return fmt::format(
+                " {} {}{}",
+                f.phase == Phase::connect ? "on CONNECT through the proxy to" : "on upgrade to",
+                f.url, f.body_excerpt.empty() ? "" : ": body " + quoted(f.body_excerpt));
         case FailureKind::auth_rejected: {
             std::string out = fmt::format(": {} rejected the token", f.url);
             if (f.http_status != 0) {

@@ -99,6 +99,7 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
     request.max_message_bytes = config.max_message_bytes;
     request.keepalive = config.keepalive;
     request.permessage_deflate = config.permessage_deflate;
+    request.proxy = config.proxy_for(url);
     if (const Secret* token = config.token_for(user)) {
         const std::string value(token->reveal());
         request.secrets.push_back(value);

@@ -31,6 +31,7 @@ using nlohmann::json;
 using testing::AllOf;
 using testing::ElementsAre;
 using testing::HasSubstr;
+using testing::Not;
 using testing::Property;
 using testing::StrEq;
 using testing::Throws;
@@ -413,7 +414,8 @@ TEST_F(ConnectionParameters, FromJsonRejectsUnknownKeysAndNonObjects) {
             StrEq("[goldenpath.config] (/urll) must be a known key (url, fallback_urls, token, "
                   "tokens, token_file, ca_file, insecure_skip_verify, environment, timeouts_ms, "
                   "retry, users, sla, profile, headers, client_certificate_file, client_key_file, "
-                  "max_message_bytes, keepalive_ms, permessage_deflate), but is urll")));
+                  "max_message_bytes, keepalive_ms, permessage_deflate, proxy, no_proxy), but is "
+                  "urll")));
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_json(json{{"timeouts_ms", {{"conect", 5}}}});
@@ -755,6 +757,198 @@ TEST(FallbackConfiguration, JsonFallbacksAcceptStringsAndObjects) {
                 json::parse(R"({"fallback_urls": [{"host": "h", "port": 0}]})"));
         },
         ThrowsConfigError("goldenpath.config", "/fallback_urls/0/port", "0"));
+}
+
+// ---- ProxyConfiguration ------------------------------------------------------------------
+
+TEST(ProxyConfiguration, ProxyUrlIsHttpHostAndPort) {
+    const Url proxy = parse_proxy_url("http://proxy.corp.example:3128", "/proxy");
+    EXPECT_EQ(proxy.scheme, "http");
+    EXPECT_EQ(proxy.host, "proxy.corp.example");
+    EXPECT_EQ(proxy.port, 3128);
+    EXPECT_EQ(proxy.to_string(), "http://proxy.corp.example:3128");
+    EXPECT_EQ(parse_proxy_url("HTTP://[::1]:8080/", "/proxy").to_string(), "http://[::1]:8080");
+    EXPECT_EQ(parse_proxy_url("127.0.0.1:3128", "/proxy").to_string(), "http://127.0.0.1:3128");
+    EXPECT_EQ(parse_proxy_url("http://proxy", "/proxy").port, 80);
+}
+
+TEST(ProxyConfiguration, BadProxyUrlsNameTheFieldAndTheValue) {
+    EXPECT_THAT([] { (void)parse_proxy_url("https://proxy:443", "https_proxy"); },
+                ThrowsConfigError("goldenpath.env", "https_proxy", "https://proxy:443"));
+    EXPECT_THAT([] { (void)parse_proxy_url("socks5://proxy:1080", "/proxy"); },
+                ThrowsConfigError("goldenpath.config", "/proxy", "socks5://proxy:1080"));
+    EXPECT_THAT([] { (void)parse_proxy_url("http://proxy:3128/path", "/proxy"); },
+                ThrowsConfigError("goldenpath.config", "/proxy", "http://proxy:3128/path"));
+    EXPECT_THAT([] { (void)parse_proxy_url("http://proxy:99999", "/proxy"); },
+                ThrowsConfigError("goldenpath.config", "/proxy", "http://proxy:99999"));
+    EXPECT_THAT([] { (void)parse_proxy_url("http://", "/proxy"); },
+                ThrowsConfigError("goldenpath.config", "/proxy", "http://"));
+}
+
+TEST(ProxyConfiguration, UserInformationIsRejectedWithoutQuotingTheCredentials) {
+    try {
+        (void)parse_proxy_url("http://alice:s3cret-pw@proxy:3128", "HTTP_PROXY");
+        FAIL() << "a proxy URL with user:password must be rejected";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.field(), "HTTP_PROXY");
+        EXPECT_EQ(error.actual(), "http://***@proxy:3128");
+        EXPECT_THAT(error.what(), HasSubstr("must not carry user information"));
+        EXPECT_THAT(error.what(), Not(HasSubstr("s3cret-pw")));
+        EXPECT_THAT(error.what(), Not(HasSubstr("alice")));
+    }
+    // The scheme check must not quote the credentials either.
+    try {
+        (void)parse_proxy_url("https://alice:s3cret-pw@proxy:3128", "https_proxy");
+        FAIL() << "an https:// proxy must be rejected";
+    } catch (const ConfigError& error) {
+        EXPECT_THAT(error.what(), Not(HasSubstr("s3cret-pw")));
+    }
+}
+
+TEST(ProxyConfiguration, EnvironmentPicksTheProxyVariableOfTheUrlScheme) {
+    // primary_url is wss://: https_proxy applies, http_proxy does not.
+    const EndpointConfig tls = EndpointConfig::from_environment(StagingEnvironment(
+        {{"https_proxy", "http://tls-proxy:3128"}, {"http_proxy", "http://plain-proxy:3128"}}));
+    ASSERT_TRUE(tls.proxy);
+    EXPECT_EQ(tls.proxy->host, "tls-proxy");
+
+    const EndpointConfig plain = EndpointConfig::from_environment(
+        FakeEnvironment({{"GOLDENPATH_STAGING_URL", "ws://127.0.0.1:8000/ws"},
+                         {"https_proxy", "http://tls-proxy:3128"},
+                         {"HTTP_PROXY", "http://plain-proxy:3128"}}));
+    ASSERT_TRUE(plain.proxy);
+    EXPECT_EQ(plain.proxy->host, "plain-proxy");
+
+    EXPECT_FALSE(EndpointConfig::from_environment(StagingEnvironment()).proxy);
+    EXPECT_FALSE(
+        EndpointConfig::from_environment(StagingEnvironment({{"http_proxy", "http://p:1"}})).proxy);
+}
+
+TEST(ProxyConfiguration, LowerCaseVariablesWinOverUpperCase) {
+    const EndpointConfig config =
+        EndpointConfig::from_environment(StagingEnvironment({{"https_proxy", "http://lower:3128"},
+                                                             {"HTTPS_PROXY", "http://upper:3128"},
+                                                             {"no_proxy", "lower.example"},
+                                                             {"NO_PROXY", "upper.example"}}));
+    ASSERT_TRUE(config.proxy);
+    EXPECT_EQ(config.proxy->host, "lower");
+    EXPECT_THAT(config.no_proxy, ElementsAre("lower.example"));
+}
+
+TEST(ProxyConfiguration, EnvironmentErrorsNameTheVariable) {
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"HTTPS_PROXY", "ftp://proxy:21"}}));
+        },
+        ThrowsConfigError("goldenpath.env", "HTTPS_PROXY", "ftp://proxy:21"));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"no_proxy", "localhost, bad host"}}));
+        },
+        ThrowsConfigError("goldenpath.env", "no_proxy", "bad host"));
+    EXPECT_THAT(
+        [] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"NO_PROXY", "example.com:0"}}));
+        },
+        ThrowsConfigError("goldenpath.env", "NO_PROXY", "example.com:0"));
+}
+
+TEST(ProxyConfiguration, NoProxyListIsTrimmedLowerCasedAndSkipsEmptyEntries) {
+    EXPECT_THAT(parse_no_proxy(" localhost, .Example.COM,,[::1]:8443 ,10.0.0.1,*", "no_proxy"),
+                ElementsAre("localhost", ".example.com", "[::1]:8443", "10.0.0.1", "*"));
+    EXPECT_THAT(parse_no_proxy("", "no_proxy"), testing::IsEmpty());
+}
+
+TEST(ProxyConfiguration, JsonProxyAndNoProxy) {
+    const EndpointConfig config = EndpointConfig::from_json(json::parse(R"({
+        "url": "wss://a.example.com/ws", "proxy": "http://127.0.0.1:3128",
+        "no_proxy": ["localhost", ".internal.example"]})"));
+    ASSERT_TRUE(config.proxy);
+    EXPECT_EQ(config.proxy->to_string(), "http://127.0.0.1:3128");
+    EXPECT_THAT(config.no_proxy, ElementsAre("localhost", ".internal.example"));
+    EXPECT_THAT(
+        EndpointConfig::from_json(json::parse(R"({"no_proxy": "a.example, b.example"})")).no_proxy,
+        ElementsAre("a.example", "b.example"));
+    EXPECT_FALSE(EndpointConfig::from_json(json::parse(R"({"proxy": null})")).proxy);
+    EXPECT_THAT(config.to_string(),
+                HasSubstr("proxy: http://127.0.0.1:3128 no_proxy: localhost,.internal.example"));
+}
+
+TEST(ProxyConfiguration, JsonErrorsNameThePointer) {
+    EXPECT_THAT([] { (void)EndpointConfig::from_json(json::parse(R"({"proxy": 3128})")); },
+                ThrowsConfigError("goldenpath.config", "/proxy", "3128"));
+    EXPECT_THAT(
+        [] { (void)EndpointConfig::from_json(json::parse(R"({"proxy": "wss://p:1/ws"})")); },
+        ThrowsConfigError("goldenpath.config", "/proxy", "wss://p:1/ws"));
+    EXPECT_THAT(
+        [] { (void)EndpointConfig::from_json(json::parse(R"({"no_proxy": ["ok", "a/b"]})")); },
+        ThrowsConfigError("goldenpath.config", "/no_proxy/1", "a/b"));
+    EXPECT_THAT([] { (void)EndpointConfig::from_json(json::parse(R"({"no_proxy": 7})")); },
+                ThrowsConfigError("goldenpath.config", "/no_proxy", "7"));
+}
+
+TEST(ProxyConfiguration, ValidateRejectsAProxyThatIsNoHttpUrl) {
+    EndpointConfig config;
+    config.url = Url::parse("ws://127.0.0.1:8000/ws");
+    config.proxy = Url::parse("ws://127.0.0.1:3128/ws");
+    EXPECT_THAT([&] { config.validate(); },
+                ThrowsConfigError("goldenpath.config", "/proxy", "ws://127.0.0.1:3128/ws"));
+}
+
+TEST(BypassesProxy, StarMatchesEveryHost) {
+    EXPECT_TRUE(bypasses_proxy(Url::parse("wss://any.example.com/ws"), {"*"}));
+    EXPECT_TRUE(bypasses_proxy(Url::parse("ws://[::1]:9/ws"), {"other", "*"}));
+}
+
+TEST(BypassesProxy, NamesMatchThemselvesAndSubdomainsCaseInsensitively) {
+    const std::vector<std::string> no_proxy{"example.com"};
+    EXPECT_TRUE(bypasses_proxy(Url::parse("wss://example.com/ws"), no_proxy));
+    EXPECT_TRUE(bypasses_proxy(Url::parse("wss://Agents.EXAMPLE.com/ws"), no_proxy));
+    EXPECT_FALSE(bypasses_proxy(Url::parse("wss://notexample.com/ws"), no_proxy));
+    EXPECT_FALSE(bypasses_proxy(Url::parse("wss://example.com.evil.net/ws"), no_proxy));
+    EXPECT_TRUE(bypasses_proxy(Url::parse("wss://example.com/ws"), {".example.com"}));
+    EXPECT_TRUE(bypasses_proxy(Url::parse("wss://a.b.example.com/ws"), {".Example.com"}));
+}
+
+TEST(BypassesProxy, IpLiteralsMatchOnlyThemselves) {
+    EXPECT_TRUE(bypasses_proxy(Url::parse("ws://127.0.0.1:8000/ws"), {"127.0.0.1"}));
+    EXPECT_FALSE(bypasses_proxy(Url::parse("ws://127.0.0.10:8000/ws"), {"127.0.0.1"}));
+    EXPECT_FALSE(bypasses_proxy(Url::parse("ws://1.127.0.0.1.nip.io/ws"), {"127.0.0.1"}));
+    EXPECT_TRUE(bypasses_proxy(Url::parse("ws://[::1]:8000/ws"), {"::1"}));
+    EXPECT_TRUE(bypasses_proxy(Url::parse("ws://[::1]:8000/ws"), {"[::1]"}));
+    EXPECT_FALSE(bypasses_proxy(Url::parse("ws://[::2]:8000/ws"), {"::1"}));
+}
+
+TEST(BypassesProxy, AnEntryWithAPortMatchesOnlyThatPort) {
+    EXPECT_TRUE(bypasses_proxy(Url::parse("wss://example.com/ws"), {"example.com:443"}));
+    EXPECT_FALSE(bypasses_proxy(Url::parse("wss://example.com:8443/ws"), {"example.com:443"}));
+    EXPECT_TRUE(bypasses_proxy(Url::parse("ws://[::1]:8000/ws"), {"[::1]:8000"}));
+    EXPECT_FALSE(bypasses_proxy(Url::parse("ws://[::1]:8001/ws"), {"[::1]:8000"}));
+}
+
+TEST(BypassesProxy, LoopbackIsNotBypassedImplicitlyAndInvalidEntriesMatchNothing) {
+    EXPECT_FALSE(bypasses_proxy(Url::parse("ws://127.0.0.1:8000/ws"), {}));
+    EXPECT_FALSE(bypasses_proxy(Url::parse("ws://localhost:8000/ws"), {"example.com"}));
+    EXPECT_FALSE(bypasses_proxy(Url::parse("ws://localhost:8000/ws"), {"local host", "*:80"}));
+}
+
+TEST(BypassesProxy, ConnectRequestCarriesTheProxyUnlessTheTargetIsBypassed) {
+    EndpointConfig config;
+    config.url = Url::parse("ws://127.0.0.1:8000/ws");
+    config.fallback_urls = {Url::parse("ws://agents.example.com/ws")};
+    config.proxy = parse_proxy_url("http://127.0.0.1:3128", "/proxy");
+    config.no_proxy = {"127.0.0.1"};
+
+    EXPECT_FALSE(connect_request_for(config, default_profile(), 0, config.url).proxy);
+    const ConnectRequest proxied =
+        connect_request_for(config, default_profile(), 0, config.fallback_urls[0]);
+    ASSERT_TRUE(proxied.proxy);
+    EXPECT_EQ(proxied.proxy->to_string(), "http://127.0.0.1:3128");
+    config.proxy.reset();
+    EXPECT_FALSE(connect_request_for(config, default_profile(), 0, config.fallback_urls[0]).proxy);
 }
 
 }  // namespace

@@ -126,6 +126,7 @@ TEST(FailureToString, Tls) {
 
 TEST(FailureToString, HttpStatusQuotesTheBody) {
     Failure f = failure_of(FailureKind::http_status);
+    f.phase = Phase::upgrade;
     f.http_status = 404;
     f.body_excerpt = "not found";
     f.attempts = {{kUrl, "http_status(404)", "", 1.5}};
@@ -135,8 +136,17 @@ TEST(FailureToString, HttpStatusQuotesTheBody) {
         "not retryable)");
 }
 
+TEST(FailureToString, HttpStatusFromAProxySaysCONNECT) {
+    Failure f = failure_of(FailureKind::http_status);
+    f.phase = Phase::connect;
+    f.http_status = 407;
+    EXPECT_EQ(f.to_string(),
+              "http_status(407) on CONNECT through the proxy to ws://127.0.0.1:5000/ws");
+}
+
 TEST(FailureToString, HttpStatusEscapesTheBody) {
     Failure f = failure_of(FailureKind::http_status);
+    f.phase = Phase::upgrade;
     f.http_status = 500;
     f.body_excerpt = "line1\n\"quoted\"";
     EXPECT_EQ(

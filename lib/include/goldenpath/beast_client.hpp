@@ -13,6 +13,11 @@ namespace goldenpath {
 //
 // - connect: IP literals skip the resolver, names go through it (ResolveError -> dns). Failures
 //   carry one Attempt, the redacted URL, and every ConnectRequest::secrets text replaced by ***.
+// - ConnectRequest::proxy: TCP to the proxy (only its name goes through the resolver), then
+//   `CONNECT host:port` of the URL, all within the connect deadline; after a 2xx, TLS and the
+//   upgrade run through the tunnel as without a proxy. A refused proxy is refused, a non-2xx answer
+//   http_status(code) in phase connect (5xx retryable, 4xx such as 407 not), a proxy that closes
+//   before answering closed(1006), no answer in time timeout(connect); each detail names the proxy.
 // - wss://: TLS 1.2+ with SNI (names) and hostname verification (DNS or IP address SAN) against
 //   ConnectRequest::ca_file, else the system CA store. Failures are kind tls, phase tls, with
 //   tls_reason unknown_ca, hostname_mismatch, expired, not_yet_valid, not_tls_server (the peer

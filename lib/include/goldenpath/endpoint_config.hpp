@@ -88,7 +88,13 @@ struct EndpointConfig {
     std::size_t max_message_bytes = 16U * 1024U * 1024U;  // 0 = no limit
     std::optional<Milliseconds> keepalive;                // ping after this much silence
     bool permessage_deflate = false;
+    // An HTTP CONNECT proxy (scheme "http", see parse_proxy_url) that every connection is tunnelled
+    // through, except to targets that no_proxy lists (see bypasses_proxy).
+    std::optional<Url> proxy;
+    std::vector<std::string> no_proxy;
 
+    // The proxy for `target`: `proxy` unless no_proxy bypasses the target.
+    std::optional<Url> proxy_for(const Url& target) const;
     // All URLs in the order they are tried.
     std::vector<Url> candidate_urls() const;
     // The token of user `user` (round robin), or nullptr when there is none.
@@ -104,18 +110,41 @@ struct EndpointConfig {
     static bool staging_configured(const EnvironmentLookup& env);
     // Reads every GOLDENPATH_* variable. GOLDENPATH_STAGING_URL is required here; the variable
     // names appear in every ConfigError. Token files are read here (one token per line, blank lines
-    // and lines starting with # skipped).
+    // and lines starting with # skipped). The proxy comes from https_proxy (then HTTPS_PROXY) when
+    // GOLDENPATH_STAGING_URL is wss://, from http_proxy (then HTTP_PROXY) when it is ws://, and
+    // no_proxy (then NO_PROXY) lists the bypassed targets. Loopback targets are not bypassed
+    // implicitly (as with curl): list them in no_proxy when a proxy is set.
     static EndpointConfig from_environment(const EnvironmentLookup& env);
     // Keys: url, fallback_urls, token, tokens, token_file, ca_file, insecure_skip_verify,
     // environment, timeouts_ms {connect,...}, retry {max_attempts, initial_backoff_ms, multiplier,
     // max_backoff_ms, jitter, overall_deadline_ms}, users, sla, profile, headers,
     // client_certificate_file, client_key_file, max_message_bytes, keepalive_ms,
-    // permessage_deflate. Unknown keys throw.
+    // permessage_deflate, proxy ("http://host:port"), no_proxy (array of entries or a
+    // comma-separated string). Unknown keys throw.
     static EndpointConfig from_json(const nlohmann::json& json);
 };
 
 // Reads a token file: one token per line; ConfigError naming `field` when unreadable or empty.
 std::vector<Secret> read_token_file(const std::filesystem::path& path, std::string_view field);
+
+// An HTTP CONNECT proxy: "http://host:port" ("host:port" means the same; the port may be
+// omitted for 80). Returns a Url with scheme "http" and an empty path. ConfigError naming `field`
+// for any other scheme, a path, or user information ("user:pass@", rejected without quoting it:
+// proxy authentication is not supported, and credentials must never reach a log).
+Url parse_proxy_url(std::string_view text, std::string_view field);
+
+// One no_proxy entry, validated, trimmed and lower-cased: "*", a host name or domain
+// ("example.com" or ".example.com"), an IP literal ("10.0.0.1", "::1" or "[::1]"), each with an
+// optional ":port" (not after an unbracketed IPv6 literal). ConfigError naming `field` otherwise.
+std::string parse_no_proxy_entry(std::string_view entry, std::string_view field);
+// A comma-separated no_proxy list (empty entries skipped), each entry as parse_no_proxy_entry.
+std::vector<std::string> parse_no_proxy(std::string_view text, std::string_view field);
+
+// True when `no_proxy` says `target` is reached directly, with curl's rules: "*" matches every
+// host; a name matches itself and its subdomains (a leading '.' is ignored); an IP literal matches
+// only itself; an entry with ":port" matches only that port. Case-insensitive. Entries that
+// parse_no_proxy_entry would reject match nothing. There is no implicit bypass for loopback.
+bool bypasses_proxy(const Url& target, const std::vector<std::string>& no_proxy);
 
 // Checks one SLA expression (DESIGN.md §8):
 // `(p50|p95|p99|max).(connect|first_event|completion)<Nms` or `success>=P%` (P 0-100, may have

@@ -40,6 +40,10 @@ struct ConnectRequest {
     // When set, the client pings after this much silence while it waits in receive(); a peer
     // that sends nothing (no pong) for another interval ends the connection as `stalled`.
     std::optional<Milliseconds> keepalive;
+    // An HTTP proxy (scheme "http", host and port only; see parse_proxy_url): the client connects
+    // to it, asks it to `CONNECT host:port` of `url` (the proxy resolves the target's name), and
+    // runs TLS and the upgrade through the tunnel. Its answer counts against timeouts.connect.
+    std::optional<Url> proxy;
 };
 
 struct ReceivedFrame {
