@@ -45,6 +45,9 @@ function(goldenpath_add_test_suite target)
     cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS" ${ARGN})
     goldenpath_add_executable(${target} ${ARG_SOURCES})
     target_link_libraries(${target} PRIVATE goldenpath::fixtures GTest::gmock_main ${ARG_LIBS})
+    if(ARG_LABEL MATCHES "^(unit|mission_critical)$")
+        set_property(GLOBAL APPEND PROPERTY GOLDENPATH_FAST_SUITE_TARGETS ${target})
+    endif()
     gtest_discover_tests(${target}
         DISCOVERY_TIMEOUT 60
         PROPERTIES LABELS ${ARG_LABEL} TIMEOUT 30 SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]")
