@@ -9,6 +9,7 @@ packages=(
     libgtest-dev libgmock-dev
 )
 [ "${GOLDENPATH_WITH_CLANG:-0}" = 1 ] && packages+=(clang clang-14 libclang-rt-14-dev)
+[ "${GOLDENPATH_WITH_BENCH:-0}" = 1 ] && packages+=(libbenchmark-dev)
 if [ "${GOLDENPATH_WITH_INTEROP:-0}" = 1 ]; then
     packages+=(python3-websockets openssl)
     # A NodeSource nodejs bundles npm and conflicts with Debian's npm: ask for the Debian

@@ -22,6 +22,7 @@ for tool in cmake ninja node npm; do
     command -v "$tool" >/dev/null || { echo "run-bench: $tool is required" >&2; exit 1; }
 done
 
+GOLDENPATH_WITH_BENCH=1 scripts/install-deps.sh
 echo "== build (cmake --preset bench)"
 cmake --preset bench >/dev/null
 cmake --build --preset bench
