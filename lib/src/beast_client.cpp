@@ -1,6 +1,8 @@
-// The only translation unit with client-side Boost.Beast (DESIGN.md §6). Every blocking call runs
-// the instance's own io_context until the operation's handler ran or the deadline passed; on a
-// deadline the socket is cancelled and the io_context drained, so no handler outlives its state.
+// The only translation unit with client-side Boost.Beast (DESIGN.md §6). BeastConnection is the
+// connection as coroutines on an executor: each step starts an operation and suspends until its
+// handler ran or its deadline passed; on a deadline the socket is cancelled and the operation
+// drained, so no handler outlives its state. AsyncWebSocketClient and journeys run it on an
+// EventLoop; BeastClient, the blocking facade, runs it on a private io_context inside each call.
 #include "goldenpath/beast_client.hpp"
 
 #include <algorithm>
@@ -18,12 +20,18 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -32,6 +40,7 @@
 #include <boost/beast/websocket/ssl.hpp>  // teardown (TLS shutdown) of a websocket over TLS
 #include <boost/beast/zlib/error.hpp>
 
+#include "client_port.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/secret.hpp"
 
@@ -45,18 +54,24 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using error_code = beast::error_code;
+using net::awaitable;
+using net::use_awaitable;
 
 constexpr std::size_t kBodyExcerpt = 200;
 constexpr Milliseconds kWriteTimeout{5000};
 constexpr Milliseconds kDestructorCloseTimeout{200};
 constexpr std::chrono::seconds kDrainLimit{2};
+constexpr Milliseconds kSettleLimit{100};
 constexpr const char* kUserAgent = "goldenpath/0.1";
 
-// Completion state of one asynchronous operation. Shared with its handler.
+// Completion state of one asynchronous operation, shared with its handler. The waiting
+// coroutine sleeps on `wake` until its deadline; the handler cancels the sleep.
 struct OpState {
+    explicit OpState(const net::any_io_executor& executor) : wake(executor) {}
     bool done = false;
     error_code ec;
     std::size_t bytes = 0;
+    net::steady_timer wake;
 };
 
 bool is_connection_loss(const error_code& ec) {
@@ -254,27 +269,27 @@ bool is_not_tls(const error_code& ec) {
 
 }  // namespace
 
-class BeastClient::Impl {
+// One connection as coroutines on `executor` (a strand or a single-threaded context). Every
+// handler holds the connection alive, so the streams outlive their operations.
+class BeastConnection final : public std::enable_shared_from_this<BeastConnection> {
   public:
-    explicit Impl(std::shared_ptr<HostResolver> resolver)
-        : resolver_(resolver ? std::move(resolver) : system_resolver()) {}
+    BeastConnection(net::any_io_executor executor, std::shared_ptr<HostResolver> resolver)
+        : executor_(std::move(executor)),
+          resolver_(resolver ? std::move(resolver) : system_resolver()) {}
 
-    ~Impl() {
-        try {
-            close(1001, "going away", Clock::now() + kDestructorCloseTimeout);
-        } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor never throws
-        }
-    }
+    BeastConnection(const BeastConnection&) = delete;
+    BeastConnection& operator=(const BeastConnection&) = delete;
 
-    Impl(const Impl&) = delete;
-    Impl& operator=(const Impl&) = delete;
-
-    std::optional<Failure> connect(const ConnectRequest& request);
-    std::optional<Failure> send_text(std::string_view text);
-    ReceiveResult receive(Clock::time_point deadline);
-    std::vector<ReceivedFrame> close(int code, std::string_view reason, Clock::time_point deadline);
+    awaitable<std::optional<Failure>> connect(ConnectRequest request);
+    awaitable<std::optional<Failure>> send_text(std::string text);
+    awaitable<ReceiveResult> receive(Clock::time_point deadline);
+    awaitable<std::vector<ReceivedFrame>> close(int code, std::string reason,
+                                                Clock::time_point deadline);
     std::string selected_subprotocol() const { return subprotocol_; }
     bool tls_verification_skipped() const { return verification_skipped_; }
+    // True while a close() would have something to do (a stream that was not torn down).
+    bool needs_close() const { return ws_.has_value() && !torn_down_; }
+    const net::any_io_executor& executor() const { return executor_; }
 
   private:
     // ws:// and wss:// share every step after the TLS handshake: each use of the stream visits
@@ -282,6 +297,25 @@ class BeastClient::Impl {
     using PlainStream = websocket::stream<beast::tcp_stream>;
     using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
     using Stream = std::variant<PlainStream, TlsStream>;
+
+    // The handler of one operation: records the result and wakes the waiting coroutine.
+    struct Completion {
+        std::shared_ptr<OpState> state;
+        std::shared_ptr<BeastConnection> keep_alive;
+
+        void operator()(error_code ec, std::size_t bytes = 0) const {
+            state->done = true;
+            state->ec = ec;
+            state->bytes = bytes;
+            state->wake.cancel();
+        }
+        void operator()(error_code ec, const tcp::endpoint& /*connected*/) const { (*this)(ec); }
+    };
+
+    std::shared_ptr<OpState> new_op() const { return std::make_shared<OpState>(executor_); }
+    Completion completion(const std::shared_ptr<OpState>& state) {
+        return Completion{state, shared_from_this()};
+    }
 
     template <class Visitor>
     decltype(auto) visit_ws(Visitor&& visitor) {
@@ -291,7 +325,7 @@ class BeastClient::Impl {
         return visit_ws([](auto& ws) -> beast::tcp_stream& { return beast::get_lowest_layer(ws); });
     }
     bool ws_open() {
-        return ws_ && visit_ws([](auto& ws) { return ws.is_open(); });
+        return ws_ && !torn_down_ && visit_ws([](auto& ws) { return ws.is_open(); });
     }
     bool got_text() {
         return visit_ws([](auto& ws) { return ws.got_text(); });
@@ -300,37 +334,25 @@ class BeastClient::Impl {
         return visit_ws([](auto& ws) { return ws.reason(); });
     }
 
-    // Runs handlers until `state` is done or `deadline` passed; true when done. Handlers that are
-    // already ready run even when the deadline has passed.
-    bool run_until(const OpState& state, Clock::time_point deadline) {
-        ioc_.restart();
-        while (!state.done && ioc_.poll_one() > 0) {
+    // Suspends until `state` is done or `deadline` passed; true when done.
+    static awaitable<bool> wait_until(std::shared_ptr<OpState> state, Clock::time_point deadline) {
+        if (!state->done && Clock::now() < deadline) {
+            state->wake.expires_at(deadline);
+            error_code woken;  // operation_aborted when the handler ran first
+            co_await state->wake.async_wait(net::redirect_error(use_awaitable, woken));
         }
-        while (!state.done) {
-            if (ioc_.run_one_until(deadline) == 0) {
-                if (ioc_.stopped() || Clock::now() >= deadline) {
-                    break;
-                }
-            }
-        }
-        return state.done;
+        co_return state->done;
     }
 
-    // After a deadline: cancel the socket's operations and run until `state`'s handler ran.
-    void cancel_and_drain(const OpState& state) {
+    // After a deadline: cancel the socket's operations and wait until `state`'s handler ran.
+    awaitable<void> cancel_and_drain(std::shared_ptr<OpState> state) {
         if (ws_) {
             error_code ignored;
             tcp().socket().cancel(ignored);
         }
-        const auto limit = Clock::now() + kDrainLimit;
-        ioc_.restart();
-        while (!state.done && Clock::now() < limit) {
-            if (ioc_.run_one_until(limit) == 0 && ioc_.stopped()) {
-                break;
-            }
-        }
-        if (!state.done) {
+        if (!co_await wait_until(state, Clock::now() + kDrainLimit)) {
             close_socket();
+            co_await wait_until(state, Clock::now() + kSettleLimit);
         }
     }
 
@@ -342,26 +364,18 @@ class BeastClient::Impl {
         auto& socket = tcp().socket();
         socket.shutdown(tcp::socket::shutdown_both, ignored);
         socket.close(ignored);
-        // Let aborted operations finish so nothing refers to the stream afterwards.
-        ioc_.restart();
-        ioc_.run_for(std::chrono::milliseconds(100));
     }
 
-    // Drops the stream (and with it the TLS state) after a failed connect step.
+    // Ends the stream after a failed connect step or a close. The stream object itself stays
+    // until the next connect (or the connection's end): aborted operations may still refer to it.
     void discard_stream() {
         close_socket();
-        ws_.reset();
+        torn_down_ = true;
     }
 
     std::shared_ptr<OpState> start_read() {
-        auto state = std::make_shared<OpState>();
-        visit_ws([&](auto& ws) {
-            ws.async_read(buffer_, [state](error_code ec, std::size_t bytes) {
-                state->done = true;
-                state->ec = ec;
-                state->bytes = bytes;
-            });
-        });
+        auto state = new_op();
+        visit_ws([&](auto& ws) { ws.async_read(buffer_, completion(state)); });
         return state;
     }
 
@@ -381,16 +395,19 @@ class BeastClient::Impl {
 
     Failure finish(Failure failure, Clock::time_point started) const;
     std::optional<Failure> make_tls_context(const ConnectRequest& request);
-    std::optional<Failure> tcp_connect(const std::vector<tcp::endpoint>& endpoints,
-                                       Clock::time_point deadline);
-    std::optional<Failure> proxy_connect(const Url& target, Clock::time_point deadline);
+    awaitable<std::optional<Failure>> tcp_connect(std::vector<tcp::endpoint> endpoints,
+                                                  Clock::time_point deadline);
+    awaitable<std::optional<Failure>> proxy_connect(const Url& target, Clock::time_point deadline);
     Failure proxy_closed(std::string reason, std::string detail) const;
-    std::optional<Failure> tls_handshake(const ConnectRequest& request, Clock::time_point deadline);
+    awaitable<std::optional<Failure>> tls_handshake(const ConnectRequest& request,
+                                                    Clock::time_point deadline);
     Failure classify_tls_error(const error_code& ec);
     Failure classify_read_error(const error_code& ec);
     void configure_open_stream(const ConnectRequest& request);
-    void stop_keepalive();
-    std::optional<Failure> handshake(const ConnectRequest& request, Clock::time_point deadline);
+    awaitable<void> stop_keepalive();
+    awaitable<std::optional<Failure>> handshake(const ConnectRequest& request,
+                                                Clock::time_point deadline);
+    ReceivedFrame take_frame();
     std::string redacted(std::string text) const {
         for (const auto& secret : secrets_) {
             if (!secret.empty()) {
@@ -400,8 +417,8 @@ class BeastClient::Impl {
         return text;
     }
 
+    net::any_io_executor executor_;
     std::shared_ptr<HostResolver> resolver_;
-    net::io_context ioc_;
     // Declared before ws_ so the context outlives the TLS stream that uses it.
     std::optional<ssl::context> tls_context_;
     std::optional<Stream> ws_;
@@ -409,6 +426,7 @@ class BeastClient::Impl {
     // A read that outlived its receive() deadline; the next receive() continues it.
     std::shared_ptr<OpState> pending_read_;
     bool open_ = false;
+    bool torn_down_ = false;  // the socket of ws_ was closed; a new connect makes a new stream
     std::optional<CloseInfo> closed_;  // set once the connection ended
     std::string subprotocol_;
     std::string url_;
@@ -422,7 +440,7 @@ class BeastClient::Impl {
     bool verification_skipped_ = false;     // wss:// with insecure_skip_verify
 };
 
-Failure BeastClient::Impl::finish(Failure failure, Clock::time_point started) const {
+Failure BeastConnection::finish(Failure failure, Clock::time_point started) const {
     const double elapsed = elapsed_ms(started, Clock::now());
     switch (failure.kind) {
         case FailureKind::refused:
@@ -459,13 +477,11 @@ Failure BeastClient::Impl::finish(Failure failure, Clock::time_point started) co
     return failure;
 }
 
-std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request) {
-    if (request.keepalive && request.keepalive->count() <= 0) {
-        throw ConfigError("goldenpath.config", "/keepalive",
-                          "must be a positive number of milliseconds",
-                          std::to_string(request.keepalive->count()) + " ms");
+awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest request) {
+    detail::validate_connect_request(request);
+    if (needs_close()) {
+        co_await close(1000, "reconnect", Clock::now() + kDestructorCloseTimeout);
     }
-    close(1000, "reconnect", Clock::now() + kDestructorCloseTimeout);
     const auto started = Clock::now();
     secrets_ = request.secrets;
     url_ = request.url.to_string();
@@ -476,23 +492,21 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
     frames_delivered_ = 0;
     max_message_bytes_ = request.max_message_bytes;
     keepalive_ = request.keepalive;
+    open_ = false;
+    ws_.reset();  // before its TLS context; no operation of it is left after close()
+    torn_down_ = false;
     tls_context_.reset();
     verifying_ = request.url.tls() && !request.insecure_skip_verify;
     verification_skipped_ = request.url.tls() && request.insecure_skip_verify;
     proxy_.clear();
     if (request.proxy) {
-        if (request.proxy->scheme != "http" || request.proxy->host.empty() ||
-            request.proxy->port == 0) {
-            throw ConfigError("goldenpath.config", "/proxy",
-                              "must be an http://host:port proxy URL", request.proxy->to_string());
-        }
         proxy_ = request.proxy->to_string();
     }
 
     // A bad CA or client certificate file needs no network to be found.
     if (request.url.tls()) {
         if (auto failure = make_tls_context(request)) {
-            return finish(std::move(*failure), started);
+            co_return finish(std::move(*failure), started);
         }
     }
 
@@ -509,7 +523,7 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
     } else {
         auto resolved = resolver_->resolve(first_hop.host);
         if (auto* error = std::get_if<ResolveError>(&resolved)) {
-            return finish(
+            co_return finish(
                 make_failure(FailureKind::dns, Phase::connect, hop_prefix + error->message),
                 started);
         }
@@ -524,47 +538,49 @@ std::optional<Failure> BeastClient::Impl::connect(const ConnectRequest& request)
         }
     }
     if (endpoints.empty()) {
-        return finish(make_failure(FailureKind::dns, Phase::connect,
-                                   hop_prefix + "resolver returned no usable address for '" +
-                                       first_hop.host + "': " + join(addresses, ", ")),
-                      started);
+        co_return finish(make_failure(FailureKind::dns, Phase::connect,
+                                      hop_prefix + "resolver returned no usable address for '" +
+                                          first_hop.host + "': " + join(addresses, ", ")),
+                         started);
     }
 
     if (tls_context_) {
-        ws_.emplace(std::in_place_type<TlsStream>, ioc_, *tls_context_);
+        ws_.emplace(std::in_place_type<TlsStream>, executor_, *tls_context_);
     } else {
-        ws_.emplace(std::in_place_type<PlainStream>, ioc_);
+        ws_.emplace(std::in_place_type<PlainStream>, executor_);
     }
-    if (auto failure = tcp_connect(endpoints, started + request.timeouts.connect)) {
+    if (auto failure =
+            co_await tcp_connect(std::move(endpoints), started + request.timeouts.connect)) {
         discard_stream();
         failure->detail = hop_prefix + failure->detail;
-        return finish(std::move(*failure), started);
+        co_return finish(std::move(*failure), started);
     }
     if (request.proxy) {
-        if (auto failure = proxy_connect(request.url, started + request.timeouts.connect)) {
+        if (auto failure =
+                co_await proxy_connect(request.url, started + request.timeouts.connect)) {
             discard_stream();
-            return finish(std::move(*failure), started);
+            co_return finish(std::move(*failure), started);
         }
     }
     if (tls_context_) {
-        if (auto failure = tls_handshake(request, Clock::now() + request.timeouts.tls)) {
+        if (auto failure = co_await tls_handshake(request, Clock::now() + request.timeouts.tls)) {
             discard_stream();
-            return finish(std::move(*failure), started);
+            co_return finish(std::move(*failure), started);
         }
     }
-    if (auto failure = handshake(request, Clock::now() + request.timeouts.upgrade)) {
+    if (auto failure = co_await handshake(request, Clock::now() + request.timeouts.upgrade)) {
         discard_stream();
-        return finish(std::move(*failure), started);
+        co_return finish(std::move(*failure), started);
     }
     configure_open_stream(request);
     open_ = true;
-    return std::nullopt;
+    co_return std::nullopt;
 }
 
 // Beast's idle timer with keep_alive_pings pings after half the idle timeout without data and
 // fails the read with beast::error::timeout after the whole of it; it runs only while the
 // io_context does, i.e. inside receive() and close().
-void BeastClient::Impl::configure_open_stream(const ConnectRequest& request) {
+void BeastConnection::configure_open_stream(const ConnectRequest& request) {
     visit_ws([&](auto& ws) {
         ws.read_message_max(request.max_message_bytes);
         if (request.keepalive) {
@@ -580,7 +596,7 @@ void BeastClient::Impl::configure_open_stream(const ConnectRequest& request) {
 // Verification is on unless insecure_skip_verify: against ca_file when given (it replaces the
 // system store, like curl --cacert), else the system store. A client certificate is presented
 // when configured (mutual TLS).
-std::optional<Failure> BeastClient::Impl::make_tls_context(const ConnectRequest& request) {
+std::optional<Failure> BeastConnection::make_tls_context(const ConnectRequest& request) {
     tls_context_.emplace(ssl::context::tls_client);
     auto& context = *tls_context_;
     SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
@@ -629,33 +645,30 @@ std::optional<Failure> BeastClient::Impl::make_tls_context(const ConnectRequest&
     return std::nullopt;
 }
 
-std::optional<Failure> BeastClient::Impl::tcp_connect(const std::vector<tcp::endpoint>& endpoints,
-                                                      Clock::time_point deadline) {
-    auto state = std::make_shared<OpState>();
-    tcp().async_connect(endpoints, [state](error_code ec, const tcp::endpoint&) {
-        state->done = true;
-        state->ec = ec;
-    });
-    if (!run_until(*state, deadline)) {
-        cancel_and_drain(*state);
-        return make_failure(FailureKind::timeout, Phase::connect,
-                            "TCP connect did not complete before the connect deadline");
+awaitable<std::optional<Failure>> BeastConnection::tcp_connect(std::vector<tcp::endpoint> endpoints,
+                                                               Clock::time_point deadline) {
+    auto state = new_op();
+    tcp().async_connect(endpoints, completion(state));
+    if (!co_await wait_until(state, deadline)) {
+        co_await cancel_and_drain(state);
+        co_return make_failure(FailureKind::timeout, Phase::connect,
+                               "TCP connect did not complete before the connect deadline");
     }
     if (!state->ec) {
         // Small frames go out at once (no Nagle delay against delayed ACKs).
         error_code ignored;
         tcp().socket().set_option(tcp::no_delay(true), ignored);
-        return std::nullopt;
+        co_return std::nullopt;
     }
     if (state->ec == net::error::timed_out) {
-        return make_failure(FailureKind::timeout, Phase::connect, state->ec.message());
+        co_return make_failure(FailureKind::timeout, Phase::connect, state->ec.message());
     }
     // Refused, unreachable and the like: nothing accepted the connection.
-    return make_failure(FailureKind::refused, Phase::connect, state->ec.message());
+    co_return make_failure(FailureKind::refused, Phase::connect, state->ec.message());
 }
 
 // The tunnel never opened: the proxy dropped the connection or spoke no HTTP.
-Failure BeastClient::Impl::proxy_closed(std::string reason, std::string detail) const {
+Failure BeastConnection::proxy_closed(std::string reason, std::string detail) const {
     Failure failure = make_failure(FailureKind::closed, Phase::connect, std::move(detail));
     failure.close_code = 1006;
     failure.close_reason = std::move(reason);
@@ -664,8 +677,8 @@ Failure BeastClient::Impl::proxy_closed(std::string reason, std::string detail) 
 
 // Asks the proxy for a tunnel to `target` (RFC 9110 §9.3.6) and reads its answer's header only:
 // after a 2xx the connection is the tunnel, and any other answer ends the attempt.
-std::optional<Failure> BeastClient::Impl::proxy_connect(const Url& target,
-                                                        Clock::time_point deadline) {
+awaitable<std::optional<Failure>> BeastConnection::proxy_connect(const Url& target,
+                                                                 Clock::time_point deadline) {
     const std::string authority = target.host_for_header() + ":" + std::to_string(target.port);
     const auto timed_out = [&] {
         return make_failure(FailureKind::timeout, Phase::connect,
@@ -675,45 +688,37 @@ std::optional<Failure> BeastClient::Impl::proxy_connect(const Url& target,
     http::request<http::empty_body> connect_request{http::verb::connect, authority, 11};
     connect_request.set(http::field::host, authority);
     connect_request.set(http::field::user_agent, kUserAgent);
-    auto write_state = std::make_shared<OpState>();
-    http::async_write(tcp(), connect_request, [write_state](error_code ec, std::size_t bytes) {
-        write_state->done = true;
-        write_state->ec = ec;
-        write_state->bytes = bytes;
-    });
-    if (!run_until(*write_state, deadline)) {
-        cancel_and_drain(*write_state);
-        return timed_out();
+    auto write_state = new_op();
+    http::async_write(tcp(), connect_request, completion(write_state));
+    if (!co_await wait_until(write_state, deadline)) {
+        co_await cancel_and_drain(write_state);
+        co_return timed_out();
     }
     if (write_state->ec) {
-        return proxy_closed("proxy closed the connection",
-                            "proxy " + proxy_ + " closed the connection before CONNECT " +
-                                authority + " was sent (" + write_state->ec.message() + ")");
+        co_return proxy_closed("proxy closed the connection",
+                               "proxy " + proxy_ + " closed the connection before CONNECT " +
+                                   authority + " was sent (" + write_state->ec.message() + ")");
     }
 
     beast::flat_buffer buffer;
     http::response_parser<http::empty_body> parser;
     parser.skip(true);  // a 2xx answer to CONNECT has no body; other answers end the attempt
-    auto read_state = std::make_shared<OpState>();
-    http::async_read_header(tcp(), buffer, parser, [read_state](error_code ec, std::size_t bytes) {
-        read_state->done = true;
-        read_state->ec = ec;
-        read_state->bytes = bytes;
-    });
-    if (!run_until(*read_state, deadline)) {
-        cancel_and_drain(*read_state);
-        return timed_out();
+    auto read_state = new_op();
+    http::async_read_header(tcp(), buffer, parser, completion(read_state));
+    if (!co_await wait_until(read_state, deadline)) {
+        co_await cancel_and_drain(read_state);
+        co_return timed_out();
     }
     if (read_state->ec) {
         if (is_connection_loss(read_state->ec)) {
-            return proxy_closed("proxy closed the connection",
-                                "proxy " + proxy_ +
-                                    " closed the connection before it answered CONNECT " +
-                                    authority + " (" + read_state->ec.message() + ")");
+            co_return proxy_closed("proxy closed the connection",
+                                   "proxy " + proxy_ +
+                                       " closed the connection before it answered CONNECT " +
+                                       authority + " (" + read_state->ec.message() + ")");
         }
-        return proxy_closed("invalid proxy answer",
-                            "proxy " + proxy_ + " sent an invalid answer to CONNECT " + authority +
-                                " (" + read_state->ec.message() + ")");
+        co_return proxy_closed("invalid proxy answer",
+                               "proxy " + proxy_ + " sent an invalid answer to CONNECT " +
+                                   authority + " (" + read_state->ec.message() + ")");
     }
     const auto& response = parser.get();
     const int status = static_cast<int>(response.result_int());
@@ -726,21 +731,22 @@ std::optional<Failure> BeastClient::Impl::proxy_connect(const Url& target,
             FailureKind::http_status, Phase::connect,
             "proxy " + proxy_ + " answered CONNECT with " + std::to_string(status) + " " + reason);
         failure.http_status = status;
-        return failure;
+        co_return failure;
     }
     if (buffer.size() != 0) {
         // The target speaks only after we do (TLS ClientHello or the upgrade request), so bytes
         // here came from the proxy and would corrupt the stream.
-        return proxy_closed("invalid proxy answer",
-                            "proxy " + proxy_ + " sent " + std::to_string(buffer.size()) +
-                                " unexpected bytes after its 2xx answer to CONNECT " + authority);
+        co_return proxy_closed("invalid proxy answer",
+                               "proxy " + proxy_ + " sent " + std::to_string(buffer.size()) +
+                                   " unexpected bytes after its 2xx answer to CONNECT " +
+                                   authority);
     }
-    return std::nullopt;
+    co_return std::nullopt;
 }
 
 // SNI for names; the certificate must name the URL's host (DNS name or IP address SAN).
-std::optional<Failure> BeastClient::Impl::tls_handshake(const ConnectRequest& request,
-                                                        Clock::time_point deadline) {
+awaitable<std::optional<Failure>> BeastConnection::tls_handshake(const ConnectRequest& request,
+                                                                 Clock::time_point deadline) {
     auto& stream = std::get<TlsStream>(*ws_).next_layer();
     SSL* const native = stream.native_handle();
     const std::string& host = request.url.host;
@@ -751,34 +757,31 @@ std::optional<Failure> BeastClient::Impl::tls_handshake(const ConnectRequest& re
     std::string server_name = host;
     if (!ip_literal && SSL_ctrl(native, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                                 server_name.data()) != 1) {
-        return tls_failure("handshake_failed", "cannot set the TLS server name '" + host + "'");
+        co_return tls_failure("handshake_failed", "cannot set the TLS server name '" + host + "'");
     }
     if (verifying_) {
         const int set = ip_literal
                             ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(native), host.c_str())
                             : SSL_set1_host(native, host.c_str());
         if (set != 1) {
-            return tls_failure("handshake_failed",
-                               "cannot verify the certificate against host '" + host + "'");
+            co_return tls_failure("handshake_failed",
+                                  "cannot verify the certificate against host '" + host + "'");
         }
     }
-    auto state = std::make_shared<OpState>();
-    stream.async_handshake(ssl::stream_base::client, [state](error_code ec) {
-        state->done = true;
-        state->ec = ec;
-    });
-    if (!run_until(*state, deadline)) {
-        cancel_and_drain(*state);
-        return make_failure(FailureKind::timeout, Phase::tls,
-                            "TLS handshake did not complete before the tls deadline");
+    auto state = new_op();
+    stream.async_handshake(ssl::stream_base::client, completion(state));
+    if (!co_await wait_until(state, deadline)) {
+        co_await cancel_and_drain(state);
+        co_return make_failure(FailureKind::timeout, Phase::tls,
+                               "TLS handshake did not complete before the tls deadline");
     }
     if (!state->ec) {
-        return std::nullopt;
+        co_return std::nullopt;
     }
-    return classify_tls_error(state->ec);
+    co_return classify_tls_error(state->ec);
 }
 
-Failure BeastClient::Impl::classify_tls_error(const error_code& ec) {
+Failure BeastConnection::classify_tls_error(const error_code& ec) {
     SSL* const native = std::get<TlsStream>(*ws_).next_layer().native_handle();
     const long verify = SSL_get_verify_result(native);
     if (verifying_ && verify != X509_V_OK) {
@@ -804,8 +807,8 @@ Failure BeastClient::Impl::classify_tls_error(const error_code& ec) {
     return tls_failure("handshake_failed", ec.message());
 }
 
-std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& request,
-                                                    Clock::time_point deadline) {
+awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectRequest& request,
+                                                             Clock::time_point deadline) {
     const auto headers = request.headers;
     const std::string offer = join(request.subprotocols, ", ");
     std::string host = request.url.host_for_header();
@@ -816,7 +819,7 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
     const std::string target = request.url.target();
 
     websocket::response_type response;
-    auto state = std::make_shared<OpState>();
+    auto state = new_op();
     visit_ws([&](auto& ws) {
         websocket::permessage_deflate deflate;
         deflate.client_enable = request.permessage_deflate;
@@ -831,15 +834,12 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
                     req.set(name, value);
                 }
             }));
-        ws.async_handshake(response, host, target, [state](error_code ec) {
-            state->done = true;
-            state->ec = ec;
-        });
+        ws.async_handshake(response, host, target, completion(state));
     });
-    if (!run_until(*state, deadline)) {
-        cancel_and_drain(*state);
-        return make_failure(FailureKind::timeout, Phase::upgrade,
-                            "WebSocket upgrade did not complete before the upgrade deadline");
+    if (!co_await wait_until(state, deadline)) {
+        co_await cancel_and_drain(state);
+        co_return make_failure(FailureKind::timeout, Phase::upgrade,
+                               "WebSocket upgrade did not complete before the upgrade deadline");
     }
     const error_code ec = state->ec;
     if (!ec) {
@@ -853,10 +853,10 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
                                  std::string(extensions) + "' that the client did not offer");
             failure.close_code = 1006;
             failure.close_reason = "unrequested extension";
-            return failure;
+            co_return failure;
         }
         subprotocol_ = std::string(response[http::field::sec_websocket_protocol]);
-        return std::nullopt;
+        co_return std::nullopt;
     }
     const int status = static_cast<int>(response.result_int());
     // Only a declined upgrade means a complete HTTP response with a meaningful status arrived.
@@ -868,10 +868,10 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
                                            " " + std::string(response.reason()));
         failure.http_status = status;
         failure.body_excerpt = response.body().substr(0, kBodyExcerpt);
-        return failure;
+        co_return failure;
     }
     if (request.url.tls() && !client_certificate_reason(ec, sent_client_certificate_).empty()) {
-        return classify_tls_error(ec);
+        co_return classify_tls_error(ec);
     }
     std::string detail = is_connection_loss(ec)
                              ? "connection lost during the upgrade: " + ec.message()
@@ -883,34 +883,29 @@ std::optional<Failure> BeastClient::Impl::handshake(const ConnectRequest& reques
     Failure failure = make_failure(FailureKind::closed, Phase::upgrade, std::move(detail));
     failure.close_code = 1006;
     failure.close_reason = ec.message();
-    return failure;
+    co_return failure;
 }
 
-std::optional<Failure> BeastClient::Impl::send_text(std::string_view text) {
+awaitable<std::optional<Failure>> BeastConnection::send_text(std::string text) {
     if (!open_ || !ws_open()) {
         Failure failure = make_failure(FailureKind::closed, Phase::completion,
                                        "cannot send: the connection is not open");
         failure.close_code = closed_ ? closed_->code : 1006;
         failure.close_reason = closed_ ? closed_->reason : "not connected";
         failure.detail = redacted(failure.detail);
-        return failure;
+        co_return failure;
     }
-    auto state = std::make_shared<OpState>();
-    const std::string payload(text);
+    auto state = new_op();
     visit_ws([&](auto& ws) {
         ws.text(true);
-        ws.async_write(net::buffer(payload), [state](error_code ec, std::size_t bytes) {
-            state->done = true;
-            state->ec = ec;
-            state->bytes = bytes;
-        });
+        ws.async_write(net::buffer(text), completion(state));
     });
-    if (!run_until(*state, Clock::now() + kWriteTimeout)) {
-        cancel_and_drain(*state);
+    if (!co_await wait_until(state, Clock::now() + kWriteTimeout)) {
+        co_await cancel_and_drain(state);
         state->ec = net::error::timed_out;
     }
     if (!state->ec) {
-        return std::nullopt;
+        co_return std::nullopt;
     }
     open_ = false;
     closed_ = CloseInfo{1006, state->ec.message()};
@@ -919,40 +914,46 @@ std::optional<Failure> BeastClient::Impl::send_text(std::string_view text) {
     failure.close_code = 1006;
     failure.close_reason = state->ec.message();
     failure.detail = redacted(failure.detail);
-    return failure;
+    co_return failure;
 }
 
-ReceiveResult BeastClient::Impl::receive(Clock::time_point deadline) {
+ReceivedFrame BeastConnection::take_frame() {
+    ReceivedFrame frame;
+    frame.text = beast::buffers_to_string(buffer_.data());
+    frame.binary = !got_text();
+    frame.arrival = Clock::now();
+    buffer_.consume(buffer_.size());
+    return frame;
+}
+
+awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
     ReceiveResult result;
     if (closed_ || !ws_ || (!pending_read_ && !ws_open())) {
         result.status = ReceiveResult::Status::closed;
         result.close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
-        return result;
+        co_return result;
     }
     if (Clock::now() >= deadline && !(pending_read_ && pending_read_->done)) {
         // Without this a server that sends faster than the caller consumes would keep every
         // receive() returning frames, and the caller's deadline would never come.
         result.status = ReceiveResult::Status::timeout;
-        return result;
+        co_return result;
     }
     if (!pending_read_) {
         pending_read_ = start_read();
     }
-    if (!run_until(*pending_read_, deadline)) {
+    if (!co_await wait_until(pending_read_, deadline)) {
         // The read stays pending; the next receive() continues it, so no frame is lost.
         result.status = ReceiveResult::Status::timeout;
-        return result;
+        co_return result;
     }
     const auto state = std::move(pending_read_);
     pending_read_.reset();
     if (!state->ec) {
         result.status = ReceiveResult::Status::frame;
-        result.frame.text = beast::buffers_to_string(buffer_.data());
-        result.frame.binary = !got_text();
-        result.frame.arrival = Clock::now();
-        buffer_.consume(buffer_.size());
+        result.frame = take_frame();
         ++frames_delivered_;
-        return result;
+        co_return result;
     }
     // A close frame may have arrived even when the reply could not be written (the server
     // already dropped the TCP connection): report the server's code then, not 1006.
@@ -966,20 +967,20 @@ ReceiveResult BeastClient::Impl::receive(Clock::time_point deadline) {
         closed_ = CloseInfo{result.failure.close_code, result.failure.close_reason};
         open_ = false;
         result.status = ReceiveResult::Status::error;
-        return result;
+        co_return result;
     } else {
         closed_ = CloseInfo{1006, redacted(state->ec.message())};
     }
     open_ = false;
     result.status = ReceiveResult::Status::closed;
     result.close = *closed_;
-    return result;
+    co_return result;
 }
 
 // The close frame goes out below Beast's write lock (see close()), so no keepalive ping may be
 // written at the same time: the idle timer is disarmed (a timer that fires with idle_timeout none
 // does nothing) and a ping already started is let finish.
-void BeastClient::Impl::stop_keepalive() {
+awaitable<void> BeastConnection::stop_keepalive() {
     visit_ws([](auto& ws) {
         websocket::stream_base::timeout timeout{};
         timeout.handshake_timeout = websocket::stream_base::none();
@@ -987,14 +988,13 @@ void BeastClient::Impl::stop_keepalive() {
         timeout.keep_alive_pings = false;
         ws.set_option(timeout);
     });
-    ioc_.restart();
-    ioc_.poll();
+    co_await net::post(executor_, use_awaitable);
 }
 
 // What the server did wrong at the WebSocket layer, named with Beast's reason: a frame the client
 // had to reject (malformed_frame, indexed like the frames receive() returned) or, with
 // keepalive, silence after a ping (stalled).
-Failure BeastClient::Impl::classify_read_error(const error_code& ec) {
+Failure BeastConnection::classify_read_error(const error_code& ec) {
     if (ec == beast::error::timeout) {
         const auto idle = 2 * keepalive_.value_or(Milliseconds{0});
         Failure failure =
@@ -1030,11 +1030,11 @@ Failure BeastClient::Impl::classify_read_error(const error_code& ec) {
     return failure;
 }
 
-std::vector<ReceivedFrame> BeastClient::Impl::close(int code, std::string_view reason,
-                                                    Clock::time_point deadline) {
+awaitable<std::vector<ReceivedFrame>> BeastConnection::close(int code, std::string reason,
+                                                             Clock::time_point deadline) {
     std::vector<ReceivedFrame> drained;
     if (!ws_) {
-        return drained;
+        co_return drained;
     }
     if (ws_open() && !closed_) {
         // Beast's async_close would read and discard the data frames that are still on their way
@@ -1043,29 +1043,25 @@ std::vector<ReceivedFrame> BeastClient::Impl::close(int code, std::string_view r
         // active: it returns every data frame, and ends with websocket::error::closed when the
         // server's close frame arrives (Beast then answers it and tears the connection down).
         if (keepalive_) {
-            stop_keepalive();
+            co_await stop_keepalive();
         }
-        auto frame = std::make_shared<std::string>(client_close_frame(code, reason));
-        auto write_state = std::make_shared<OpState>();
+        const std::string frame = client_close_frame(code, reason);
+        auto write_state = new_op();
         visit_ws([&](auto& ws) {
-            net::async_write(ws.next_layer(), net::buffer(*frame),
-                             [write_state, frame](error_code ec, std::size_t bytes) {
-                                 write_state->done = true;
-                                 write_state->ec = ec;
-                                 write_state->bytes = bytes;
-                             });
+            net::async_write(ws.next_layer(), net::buffer(frame), completion(write_state));
         });
         // Our close frame is written to completion before a read starts: a read that completes
         // at once with the server's close frame makes Beast answer it, and a second write while
         // ours is in flight trips Beast's one-write-at-a-time assertion. (A read left pending by
         // an earlier receive() is safe: our write's completion is queued before any read
         // completion the scheduler finds afterwards.)
-        run_until(*write_state, deadline);
+        co_await wait_until(write_state, deadline);
         if (!pending_read_ && write_state->done && !write_state->ec) {
             pending_read_ = start_read();
         }
         // The deadline is checked here too: a flooding server always has the next frame ready.
-        while (pending_read_ && Clock::now() < deadline && run_until(*pending_read_, deadline)) {
+        while (pending_read_ && Clock::now() < deadline &&
+               co_await wait_until(pending_read_, deadline)) {
             const auto state = std::move(pending_read_);
             pending_read_.reset();
             if (state->ec) {
@@ -1076,29 +1072,161 @@ std::vector<ReceivedFrame> BeastClient::Impl::close(int code, std::string_view r
                 }
                 break;
             }
-            ReceivedFrame received;
-            received.text = beast::buffers_to_string(buffer_.data());
-            received.binary = !got_text();
-            received.arrival = Clock::now();
-            buffer_.consume(buffer_.size());
-            drained.push_back(std::move(received));
+            drained.push_back(take_frame());
             pending_read_ = start_read();
         }
         if (pending_read_) {
-            cancel_and_drain(*pending_read_);
+            co_await cancel_and_drain(pending_read_);
         }
         if (!write_state->done) {
-            cancel_and_drain(*write_state);
+            co_await cancel_and_drain(write_state);
         }
+    } else if (pending_read_ && !pending_read_->done) {
+        // The connection ended while a read was pending; it completes once the socket is shut.
+        close_socket();
+        co_await wait_until(pending_read_, Clock::now() + kSettleLimit);
     }
     open_ = false;
     pending_read_.reset();
     discard_stream();
     if (!closed_) {
-        closed_ = CloseInfo{code, std::string(reason)};
+        closed_ = CloseInfo{code, reason};
     }
-    return drained;
+    co_return drained;
 }
+
+namespace {
+
+// Runs `operation` on `context` from the calling thread until it completed; its own deadlines
+// bound the wait. Other work (a read left pending by a receive) stays queued for the next call.
+template <typename T>
+T run_to_completion(net::io_context& context, awaitable<T> operation) {
+    std::optional<T> result;
+    std::exception_ptr error;
+    bool finished = false;
+    net::co_spawn(context, std::move(operation), [&](std::exception_ptr thrown, T value) {
+        finished = true;
+        error = thrown;
+        result.emplace(std::move(value));
+    });
+    context.restart();
+    while (!finished && context.run_one() > 0) {
+    }
+    if (error) {
+        std::rethrow_exception(error);
+    }
+    return std::move(result).value();
+}
+
+// A BeastConnection as the journey's port. Its destructor closes a connection still open on
+// the connection's executor, without waiting (1001, going away).
+class BeastPort final : public detail::ClientPort {
+  public:
+    BeastPort(const net::any_io_executor& executor, std::shared_ptr<HostResolver> resolver)
+        : connection_(std::make_shared<BeastConnection>(executor, std::move(resolver))) {}
+    ~BeastPort() override {
+        if (!connection_->needs_close()) {
+            return;
+        }
+        try {
+            net::co_spawn(
+                connection_->executor(),
+                [connection = connection_]() -> awaitable<void> {
+                    co_await connection->close(1001, "going away",
+                                               Clock::now() + kDestructorCloseTimeout);
+                },
+                net::detached);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor never throws
+        }
+    }
+    BeastPort(const BeastPort&) = delete;
+    BeastPort& operator=(const BeastPort&) = delete;
+
+    awaitable<std::optional<Failure>> connect(ConnectRequest request) override {
+        return connection_->connect(std::move(request));
+    }
+    awaitable<std::optional<Failure>> send_text(std::string text) override {
+        return connection_->send_text(std::move(text));
+    }
+    awaitable<ReceiveResult> receive(Clock::time_point deadline) override {
+        return connection_->receive(deadline);
+    }
+    awaitable<std::vector<ReceivedFrame>> close(int code, std::string reason,
+                                                Clock::time_point deadline) override {
+        return connection_->close(code, std::move(reason), deadline);
+    }
+    std::string selected_subprotocol() const override {
+        return connection_->selected_subprotocol();
+    }
+    bool tls_verification_skipped() const override {
+        return connection_->tls_verification_skipped();
+    }
+
+  private:
+    std::shared_ptr<BeastConnection> connection_;
+};
+
+}  // namespace
+
+namespace detail {
+
+void validate_connect_request(const ConnectRequest& request) {
+    if (request.keepalive && request.keepalive->count() <= 0) {
+        throw ConfigError("goldenpath.config", "/keepalive",
+                          "must be a positive number of milliseconds",
+                          std::to_string(request.keepalive->count()) + " ms");
+    }
+    if (request.proxy && (request.proxy->scheme != "http" || request.proxy->host.empty() ||
+                          request.proxy->port == 0)) {
+        throw ConfigError("goldenpath.config", "/proxy", "must be an http://host:port proxy URL",
+                          request.proxy->to_string());
+    }
+}
+
+std::unique_ptr<ClientPort> beast_port(const net::any_io_executor& executor,
+                                       std::shared_ptr<HostResolver> resolver) {
+    return std::make_unique<BeastPort>(executor, std::move(resolver));
+}
+
+}  // namespace detail
+
+// The blocking facade: the connection on a private io_context that runs only inside calls.
+class BeastClient::Impl {
+  public:
+    explicit Impl(std::shared_ptr<HostResolver> resolver)
+        : connection_(
+              std::make_shared<BeastConnection>(context_.get_executor(), std::move(resolver))) {}
+    ~Impl() {
+        try {
+            close(1001, "going away", Clock::now() + kDestructorCloseTimeout);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor never throws
+        }
+    }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+
+    std::optional<Failure> connect(const ConnectRequest& request) {
+        detail::validate_connect_request(request);
+        return run_to_completion(context_, connection_->connect(request));
+    }
+    std::optional<Failure> send_text(std::string_view text) {
+        return run_to_completion(context_, connection_->send_text(std::string(text)));
+    }
+    ReceiveResult receive(Clock::time_point deadline) {
+        return run_to_completion(context_, connection_->receive(deadline));
+    }
+    std::vector<ReceivedFrame> close(int code, std::string_view reason,
+                                     Clock::time_point deadline) {
+        return run_to_completion(context_, connection_->close(code, std::string(reason), deadline));
+    }
+    std::string selected_subprotocol() const { return connection_->selected_subprotocol(); }
+    bool tls_verification_skipped() const { return connection_->tls_verification_skipped(); }
+
+  private:
+    // Declared first so that it is destroyed last: queued handlers hold the connection.
+    net::io_context context_{1};
+    std::shared_ptr<BeastConnection> connection_;
+};
 
 BeastClient::BeastClient(std::shared_ptr<HostResolver> resolver)
     : impl_(std::make_unique<Impl>(std::move(resolver))) {}

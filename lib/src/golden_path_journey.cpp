@@ -1,17 +1,30 @@
 #include "goldenpath/golden_path_journey.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <random>
-#include <thread>
+#include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
-#include "goldenpath/beast_client.hpp"
+#include "client_port.hpp"
+#include "event_loop_impl.hpp"
 #include "goldenpath/secret.hpp"
+#include "journey_spawn.hpp"
 
 namespace goldenpath {
 namespace {
+
+namespace net = boost::asio;
+using net::awaitable;
+using net::use_awaitable;
 
 constexpr int kJourneySchemaVersion = 1;
 
@@ -27,9 +40,9 @@ std::string generated_id(std::string_view prefix, std::size_t user) {
     return id;
 }
 
-// Sleeps before a retry: this is library behaviour (a retry policy), not a test wait, and it is
-// bounded by the policy's overall deadline.
-void wait_backoff(const RetryPolicy& policy, int retry, Clock::time_point overall_deadline) {
+// Waits before a retry on a timer (no thread sleeps), bounded by the policy's overall deadline.
+awaitable<void> wait_backoff(const RetryPolicy& policy, int retry,
+                             Clock::time_point overall_deadline) {
     auto backoff = policy.backoff_before(retry);
     if (policy.jitter > 0 && backoff.count() > 0) {
         std::random_device device;
@@ -37,8 +50,9 @@ void wait_backoff(const RetryPolicy& policy, int retry, Clock::time_point overal
         backoff = Milliseconds(
             static_cast<Milliseconds::rep>(static_cast<double>(backoff.count()) * spread(device)));
     }
-    const auto until = std::min(Clock::now() + backoff, overall_deadline);
-    std::this_thread::sleep_until(until);
+    net::steady_timer timer(co_await net::this_coro::executor);
+    timer.expires_at(std::min(Clock::now() + backoff, overall_deadline));
+    co_await timer.async_wait(use_awaitable);
 }
 
 std::string message_of(const ProtocolProfile& profile, const nlohmann::json& body) {
@@ -121,124 +135,56 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
     return request;
 }
 
-GoldenPathJourney::GoldenPathJourney(JourneyOptions options) : options_(std::move(options)) {
-    if (options_.thread_id.empty()) {
-        options_.thread_id = generated_id("thread", options_.user);
+namespace {
+// Fills in what the caller may leave empty: ids and the resolver.
+JourneyOptions completed(JourneyOptions options) {
+    if (options.thread_id.empty()) {
+        options.thread_id = generated_id("thread", options.user);
     }
-    if (options_.run_id.empty()) {
-        options_.run_id = generated_id("run", options_.user);
+    if (options.run_id.empty()) {
+        options.run_id = generated_id("run", options.user);
     }
-    if (!options_.resolver) {
-        options_.resolver = system_resolver();
+    if (!options.resolver) {
+        options.resolver = system_resolver();
     }
+    return options;
 }
+}  // namespace
 
-JourneyResult GoldenPathJourney::run() {
-    JourneyResult result;
-    result.thread_id = options_.thread_id;
-    result.run_id = options_.run_id;
-
-    const auto& retry = options_.config.retry;
-    const auto overall_deadline = Clock::now() + retry.overall_deadline;
-    std::vector<Attempt> attempts;
-    std::optional<Failure> last_failure;
-
-    for (const Url& url : options_.config.candidate_urls()) {
-        for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
-            if (attempt > 1) {
-                if (Clock::now() >= overall_deadline) {
-                    break;
-                }
-                wait_backoff(retry, attempt - 1, overall_deadline);
-            }
-            std::unique_ptr<WebSocketClient> client;
-            if (options_.client_factory) {
-                client = options_.client_factory();
-            } else {
-                client = std::make_unique<BeastClient>(options_.resolver);
-            }
-            result.url = url.to_string();
-            const auto started = Clock::now();
-            auto failure = client->connect(
-                connect_request_for(options_.config, options_.profile, options_.user, url));
-            if (!failure) {
-                result.timings.connect_ms = elapsed_ms(started, Clock::now());
-                return run_connected(*client, std::move(result));
-            }
-            if (failure->attempts.empty()) {
-                failure->attempts.push_back(Attempt{failure->url, failure->kind_label(),
-                                                    failure->detail,
-                                                    elapsed_ms(started, Clock::now())});
-            }
-            attempts.insert(attempts.end(), failure->attempts.begin(), failure->attempts.end());
-            const bool retryable = failure->retryable;
-            last_failure = std::move(failure);
-            if (!retryable) {
-                break;  // not on the same URL; the next fallback URL is still tried
-            }
-        }
-        if (Clock::now() >= overall_deadline) {
-            break;
-        }
-    }
-    if (last_failure) {
-        last_failure->attempts = std::move(attempts);
-        result.failure = std::move(last_failure);
-    } else {
-        Failure failure;
-        failure.kind = FailureKind::refused;
-        failure.detail = "no URL to connect to";
-        result.failure = std::move(failure);
-    }
-    return result;
-}
-
-JourneyResult GoldenPathJourney::run(WebSocketClient& client) {
-    JourneyResult result;
-    result.thread_id = options_.thread_id;
-    result.run_id = options_.run_id;
-    result.url = options_.config.url.to_string();
-    const auto started = Clock::now();
-    if (auto failure = client.connect(connect_request_for(options_.config, options_.profile,
-                                                          options_.user, options_.config.url))) {
-        result.failure = std::move(failure);
-        return result;
-    }
-    result.timings.connect_ms = elapsed_ms(started, Clock::now());
-    return run_connected(client, std::move(result));
-}
+GoldenPathJourney::GoldenPathJourney(JourneyOptions options)
+    : options_(completed(std::move(options))) {}
 
 namespace {
 
 // The receive loop of one connected journey, as a small state machine.
 class JourneyLoop {
   public:
-    JourneyLoop(WebSocketClient& client, const ProtocolProfile& profile, const Timeouts& timeouts,
-                JourneyResult& result)
+    JourneyLoop(detail::ClientPort& client, const ProtocolProfile& profile,
+                const Timeouts& timeouts, JourneyResult& result)
         : client_(client),
           profile_(profile),
           timeouts_(timeouts),
           result_(result),
           verifier_(profile) {}
 
-    void run(std::string_view start_message) {
+    awaitable<void> run(std::string start_message) {
         const auto connected = Clock::now();
-        if (profile_.wait_for_ready && !wait_for_ready(connected)) {
-            finish_with_close();
-            return;
+        if (profile_.wait_for_ready && !co_await wait_for_ready(connected)) {
+            co_await finish_with_close();
+            co_return;
         }
-        if (auto failure = client_.send_text(start_message)) {
+        if (auto failure = co_await client_.send_text(std::move(start_message))) {
             fail(std::move(*failure));
-            finish_with_close();
-            return;
+            co_await finish_with_close();
+            co_return;
         }
         origin_ = Clock::now();
         run_ = verifier_.start_run(result_.thread_id, result_.run_id, origin_);
         for (auto& event : early_events_) {
             feed(event);
         }
-        collect();
-        finish_with_close();
+        co_await collect();
+        co_await finish_with_close();
     }
 
     // One run per journey: the connection-wide verdict is that run's, and its timeline also
@@ -246,30 +192,30 @@ class JourneyLoop {
     Verdict verdict() const { return verifier_.verdict(); }
 
   private:
-    bool wait_for_ready(Clock::time_point connected) {
+    awaitable<bool> wait_for_ready(Clock::time_point connected) {
         const auto deadline = connected + timeouts_.ready;
         while (true) {
-            auto received = client_.receive(deadline);
+            auto received = co_await client_.receive(deadline);
             if (received.status == ReceiveResult::Status::timeout) {
                 Failure failure = make(FailureKind::timeout, Phase::ready);
                 failure.waited_ms = elapsed_ms(connected, Clock::now());
                 failure.detail =
                     fmt::format("no {} within {} ms", profile_.ready_type, timeouts_.ready.count());
                 fail(std::move(failure));
-                return false;
+                co_return false;
             }
             if (received.status != ReceiveResult::Status::frame) {
                 on_transport_end(received, Phase::ready);
-                return false;
+                co_return false;
             }
             auto event = parse(received.frame);
             if (!event) {
-                return false;
+                co_return false;
             }
             if (event->type == profile_.ready_type) {
                 result_.timings.ready_ms = elapsed_ms(connected, event->arrival);
                 early_events_.push_back(std::move(*event));
-                return true;
+                co_return true;
             }
             if (profile_.is_terminal_failure(event->type) &&
                 is_auth_failure_event(profile_, event->body)) {
@@ -277,13 +223,13 @@ class JourneyLoop {
                 failure.message = message_of(profile_, event->body);
                 failure.detail = fmt::format("{} before the run", event->type);
                 fail(std::move(failure));
-                return false;
+                co_return false;
             }
             early_events_.push_back(std::move(*event));
         }
     }
 
-    void collect() {
+    awaitable<void> collect() {
         const auto completion_deadline = origin_ + timeouts_.completion;
         const auto first_event_deadline = origin_ + timeouts_.first_event;
         while (!verifier_.finished(run_)) {
@@ -291,22 +237,22 @@ class JourneyLoop {
             const auto phase_deadline =
                 progressed ? last_progress_ + timeouts_.max_gap : first_event_deadline;
             const auto deadline = std::min(completion_deadline, phase_deadline);
-            auto received = client_.receive(deadline);
+            auto received = co_await client_.receive(deadline);
             if (received.status == ReceiveResult::Status::frame) {
                 auto event = parse(received.frame);
                 if (!event) {
                     verifier_.end_of_stream("malformed frame");
-                    return;
+                    co_return;
                 }
                 feed(*event);
                 continue;
             }
             if (received.status == ReceiveResult::Status::timeout) {
                 on_deadline(deadline, completion_deadline, progressed);
-                return;
+                co_return;
             }
             on_transport_end(received, Phase::completion);
-            return;
+            co_return;
         }
     }
 
@@ -394,14 +340,14 @@ class JourneyLoop {
 
     // Closes gracefully; frames that arrive before the server's close frame are still judged
     // (event_after_completion), and linger keeps reading a while first when configured.
-    void finish_with_close() {
+    awaitable<void> finish_with_close() {
         if (closed_) {
-            return;
+            co_return;
         }
         if (!result_.failure && timeouts_.linger.count() > 0) {
             const auto until = Clock::now() + timeouts_.linger;
             while (true) {
-                auto received = client_.receive(until);
+                auto received = co_await client_.receive(until);
                 if (received.status != ReceiveResult::Status::frame) {
                     break;
                 }
@@ -410,10 +356,11 @@ class JourneyLoop {
                 }
             }
         }
-        auto late = client_.close(1000, "goldenpath journey done", Clock::now() + timeouts_.close);
+        auto late =
+            co_await client_.close(1000, "goldenpath journey done", Clock::now() + timeouts_.close);
         closed_ = true;
         if (result_.failure) {
-            return;
+            co_return;
         }
         for (const auto& frame : late) {
             if (auto event = parse(frame)) {
@@ -448,7 +395,7 @@ class JourneyLoop {
     const std::optional<Event>& terminal_event() const { return terminal_event_; }
 
   private:
-    WebSocketClient& client_;
+    detail::ClientPort& client_;
     const ProtocolProfile& profile_;
     const Timeouts& timeouts_;
     JourneyResult& result_;
@@ -463,11 +410,15 @@ class JourneyLoop {
 
 }  // namespace
 
-JourneyResult GoldenPathJourney::run_connected(WebSocketClient& client, JourneyResult result) {
-    const auto& profile = options_.profile;
+namespace {
+
+// After the connect: ready, start message, events, close, verdict.
+awaitable<JourneyResult> run_connected(const JourneyOptions& options, detail::ClientPort& client,
+                                       JourneyResult result) {
+    const auto& profile = options.profile;
     result.tls_verification_skipped = client.tls_verification_skipped();
-    JourneyLoop loop(client, profile, options_.config.timeouts, result);
-    loop.run(profile.start_message(options_.message, result.thread_id, result.run_id));
+    JourneyLoop loop(client, profile, options.config.timeouts, result);
+    co_await loop.run(profile.start_message(options.message, result.thread_id, result.run_id));
     result.verdict = loop.verdict();
 
     // A rule broken before the stream ended is the root cause; the transport's end is evidence.
@@ -494,7 +445,128 @@ JourneyResult GoldenPathJourney::run_connected(WebSocketClient& client, JourneyR
         failure.detail = result.verdict.to_string();
         result.failure = std::move(failure);
     }
+    co_return result;
+}
+
+JourneyResult new_result(const JourneyOptions& options) {
+    JourneyResult result;
+    result.thread_id = options.thread_id;
+    result.run_id = options.run_id;
     return result;
+}
+
+// The whole journey: attempts over the candidate URLs, each on a new client, then the run.
+awaitable<JourneyResult> run_journey(JourneyOptions options) {
+    JourneyResult result = new_result(options);
+    const auto executor = co_await net::this_coro::executor;
+    const auto& retry = options.config.retry;
+    const auto overall_deadline = Clock::now() + retry.overall_deadline;
+    std::vector<Attempt> attempts;
+    std::optional<Failure> last_failure;
+
+    for (const Url& url : options.config.candidate_urls()) {
+        for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
+            if (attempt > 1) {
+                if (Clock::now() >= overall_deadline) {
+                    break;
+                }
+                co_await wait_backoff(retry, attempt - 1, overall_deadline);
+            }
+            auto client = options.client_factory ? detail::blocking_port(options.client_factory())
+                                                 : detail::beast_port(executor, options.resolver);
+            result.url = url.to_string();
+            const auto started = Clock::now();
+            auto failure = co_await client->connect(
+                connect_request_for(options.config, options.profile, options.user, url));
+            if (!failure) {
+                result.timings.connect_ms = elapsed_ms(started, Clock::now());
+                co_return co_await run_connected(options, *client, std::move(result));
+            }
+            if (failure->attempts.empty()) {
+                failure->attempts.push_back(Attempt{failure->url, failure->kind_label(),
+                                                    failure->detail,
+                                                    elapsed_ms(started, Clock::now())});
+            }
+            attempts.insert(attempts.end(), failure->attempts.begin(), failure->attempts.end());
+            const bool retryable = failure->retryable;
+            last_failure = std::move(failure);
+            if (!retryable) {
+                break;  // not on the same URL; the next fallback URL is still tried
+            }
+        }
+        if (Clock::now() >= overall_deadline) {
+            break;
+        }
+    }
+    if (last_failure) {
+        last_failure->attempts = std::move(attempts);
+        result.failure = std::move(last_failure);
+    } else {
+        Failure failure;
+        failure.kind = FailureKind::refused;
+        failure.detail = "no URL to connect to";
+        result.failure = std::move(failure);
+    }
+    co_return result;
+}
+
+// A journey on a client the caller made and connects here.
+awaitable<JourneyResult> run_journey_on(const JourneyOptions& options,
+                                        std::unique_ptr<detail::ClientPort> client) {
+    JourneyResult result = new_result(options);
+    result.url = options.config.url.to_string();
+    const auto started = Clock::now();
+    if (auto failure = co_await client->connect(connect_request_for(
+            options.config, options.profile, options.user, options.config.url))) {
+        result.failure = std::move(failure);
+        co_return result;
+    }
+    result.timings.connect_ms = elapsed_ms(started, Clock::now());
+    co_return co_await run_connected(options, *client, std::move(result));
+}
+
+// Blocks until `journey` and everything it left behind (background closes) finished.
+JourneyResult run_blocking(awaitable<JourneyResult> journey) {
+    net::io_context context{1};
+    std::optional<JourneyResult> result;
+    std::exception_ptr error;
+    net::co_spawn(context, std::move(journey), [&](std::exception_ptr thrown, JourneyResult value) {
+        error = thrown;
+        result.emplace(std::move(value));
+    });
+    context.run();
+    if (error) {
+        std::rethrow_exception(error);
+    }
+    return std::move(result).value();
+}
+
+}  // namespace
+
+JourneyResult GoldenPathJourney::run() {
+    return run_blocking(run_journey(options_));
+}
+
+JourneyResult GoldenPathJourney::run(WebSocketClient& client) {
+    return run_blocking(run_journey_on(options_, detail::blocking_port(client)));
+}
+
+void detail::spawn_journey(EventLoop& loop, JourneyOptions options, JourneyCompletion done) {
+    net::co_spawn(net::make_strand(loop.impl().context()),
+                  run_journey(completed(std::move(options))), std::move(done));
+}
+
+void GoldenPathJourney::async_run(EventLoop& loop, Handler done) const {
+    if (!done) {
+        throw std::invalid_argument("GoldenPathJourney::async_run needs a completion handler");
+    }
+    detail::spawn_journey(
+        loop, options_, [done = std::move(done)](std::exception_ptr thrown, JourneyResult result) {
+            if (thrown) {
+                std::rethrow_exception(thrown);
+            }
+            done(std::move(result));
+        });
 }
 
 std::string JourneyResult::to_string() const {

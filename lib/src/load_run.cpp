@@ -6,46 +6,26 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
-#include <stdexcept>
-#include <system_error>
-#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
+#include "event_loop_impl.hpp"
 #include "goldenpath/config_error.hpp"
+#include "goldenpath/event_loop.hpp"
 #include "goldenpath/event_sequence_verifier.hpp"
+#include "journey_spawn.hpp"
 
 namespace goldenpath {
 namespace {
 
+namespace net = boost::asio;
+
 constexpr const char* kLoadErrorId = "goldenpath.load";
 constexpr std::size_t kReservedDescriptors = 64;
 constexpr Milliseconds kMaxRampUp{86'400'000};
-
-// Joins every started thread on scope exit, also when starting a later one threw.
-class JoiningThreads {
-  public:
-    JoiningThreads() = default;
-    JoiningThreads(const JoiningThreads&) = delete;
-    JoiningThreads& operator=(const JoiningThreads&) = delete;
-    ~JoiningThreads() {
-        for (auto& thread : threads_) {
-            if (thread.joinable()) {
-                thread.join();
-            }
-        }
-    }
-
-    template <typename Function>
-    void start(Function&& function) {
-        threads_.emplace_back(std::forward<Function>(function));
-    }
-    void reserve(std::size_t count) { threads_.reserve(count); }
-
-  private:
-    std::vector<std::thread> threads_;
-};
 
 // The verifier's foreign_event message when the journey received another run's events.
 std::optional<std::string> foreign_event_message(const JourneyResult& result) {
@@ -183,8 +163,7 @@ nlohmann::json LoadReport::to_json() const {
 LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
     const int users = options_.config.users;
     if (users < 1 || static_cast<std::size_t>(users) > kMaxLoadUsers) {
-        throw ConfigError(kLoadErrorId, "/users",
-                          fmt::format("must be 1-{} (one thread per user)", kMaxLoadUsers),
+        throw ConfigError(kLoadErrorId, "/users", fmt::format("must be 1-{}", kMaxLoadUsers),
                           std::to_string(users));
     }
     options_.config.validate();
@@ -195,6 +174,11 @@ LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
     if (options_.ramp_up.count() < 0 || options_.ramp_up > kMaxRampUp) {
         throw ConfigError(kLoadErrorId, "/ramp_up_ms", "must be 0-86400000",
                           std::to_string(options_.ramp_up.count()));
+    }
+    if (options_.io_threads < 1 || options_.io_threads > EventLoop::kMaxThreads) {
+        throw ConfigError(kLoadErrorId, "/io_threads",
+                          fmt::format("must be 1-{}", EventLoop::kMaxThreads),
+                          std::to_string(options_.io_threads));
     }
     if (options_.duration && options_.duration->count() <= 0) {
         throw ConfigError(kLoadErrorId, "/duration_ms", "must be at least 1",
@@ -212,81 +196,138 @@ LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
                             "/users");
 }
 
-LoadReport LoadRun::run() {
-    const auto users = static_cast<std::size_t>(options_.config.users);
-    const auto runs = options_.runs_per_user;
-    const auto started = Clock::now();
-    const auto stop_starting =
-        options_.duration ? started + *options_.duration : Clock::time_point::max();
-    const auto ramp_up = std::chrono::duration_cast<Clock::duration>(options_.ramp_up);
+namespace {
 
-    std::vector<std::vector<LoadJourney>> per_user(users);
-    std::mutex progress_mutex;
-    LoadProgress progress{0, 0, 0, users * runs};
-    std::exception_ptr first_error;
-    // Only a timer: user threads wait on it until their start time, nobody notifies.
-    std::mutex start_mutex;
-    std::condition_variable start_timer;
-
-    const auto run_user = [&](std::size_t user) {
-        const auto start_at =
-            started + ramp_up * static_cast<long long>(user) / static_cast<long long>(users);
-        if (start_at >= stop_starting) {
-            return;
-        }
-        {
-            std::unique_lock lock(start_mutex);
-            start_timer.wait_until(lock, start_at, [] { return false; });
-        }
-        for (std::size_t run = 0; run < runs && Clock::now() < stop_starting; ++run) {
-            JourneyOptions journey;
-            journey.config = options_.config;
-            journey.profile = options_.profile;
-            journey.message = options_.message;
-            journey.user = user;
-            journey.resolver = options_.resolver;
-            if (options_.client_factory) {
-                journey.client_factory = [&factory = options_.client_factory, user] {
-                    return factory(user);
-                };
-            }
-            auto result = GoldenPathJourney(std::move(journey)).run();
-            const bool passed = result.passed();
-            per_user[user].push_back(LoadJourney{user, run, std::move(result)});
-            std::lock_guard lock(progress_mutex);
-            ++progress.completed;
-            ++(passed ? progress.passed : progress.failed);
-            if (options_.on_progress) {
-                options_.on_progress(progress);
-            }
-        }
+// One user's journeys, one after another, each started when the previous one finished: a chain
+// of callbacks on the loop, so no user holds a thread.
+class LoadUser : public std::enable_shared_from_this<LoadUser> {
+  public:
+    struct Shared {
+        const LoadRunOptions& options;
+        EventLoop& loop;
+        Clock::time_point stop_starting;
+        std::mutex mutex;
+        std::condition_variable all_done;
+        std::size_t users_running = 0;
+        LoadProgress progress;
+        std::exception_ptr first_error;
     };
 
-    {
-        JoiningThreads threads;
-        threads.reserve(users);
-        for (std::size_t user = 0; user < users; ++user) {
-            try {
-                threads.start([&, user] {
+    LoadUser(Shared& shared, std::size_t user, std::vector<LoadJourney>& journeys)
+        : shared_(shared),
+          user_(user),
+          journeys_(journeys),
+          timer_(net::make_strand(shared.loop.impl().context())) {}
+
+    void start_at(Clock::time_point when) {
+        if (when >= shared_.stop_starting) {
+            finished();  // its start falls after the duration: nothing to wait for
+            return;
+        }
+        timer_.expires_at(when);
+        timer_.async_wait(
+            [self = shared_from_this()](const boost::system::error_code&) { self->next(); });
+    }
+
+  private:
+    void next() {
+        const auto& options = shared_.options;
+        if (run_ >= options.runs_per_user || Clock::now() >= shared_.stop_starting) {
+            finished();
+            return;
+        }
+        JourneyOptions journey;
+        journey.config = options.config;
+        journey.profile = options.profile;
+        journey.message = options.message;
+        journey.user = user_;
+        journey.resolver = options.resolver;
+        if (options.client_factory) {
+            journey.client_factory = [&factory = options.client_factory, user = user_] {
+                return factory(user);
+            };
+        }
+        detail::spawn_journey(
+            shared_.loop, std::move(journey),
+            [self = shared_from_this()](std::exception_ptr thrown, JourneyResult result) {
+                if (!thrown) {
                     try {
-                        run_user(user);
+                        self->record(std::move(result));  // on_progress may throw
+                        self->next();
+                        return;
                     } catch (...) {
-                        std::lock_guard lock(progress_mutex);
-                        if (!first_error) {
-                            first_error = std::current_exception();
-                        }
+                        thrown = std::current_exception();
                     }
-                });
-            } catch (const std::system_error& error) {
-                std::lock_guard lock(progress_mutex);
-                first_error = std::make_exception_ptr(std::runtime_error(fmt::format(
-                    "cannot start the thread of user {} of {}: {}", user, users, error.what())));
-                break;
+                }
+                self->failed(thrown);
+            });
+    }
+
+    // The user stops at its first exception; run() rethrows the first of all users.
+    void failed(std::exception_ptr thrown) {
+        {
+            std::lock_guard lock(shared_.mutex);
+            if (!shared_.first_error) {
+                shared_.first_error = thrown;
             }
         }
+        finished();
     }
-    if (first_error) {
-        std::rethrow_exception(first_error);
+
+    void record(JourneyResult result) {
+        const bool passed = result.passed();
+        journeys_.push_back(LoadJourney{user_, run_++, std::move(result)});
+        std::lock_guard lock(shared_.mutex);
+        ++shared_.progress.completed;
+        ++(passed ? shared_.progress.passed : shared_.progress.failed);
+        if (shared_.options.on_progress) {
+            shared_.options.on_progress(shared_.progress);
+        }
+    }
+
+    void finished() {
+        std::lock_guard lock(shared_.mutex);
+        if (--shared_.users_running == 0) {
+            shared_.all_done.notify_all();
+        }
+    }
+
+    Shared& shared_;
+    std::size_t user_;
+    std::vector<LoadJourney>& journeys_;
+    std::size_t run_ = 0;
+    net::steady_timer timer_;
+};
+
+}  // namespace
+
+LoadReport LoadRun::run() {
+    const auto users = static_cast<std::size_t>(options_.config.users);
+    const auto started = Clock::now();
+    const auto ramp_up = std::chrono::duration_cast<Clock::duration>(options_.ramp_up);
+    std::vector<std::vector<LoadJourney>> per_user(users);
+    {
+        EventLoop loop(options_.io_threads);
+        LoadUser::Shared shared{
+            options_,
+            loop,
+            options_.duration ? started + *options_.duration : Clock::time_point::max(),
+            {},
+            {},
+            users,
+            LoadProgress{0, 0, 0, users * options_.runs_per_user},
+            {}};
+        for (std::size_t user = 0; user < users; ++user) {
+            const auto start_at =
+                started + ramp_up * static_cast<long long>(user) / static_cast<long long>(users);
+            std::make_shared<LoadUser>(shared, user, per_user[user])->start_at(start_at);
+        }
+        // Every journey ends within its own deadlines, so this wait is bounded by them.
+        std::unique_lock lock(shared.mutex);
+        shared.all_done.wait(lock, [&] { return shared.users_running == 0; });
+        if (shared.first_error) {
+            std::rethrow_exception(shared.first_error);
+        }
     }
 
     LoadReport report;

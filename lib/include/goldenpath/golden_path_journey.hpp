@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goldenpath/endpoint_config.hpp"
+#include "goldenpath/event_loop.hpp"
 #include "goldenpath/event_sequence_verifier.hpp"
 #include "goldenpath/failure.hpp"
 #include "goldenpath/host_resolver.hpp"
@@ -52,7 +53,9 @@ struct JourneyOptions {
     std::string run_id;     // generated when empty
     std::size_t user = 0;   // picks the token (round robin) and the generated ids
     std::shared_ptr<HostResolver> resolver = system_resolver();
-    // Makes the client for each attempt; default: BeastClient with `resolver`.
+    // Makes the client for each attempt; default: BeastClient with `resolver` (async_run: the
+    // same connection, asynchronous, on the loop). async_run calls the factory's clients on the
+    // loop's thread, so there they should not block: InMemoryConnection, mocks, wrappers.
     std::function<std::unique_ptr<WebSocketClient>()> client_factory;
 };
 
@@ -64,17 +67,25 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
 
 // One user's golden path: connect (retries and fallback URLs), wait for ready, send the start
 // message, collect until completion or failure, verify, time (DESIGN.md §2, §3, §5).
+//
+// One implementation serves all three entry points: run() and run(client) block the caller (a
+// private EventLoop runs the journey; retry backoff is a timer on it), async_run() runs it on the
+// caller's EventLoop next to any number of other journeys, with no thread of its own.
 class GoldenPathJourney {
   public:
+    using Handler = std::function<void(JourneyResult)>;
+
     explicit GoldenPathJourney(JourneyOptions options);
 
     JourneyResult run();
     // Runs on an already made client (connects it): for mocks and custom transports.
     JourneyResult run(WebSocketClient& client);
+    // Starts the journey on `loop` and returns at once; `done` runs on the loop, exactly once,
+    // with the same result run() would give. The journey keeps its own copy of the options, so
+    // this object may be destroyed right after the call; `loop` must outlive the journey.
+    void async_run(EventLoop& loop, Handler done) const;
 
   private:
-    JourneyResult run_connected(WebSocketClient& client, JourneyResult result);
-
     JourneyOptions options_;
 };
 

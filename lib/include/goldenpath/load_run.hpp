@@ -19,7 +19,8 @@
 
 namespace goldenpath {
 
-// One thread per concurrent user (see LoadRun), so the number of users is bounded.
+// Each user holds one connection (and its server end when the server runs in this process), so
+// the number of users is bounded by file descriptors, not threads.
 inline constexpr std::size_t kMaxLoadUsers = 5000;
 
 // Journeys finished so far, for progress displays.
@@ -43,11 +44,14 @@ struct LoadRunOptions {
     std::optional<Milliseconds> duration;
     std::string message = "What is the status of my order?";
     std::shared_ptr<HostResolver> resolver = system_resolver();
-    // Makes the client of each connection attempt of `user`; default: BeastClient. Unit tests
-    // pass InMemoryConnection or MockWebSocketClient here.
+    // Makes the client of each connection attempt of `user`; default: the asynchronous client
+    // on the run's EventLoop. Unit tests pass InMemoryConnection or MockWebSocketClient here;
+    // the factory and its clients are called on the loop's threads, so they should not block.
     std::function<std::unique_ptr<WebSocketClient>(std::size_t user)> client_factory;
-    // Called after every finished journey, from the user threads but never two at once.
+    // Called after every finished journey, from a loop thread but never two at once.
     std::function<void(const LoadProgress&)> on_progress;
+    // Threads of the EventLoop that drives every user's connections (1-EventLoop::kMaxThreads).
+    std::size_t io_threads = 1;
 };
 
 // A user that received an event of a run or thread it never started (DESIGN.md §2
@@ -101,8 +105,8 @@ struct LoadReport {
 // `runs_per_user` journeys one after another; users start spread over the ramp-up; the duration
 // stops new journeys. Isolation violations and SLAs are judged on the results.
 //
-// Threads: one thread per concurrent user, which keeps each journey a simple blocking
-// GoldenPathJourney; hence users are bounded by kMaxLoadUsers. When the users need more file
+// Threads: none per user. Every journey is a GoldenPathJourney::async_run on one EventLoop with
+// `io_threads` threads; ramp-up starts are timers on it. When the users need more file
 // descriptors than the RLIMIT_NOFILE soft limit allows, it is raised to the hard limit.
 class LoadRun {
   public:

@@ -1,0 +1,46 @@
+// The asynchronous face of one client connection, for the journey coroutine. Internal: it
+// exposes Asio's awaitable, which public headers must not (DESIGN.md §6).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "goldenpath/host_resolver.hpp"
+#include "goldenpath/websocket_client.hpp"
+
+namespace goldenpath::detail {
+
+class ClientPort {
+  public:
+    virtual ~ClientPort() = default;
+
+    virtual boost::asio::awaitable<std::optional<Failure>> connect(ConnectRequest request) = 0;
+    virtual boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) = 0;
+    virtual boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline) = 0;
+    virtual boost::asio::awaitable<std::vector<ReceivedFrame>> close(
+        int code, std::string reason, Clock::time_point deadline) = 0;
+    virtual std::string selected_subprotocol() const = 0;
+    virtual bool tls_verification_skipped() const = 0;
+};
+
+// A blocking WebSocketClient seen as a port: every call completes before it returns, so a
+// coroutine over it runs straight through (mocks, InMemoryConnection, user transports).
+std::unique_ptr<ClientPort> blocking_port(WebSocketClient& client);
+std::unique_ptr<ClientPort> blocking_port(std::unique_ptr<WebSocketClient> client);
+
+// The Beast connection (beast_client.cpp) on `executor`, which must be a strand or a
+// single-threaded context: its handlers must not run at the same time. Destroying the port
+// closes a connection still open in the background (1001, 200 ms) on that executor.
+std::unique_ptr<ClientPort> beast_port(const boost::asio::any_io_executor& executor,
+                                       std::shared_ptr<HostResolver> resolver);
+
+// Throws ConfigError for the request fields the connection cannot use (keepalive, proxy URL),
+// before anything is started.
+void validate_connect_request(const ConnectRequest& request);
+
+}  // namespace goldenpath::detail
