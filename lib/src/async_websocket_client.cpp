@@ -22,9 +22,10 @@ class AsyncWebSocketClient::Impl : public std::enable_shared_from_this<Impl> {
   public:
     enum class Operation { connect, send, receive, close };
 
-    Impl(EventLoop& loop, std::shared_ptr<HostResolver> resolver)
+    Impl(EventLoop& loop, std::shared_ptr<HostResolver> resolver, CompletionExecutor completions)
         : strand_(net::make_strand(loop.impl().context())),
-          port_(detail::beast_port(strand_, std::move(resolver))) {}
+          port_(detail::beast_port(strand_, std::move(resolver))),
+          completions_(std::move(completions)) {}
 
     // Marks `operation` outstanding, or throws std::logic_error naming the one in the way.
     void begin(Operation operation) {
@@ -68,7 +69,13 @@ class AsyncWebSocketClient::Impl : public std::enable_shared_from_this<Impl> {
                           if (thrown) {
                               std::rethrow_exception(thrown);
                           }
-                          done(std::move(value));
+                          if (self->completions_) {
+                              self->completions_([done, value = std::move(value)]() mutable {
+                                  done(std::move(value));
+                              });
+                          } else {
+                              done(std::move(value));
+                          }
                       });
     }
 
@@ -142,6 +149,7 @@ class AsyncWebSocketClient::Impl : public std::enable_shared_from_this<Impl> {
 
     net::any_io_executor strand_;
     std::unique_ptr<detail::ClientPort> port_;
+    CompletionExecutor completions_;
     mutable std::mutex mutex_;
     bool connecting_ = false;
     bool sending_ = false;
@@ -152,8 +160,9 @@ class AsyncWebSocketClient::Impl : public std::enable_shared_from_this<Impl> {
     bool verification_skipped_ = false;
 };
 
-AsyncWebSocketClient::AsyncWebSocketClient(EventLoop& loop, std::shared_ptr<HostResolver> resolver)
-    : impl_(std::make_shared<Impl>(loop, std::move(resolver))) {}
+AsyncWebSocketClient::AsyncWebSocketClient(EventLoop& loop, std::shared_ptr<HostResolver> resolver,
+                                           CompletionExecutor completions)
+    : impl_(std::make_shared<Impl>(loop, std::move(resolver), std::move(completions))) {}
 
 AsyncWebSocketClient::~AsyncWebSocketClient() {
     try {
@@ -165,11 +174,15 @@ AsyncWebSocketClient::~AsyncWebSocketClient() {
 void AsyncWebSocketClient::async_connect(ConnectRequest request, ConnectHandler done) {
     detail::validate_connect_request(request);
     impl_->begin(Impl::Operation::connect);
-    impl_->start(Impl::Operation::connect, impl_->port().connect(std::move(request)),
-                 [impl = impl_.get(), done = std::move(done)](std::optional<Failure> failure) {
-                     impl->connected();
-                     done(std::move(failure));
-                 });
+    // The connection's results are copied on the strand, before the callback may run elsewhere.
+    auto connect_then_record = [](Impl* impl,
+                                  ConnectRequest wanted) -> net::awaitable<std::optional<Failure>> {
+        auto failure = co_await impl->port().connect(std::move(wanted));
+        impl->connected();
+        co_return failure;
+    };
+    impl_->start(Impl::Operation::connect, connect_then_record(impl_.get(), std::move(request)),
+                 std::move(done));
 }
 
 void AsyncWebSocketClient::async_send_text(std::string text, SendHandler done) {
@@ -179,16 +192,19 @@ void AsyncWebSocketClient::async_send_text(std::string text, SendHandler done) {
 
 void AsyncWebSocketClient::async_receive(Clock::time_point deadline, ReceiveHandler done) {
     impl_->begin(Impl::Operation::receive);
-    impl_->start(Impl::Operation::receive, impl_->port().receive(deadline),
-                 [impl = impl_.get(), done = std::move(done)](ReceiveResult result) {
-                     // The background close of a destroyed client ends a pending receive early;
-                     // its owner learns that the connection is gone, not of a deadline.
-                     if (result.status == ReceiveResult::Status::timeout && impl->abandoned()) {
-                         result.status = ReceiveResult::Status::closed;
-                         result.close = CloseInfo{1001, "going away (client destroyed)"};
-                     }
-                     done(std::move(result));
-                 });
+    // The background close of a destroyed client ends a pending receive early; its owner learns
+    // that the connection is gone, not of a deadline.
+    auto receive_or_abandoned = [](Impl* impl,
+                                   Clock::time_point until) -> net::awaitable<ReceiveResult> {
+        auto result = co_await impl->port().receive(until);
+        if (result.status == ReceiveResult::Status::timeout && impl->abandoned()) {
+            result.status = ReceiveResult::Status::closed;
+            result.close = CloseInfo{1001, "going away (client destroyed)"};
+        }
+        co_return result;
+    };
+    impl_->start(Impl::Operation::receive, receive_or_abandoned(impl_.get(), deadline),
+                 std::move(done));
 }
 
 void AsyncWebSocketClient::async_close(int code, std::string reason, Clock::time_point deadline,

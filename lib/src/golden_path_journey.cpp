@@ -284,8 +284,12 @@ class JourneyLoop {
 
     void on_transport_end(const ReceiveResult& received, Phase phase) {
         if (received.status == ReceiveResult::Status::error) {
-            fail(received.failure);
-            verifier_.end_of_stream(received.failure.kind_label());
+            Failure failure = received.failure;
+            if (failure.kind == FailureKind::stalled && !failure.after_event) {
+                failure.after_event = event_count();  // the transport cannot know (keepalive)
+            }
+            verifier_.end_of_stream(failure.kind_label());
+            fail(std::move(failure));
             return;
         }
         const auto& close = received.close;
@@ -556,17 +560,25 @@ void detail::spawn_journey(EventLoop& loop, JourneyOptions options, JourneyCompl
                   run_journey(completed(std::move(options))), std::move(done));
 }
 
-void GoldenPathJourney::async_run(EventLoop& loop, Handler done) const {
+void GoldenPathJourney::async_run(EventLoop& loop, Handler done,
+                                  CompletionExecutor completions) const {
     if (!done) {
         throw std::invalid_argument("GoldenPathJourney::async_run needs a completion handler");
     }
-    detail::spawn_journey(
-        loop, options_, [done = std::move(done)](std::exception_ptr thrown, JourneyResult result) {
-            if (thrown) {
-                std::rethrow_exception(thrown);
-            }
-            done(std::move(result));
-        });
+    detail::spawn_journey(loop, options_,
+                          [done = std::move(done), completions = std::move(completions)](
+                              std::exception_ptr thrown, JourneyResult result) {
+                              if (thrown) {
+                                  std::rethrow_exception(thrown);
+                              }
+                              if (completions) {
+                                  completions([done, result = std::move(result)]() mutable {
+                                      done(std::move(result));
+                                  });
+                              } else {
+                                  done(std::move(result));
+                              }
+                          });
 }
 
 std::string JourneyResult::to_string() const {

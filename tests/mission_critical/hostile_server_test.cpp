@@ -498,6 +498,7 @@ TEST_F(HostileServerTest, KeepalivePeerThatNeverPongsIsStalledAfterTwoIntervals)
     ASSERT_TRUE(result.failure);
     EXPECT_THAT(result.failure->detail, HasSubstr("keepalive: no pong"));
     EXPECT_EQ(result.failure->waited_ms, 100.0);
+    EXPECT_EQ(result.failure->after_event, 1U) << "agent_started arrived before the silence";
     EXPECT_GE(elapsed_ms_, static_cast<double>(2 * kKeepalive.count()));
     EXPECT_EQ(server.client_frames(Opcode::ping), 1U) << "one ping, then the stall";
 }

@@ -18,15 +18,18 @@ namespace goldenpath {
 // reporting through callbacks instead of blocking. BeastClient is the blocking facade over the
 // same implementation, so both classify every failure identically.
 //
-// - Callbacks run on the loop (one at a time per client), each exactly once, also when the
-//   operation failed or timed out; never from inside the async_* call itself.
+// - Callbacks run on the loop (one at a time per client), or are handed to the
+//   CompletionExecutor when one is given; each exactly once, also when the operation failed or
+//   timed out; never from inside the async_* call itself.
 // - One operation at a time, except that async_send_text may overlap an async_receive. Starting
 //   another while one is outstanding throws std::logic_error naming both operations.
 // - async_connect validates the request first and throws ConfigError (bad keepalive or proxy URL)
 //   before anything is queued.
-// - Destroying the client while connected closes the connection in the background (1001, 200 ms);
-//   callbacks of operations still outstanding run with their failure, so they must not refer to
-//   the client object itself.
+// - Destroying the client while connected closes the connection in the background (1001, 200 ms).
+//   Callbacks of operations still outstanding still run (a pending receive ends as closed(1001)),
+//   so they must not refer to the client object itself.
+// - keepalive: Beast's idle timer runs whenever the loop does, so keep a receive outstanding on
+//   a keepalive connection, or its pongs are not read and it ends as stalled.
 class AsyncWebSocketClient {
   public:
     using ConnectHandler = std::function<void(std::optional<Failure>)>;
@@ -35,7 +38,8 @@ class AsyncWebSocketClient {
     using CloseHandler = std::function<void(std::vector<ReceivedFrame>)>;
 
     explicit AsyncWebSocketClient(EventLoop& loop,
-                                  std::shared_ptr<HostResolver> resolver = system_resolver());
+                                  std::shared_ptr<HostResolver> resolver = system_resolver(),
+                                  CompletionExecutor completions = {});
     ~AsyncWebSocketClient();
     AsyncWebSocketClient(const AsyncWebSocketClient&) = delete;
     AsyncWebSocketClient& operator=(const AsyncWebSocketClient&) = delete;

@@ -8,6 +8,12 @@
 
 namespace goldenpath {
 
+// Where completion callbacks run, for callers with an executor of their own (a GUI loop, a
+// thread pool, an Asio io_context behind a lambda): instead of running a callback, the loop hands
+// it to this function, which must run it exactly once, on whatever thread it likes. Empty = the
+// callback runs on the loop.
+using CompletionExecutor = std::function<void(std::function<void()>)>;
+
 // One I/O event loop (an Asio io_context behind a pimpl) that drives any number of
 // AsyncWebSocketClient connections and asynchronous journeys: no thread per connection.
 //
@@ -16,7 +22,8 @@ namespace goldenpath {
 //   small pool (2 on 2 cores) is safe; completion callbacks then come from those threads.
 // - threads == 0: nothing runs until the caller drives the loop with run(), run_for() or poll()
 //   from a thread of its own choosing, e.g. from its own executor's task, or from a test's thread.
-//   This is how the loop is used "on the caller's executor" without our headers exposing Asio.
+//   This is how the loop is used "on the caller's executor" without our headers exposing Asio;
+//   a CompletionExecutor moves only the callbacks there and leaves the I/O on the loop.
 //
 // The destructor stops the loop and joins its threads; handlers that have not run are destroyed
 // without running, so destroy clients and finish journeys first. A callback that throws is caught,

@@ -80,10 +80,11 @@ class GoldenPathJourney {
     JourneyResult run();
     // Runs on an already made client (connects it): for mocks and custom transports.
     JourneyResult run(WebSocketClient& client);
-    // Starts the journey on `loop` and returns at once; `done` runs on the loop, exactly once,
-    // with the same result run() would give. The journey keeps its own copy of the options, so
-    // this object may be destroyed right after the call; `loop` must outlive the journey.
-    void async_run(EventLoop& loop, Handler done) const;
+    // Starts the journey on `loop` and returns at once; `done` runs exactly once, on the loop or
+    // through `completions` when given, with the same result run() would give. The journey keeps
+    // its own copy of the options, so this object may be destroyed right after the call; `loop`
+    // must outlive the journey.
+    void async_run(EventLoop& loop, Handler done, CompletionExecutor completions = {}) const;
 
   private:
     JourneyOptions options_;
