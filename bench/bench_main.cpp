@@ -2,13 +2,17 @@
 // Every loop is bounded in count and in time; every socket is on 127.0.0.1.
 //
 //   goldenpath-bench [--url ws://127.0.0.1:PORT/ws] [--journeys N] [--floor-journeys N]
-//                    [--runs N] [--events N] [--users N] [--max-seconds S]
-//                    [--workloads journeys,runs,users,verifier,floor] [--json FILE]
+//                    [--runs N] [--events N] [--users N] [--io-threads N] [--max-seconds S]
+//                    [--workloads journeys,runs,users,users_async,verifier,floor] [--json FILE]
 //
 // Workloads:
 //   journeys  (a) N sequential GoldenPathJourneys, one connection each: journeys/s, p50, p99
 //   runs      (b) one connection, many runs one after another: events/s
-//   users     (c) N concurrent journeys (one thread each): wall, success, p99, peak RSS
+//   users     (c) N concurrent journeys, one thread each (GoldenPathJourney::run): wall,
+//                 success, p50, p99, peak RSS, max threads
+//   users_async   the same N journeys with GoldenPathJourney::async_run on one EventLoop of
+//                 --io-threads threads (default 1): the same figures, to compare side by side
+//                 (run each in its own process: peak RSS is per process)
 //   verifier  (d) EventSequenceVerifier on pre-parsed events, and parse_event + verify on text
 //   floor         raw loopback TCP per journey: connect, write the start message bytes, read
 //                 the bytes of connection_established + five events, close: p50, p99; and a
@@ -28,11 +32,14 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -43,6 +50,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "golden_frames.hpp"
@@ -51,6 +59,7 @@
 #include "goldenpath/clock.hpp"
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/event.hpp"
+#include "goldenpath/event_loop.hpp"
 #include "goldenpath/event_sequence_verifier.hpp"
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/protocol_profile.hpp"
@@ -68,10 +77,14 @@ struct Args {
     std::size_t runs = 2000;
     std::size_t events = 200000;
     std::size_t users = 1000;
+    std::size_t io_threads = 1;
     double max_seconds = 20.0;
     std::vector<std::string> workloads = {"journeys", "floor", "verifier"};
     std::string json_file;
 };
+
+constexpr std::string_view kWorkloads[] = {"journeys",    "runs",     "users",
+                                           "users_async", "verifier", "floor"};
 
 std::size_t parse_count(std::string_view text, std::string_view flag) {
     std::size_t value = 0;
@@ -119,10 +132,25 @@ Args parse_args(int argc, char** argv) {
             args.events = parse_count(value(), flag);
         } else if (flag == "--users") {
             args.users = parse_count(value(), flag);
+        } else if (flag == "--io-threads") {
+            args.io_threads = parse_count(value(), flag);
+            if (args.io_threads > goldenpath::EventLoop::kMaxThreads) {
+                throw std::invalid_argument(fmt::format("--io-threads must be 1-{}, but is {}",
+                                                        goldenpath::EventLoop::kMaxThreads,
+                                                        args.io_threads));
+            }
         } else if (flag == "--max-seconds") {
             args.max_seconds = static_cast<double>(parse_count(value(), flag));
         } else if (flag == "--workloads") {
             args.workloads = split(value());
+            for (const auto& workload : args.workloads) {
+                if (std::find(std::begin(kWorkloads), std::end(kWorkloads), workload) ==
+                    std::end(kWorkloads)) {
+                    throw std::invalid_argument(
+                        fmt::format("--workloads: unknown workload '{}' (known: {})", workload,
+                                    fmt::join(std::begin(kWorkloads), std::end(kWorkloads), ",")));
+                }
+            }
         } else if (flag == "--json") {
             args.json_file = std::string(value());
         } else {
@@ -259,39 +287,144 @@ long peak_rss_kb() {
     return usage.ru_maxrss;
 }
 
+// The number of this process's threads (entries of /proc/self/task); 0 without /proc.
+std::size_t thread_count() {
+    std::error_code error;
+    std::size_t count = 0;
+    for (std::filesystem::directory_iterator it("/proc/self/task", error), end; !error && it != end;
+         it.increment(error)) {
+        ++count;
+    }
+    return count;
+}
+
+// N journeys running at once: each reports its end here; the main thread waits for all of them
+// and samples the process's thread count meanwhile. Sampling only on the main thread keeps the
+// /proc reads off the journeys' threads in both models.
+class ConcurrentUsers {
+  public:
+    explicit ConcurrentUsers(std::size_t users) : samples_ms_(users) {}
+
+    // From any thread, once per user.
+    void finished(std::size_t user, Clock::time_point begin,
+                  const goldenpath::JourneyResult& result) {
+        const auto ms = goldenpath::elapsed_ms(begin, Clock::now());
+        std::lock_guard lock(mutex_);
+        if (result.passed()) {
+            samples_ms_[user] = ms;
+        } else if (first_failure_.empty()) {
+            first_failure_ = result.failure->to_string();
+        }
+        if (++finished_ == samples_ms_.size()) {
+            all_finished_.notify_all();
+        }
+    }
+
+    // Waits until every user finished (true) or `deadline` passed (false), sampling the thread
+    // count every kSamplePeriod meanwhile.
+    bool wait(Clock::time_point deadline) {
+        static constexpr auto kSamplePeriod = std::chrono::milliseconds(5);
+        for (;;) {
+            max_threads_ = std::max(max_threads_, thread_count());
+            std::unique_lock lock(mutex_);
+            if (finished_ == samples_ms_.size()) {
+                return true;
+            }
+            const auto now = Clock::now();
+            if (now >= deadline) {
+                return false;
+            }
+            all_finished_.wait_until(lock, std::min(deadline, now + kSamplePeriod),
+                                     [&] { return finished_ == samples_ms_.size(); });
+        }
+    }
+
+    // Call once no journey can report any more (threads joined, loop destroyed).
+    nlohmann::json figures(double wall_s) const {
+        std::lock_guard lock(mutex_);
+        std::vector<double> passed;
+        for (const auto& sample : samples_ms_) {
+            if (sample) {
+                passed.push_back(*sample);
+            }
+        }
+        std::sort(passed.begin(), passed.end());
+        const auto users = samples_ms_.size();
+        nlohmann::json out = {
+            {"users", users},
+            {"succeeded", passed.size()},
+            {"success_rate", static_cast<double>(passed.size()) / static_cast<double>(users)},
+            {"wall_s", wall_s},
+            {"p50_ms", percentile(passed, 50)},
+            {"p99_ms", percentile(passed, 99)},
+            {"peak_rss_mb", static_cast<double>(peak_rss_kb()) / 1024.0},
+            {"max_threads", max_threads_}};
+        if (finished_ != users) {
+            out["unfinished_at_deadline"] = users - finished_;
+        }
+        if (!first_failure_.empty()) {
+            out["first_failure"] = first_failure_;
+        }
+        return out;
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::condition_variable all_finished_;
+    std::vector<std::optional<double>> samples_ms_;  // per user; empty when it failed
+    std::size_t finished_ = 0;
+    std::string first_failure_;
+    std::size_t max_threads_ = 0;  // only the waiting thread touches it
+};
+
+Clock::time_point deadline_after(double seconds) {
+    return Clock::now() +
+           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
 // (c) N users at once, one thread and one connection each.
 nlohmann::json bench_users(const Args& args, const goldenpath::Url& url) {
-    std::vector<double> samples(args.users, -1.0);
+    ConcurrentUsers users(args.users);
     std::vector<std::thread> threads;
     threads.reserve(args.users);
     const auto start = Clock::now();
+    const auto deadline = deadline_after(args.max_seconds);
     for (std::size_t user = 0; user < args.users; ++user) {
-        threads.emplace_back([&samples, &url, user] {
+        threads.emplace_back([&users, &url, user] {
             const auto begin = Clock::now();
-            const auto result = goldenpath::GoldenPathJourney(journey_options(url, user)).run();
-            if (result.passed()) {
-                samples[user] = goldenpath::elapsed_ms(begin, Clock::now());
-            }
+            users.finished(user, begin,
+                           goldenpath::GoldenPathJourney(journey_options(url, user)).run());
         });
     }
+    users.wait(deadline);
+    // A thread cannot be abandoned: past the deadline this waits for the journeys' own deadlines.
     for (auto& thread : threads) {
         thread.join();
     }
-    const auto wall = seconds_since(start);
-    std::vector<double> passed;
-    for (const double sample : samples) {
-        if (sample >= 0) {
-            passed.push_back(sample);
+    return users.figures(seconds_since(start));
+}
+
+// (c) the same N users, every journey asynchronous on one EventLoop: no thread per user.
+nlohmann::json bench_users_async(const Args& args, const goldenpath::Url& url) {
+    ConcurrentUsers users(args.users);  // outlives the loop, whose callbacks report to it
+    double wall_s = 0;
+    {
+        goldenpath::EventLoop loop(args.io_threads);
+        const auto start = Clock::now();
+        const auto deadline = deadline_after(args.max_seconds);
+        for (std::size_t user = 0; user < args.users; ++user) {
+            goldenpath::GoldenPathJourney(journey_options(url, user))
+                .async_run(loop,
+                           [&users, user, begin = Clock::now()](goldenpath::JourneyResult result) {
+                               users.finished(user, begin, result);
+                           });
         }
-    }
-    std::sort(passed.begin(), passed.end());
-    return {{"users", args.users},
-            {"succeeded", passed.size()},
-            {"success_rate", static_cast<double>(passed.size()) / static_cast<double>(args.users)},
-            {"wall_s", wall},
-            {"p50_ms", percentile(passed, 50)},
-            {"p99_ms", percentile(passed, 99)},
-            {"peak_rss_mb", static_cast<double>(peak_rss_kb()) / 1024.0}};
+        users.wait(deadline);
+        wall_s = seconds_since(start);
+    }  // past the deadline, unfinished journeys are dropped here without calling back
+    auto figures = users.figures(wall_s);
+    figures["io_threads"] = args.io_threads;
+    return figures;
 }
 
 std::vector<std::string> golden_frames(std::size_t run) {
@@ -550,6 +683,17 @@ nlohmann::json bench_floor(const Args& args, bool ws_shaped) {
     return figures;
 }
 
+// What a (c) row cannot show: journeys still running at the deadline, the first failure.
+void print_users_notes(const nlohmann::json& figures) {
+    if (figures.contains("unfinished_at_deadline")) {
+        std::cout << "    unfinished at the deadline (--max-seconds): "
+                  << figures["unfinished_at_deadline"] << "\n";
+    }
+    if (figures.contains("first_failure")) {
+        std::cout << "    first failure: " << figures["first_failure"].get<std::string>() << "\n";
+    }
+}
+
 void print_table(const nlohmann::json& results) {
     std::cout << fmt::format("{:<34} {:>14} {:>10} {:>10}\n", "workload", "rate", "p50 ms",
                              "p99 ms");
@@ -582,6 +726,20 @@ void print_table(const nlohmann::json& results) {
             users["users"].get<std::size_t>(), users["succeeded"].get<std::size_t>(),
             users["users"].get<std::size_t>(), users["wall_s"].get<double>(),
             users["p99_ms"].get<double>(), users["peak_rss_mb"].get<double>());
+        std::cout << fmt::format("    thread per user: max threads {}\n",
+                                 users["max_threads"].get<std::size_t>());
+        print_users_notes(users);
+    }
+    if (results.contains("users_async")) {
+        const auto& users = results["users_async"];
+        std::cout << fmt::format(
+            "(c) {} users at once, async on one EventLoop ({} I/O thread(s)): {}/{} passed, wall "
+            "{:.3f} s, p99 {:.3f} ms, peak RSS {:.1f} MB, max threads {}\n",
+            users["users"].get<std::size_t>(), users["io_threads"].get<std::size_t>(),
+            users["succeeded"].get<std::size_t>(), users["users"].get<std::size_t>(),
+            users["wall_s"].get<double>(), users["p99_ms"].get<double>(),
+            users["peak_rss_mb"].get<double>(), users["max_threads"].get<std::size_t>());
+        print_users_notes(users);
     }
     if (results.contains("verifier")) {
         row("(d) verifier, pre-parsed events", results["verifier"]["preparsed"], "events_per_s",
@@ -604,8 +762,8 @@ int main(int argc, char** argv) {
     try {
         nlohmann::json results = {{"schema_version", 1}};
         std::unique_ptr<goldenpath::AgentServerDouble> server;
-        const bool networked =
-            wants(args, "journeys") || wants(args, "runs") || wants(args, "users");
+        const bool networked = wants(args, "journeys") || wants(args, "runs") ||
+                               wants(args, "users") || wants(args, "users_async");
         std::optional<goldenpath::Url> url;
         if (networked) {
             if (args.url.empty()) {
@@ -625,6 +783,9 @@ int main(int argc, char** argv) {
         }
         if (wants(args, "users")) {
             results["users"] = bench_users(args, *url);
+        }
+        if (wants(args, "users_async")) {
+            results["users_async"] = bench_users_async(args, *url);
         }
         if (wants(args, "floor")) {
             results["floor"] = bench_floor(args, false);

@@ -4,7 +4,8 @@
 #   ours  (goldenpath-bench)  vs goldenpath-server      (a) journeys, (b) many runs
 #   node  (bench/peers)       vs goldenpath-server      (a) journeys
 #   ours                      vs node ws server         (a) journeys
-#   the raw TCP floor, the verifier (d), and 1000 concurrent users (c) in their own process,
+#   the raw TCP floor, the verifier (d), and 1000 concurrent users (c) twice, each in its own
+#   process: one thread per user, then async on one EventLoop thread,
 #   the Google Benchmark micro-benchmarks (bench/micro_bench.cpp) and the suite wall times (e),
 # prints the ratio table and writes build/bench/results.json. Servers are stopped on exit.
 # Environment: JOURNEYS (2000), ROUNDS (3), USERS (1000), MAX_SECONDS (20, per workload).
@@ -104,6 +105,9 @@ echo "== floor (raw loopback TCP) and (d) verifier"
 echo "== (c) $users users at once vs goldenpath-server (own process, for peak RSS)"
 "$bench" --url "$gp_url" --workloads users --users "$users" "${common[@]}" \
     --json "$work/users.json"
+echo "== (c) $users users at once, async on one EventLoop thread, vs goldenpath-server (own process)"
+"$bench" --url "$gp_url" --workloads users_async --io-threads 1 --users "$users" "${common[@]}" \
+    --json "$work/users_async.json"
 echo "== micro-benchmarks (Google Benchmark): where a verified event's time goes"
 micro="$build/bench/goldenpath-micro-bench"
 if [[ -x "$micro" ]]; then
@@ -148,6 +152,7 @@ const oursNode = { journeys: median(rounds_.ours_node) };
 const nodeNode = median(rounds_.node_node);
 const floor = read('floor.json');
 const users = read('users.json');
+const usersAsync = read('users_async.json');
 const a = oursGp.journeys;
 const results = {
   schema_version: 1,
@@ -161,6 +166,7 @@ const results = {
   floor_ws_shaped: floor.floor_ws_shaped,
   one_connection_many_runs: oursGp.runs,
   users: users.users,
+  users_async: usersAsync.users_async,
   verifier: floor.verifier,
   suites: read('suites.json'),
   micro: read('micro.json').benchmarks.map((b) => ({ name: b.name, cpu_ns: b.cpu_time, items_per_second: b.items_per_second })),
@@ -199,6 +205,9 @@ const u = users.users;
 console.log();
 console.log(`(b) one connection, ${r.runs} runs: ${num(r.events_per_s, 0)} events/s`);
 console.log(`(c) ${u.users} users at once: ${u.succeeded}/${u.users} passed, wall ${num(u.wall_s, 3)} s (target < 2), p99 ${num(u.p99_ms, 1)} ms, peak RSS ${num(u.peak_rss_mb, 1)} MB (target < 100)`);
+const usersLine = (f) => `${f.succeeded}/${f.users} passed, wall ${num(f.wall_s, 3)} s, p99 ${num(f.p99_ms, 1)} ms, peak RSS ${num(f.peak_rss_mb, 1)} MB, max threads ${f.max_threads}`;
+const ua = usersAsync.users_async;
+console.log(`(c) ${u.users} users at once: thread per user: ${usersLine(u)}; async (one EventLoop thread): ${usersLine(ua)}`);
 console.log(`(d) verifier, pre-parsed: ${num(v.preparsed.events_per_s / 1e6, 3)} M events/s (target >= 5); parse_event + verify: ${num(v.parse_and_verify.events_per_s / 1e6, 3)} M events/s`);
 for (const m of results.micro) {
   console.log(`    ${m.name}: ${num(m.cpu_ns, 0)} ns CPU per iteration${m.items_per_second ? `, ${num(m.items_per_second / 1e6, 2)} M items/s` : ''}`);
