@@ -2,6 +2,10 @@
 
 #include <utility>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 namespace goldenpath::detail {
 namespace {
 
@@ -32,7 +36,51 @@ class BlockingPort final : public ClientPort {
     WebSocketClient& client_;
 };
 
+class OffloadingPort final : public ClientPort {
+  public:
+    explicit OffloadingPort(std::unique_ptr<WebSocketClient> client) : client_(std::move(client)) {}
+    ~OffloadingPort() override { worker_.join(); }
+    OffloadingPort(const OffloadingPort&) = delete;
+    OffloadingPort& operator=(const OffloadingPort&) = delete;
+
+    boost::asio::awaitable<std::optional<Failure>> connect(ConnectRequest request) override {
+        co_return co_await on_worker([this, &request] { return client_->connect(request); });
+    }
+    boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) override {
+        co_return co_await on_worker([this, &text] { return client_->send_text(text); });
+    }
+    boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline) override {
+        co_return co_await on_worker([this, deadline] { return client_->receive(deadline); });
+    }
+    boost::asio::awaitable<std::vector<ReceivedFrame>> close(int code, std::string reason,
+                                                             Clock::time_point deadline) override {
+        co_return co_await on_worker(
+            [this, code, &reason, deadline] { return client_->close(code, reason, deadline); });
+    }
+    // Read between calls, when the worker is idle.
+    std::string selected_subprotocol() const override { return client_->selected_subprotocol(); }
+    bool tls_verification_skipped() const override { return client_->tls_verification_skipped(); }
+
+  private:
+    // Runs `call` on the worker thread; the awaiting coroutine resumes on its own executor. The
+    // references `call` holds stay valid: the caller is suspended until it returned.
+    template <typename Call>
+    auto on_worker(Call call) -> boost::asio::awaitable<decltype(call())> {
+        using Result = decltype(call());
+        co_return co_await boost::asio::co_spawn(
+            worker_, [call]() -> boost::asio::awaitable<Result> { co_return call(); },
+            boost::asio::use_awaitable);
+    }
+
+    std::unique_ptr<WebSocketClient> client_;
+    boost::asio::thread_pool worker_{1};
+};
+
 }  // namespace
+
+std::unique_ptr<ClientPort> offloading_port(std::unique_ptr<WebSocketClient> client) {
+    return std::make_unique<OffloadingPort>(std::move(client));
+}
 
 std::unique_ptr<ClientPort> blocking_port(WebSocketClient& client) {
     return std::make_unique<BlockingPort>(client);

@@ -33,6 +33,11 @@ class ClientPort {
 std::unique_ptr<ClientPort> blocking_port(WebSocketClient& client);
 std::unique_ptr<ClientPort> blocking_port(std::unique_ptr<WebSocketClient> client);
 
+// A blocking WebSocketClient on an event loop: each call runs on a thread of the port's own and
+// the coroutine resumes on its executor when the call returned, so a client that blocks (a
+// BeastClient in a tracing wrapper, say) never holds up the loop's other connections.
+std::unique_ptr<ClientPort> offloading_port(std::unique_ptr<WebSocketClient> client);
+
 // The Beast connection (beast_client.cpp) on `executor`, which must be a strand or a
 // single-threaded context: its handlers must not run at the same time. Destroying the port
 // closes a connection still open in the background (1001, 200 ms) on that executor.

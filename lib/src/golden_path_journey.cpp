@@ -459,8 +459,12 @@ JourneyResult new_result(const JourneyOptions& options) {
     return result;
 }
 
+// How a client_factory's (blocking) clients are driven: straight from the coroutine when the
+// journey has its thread to itself (run()), on a thread of their own when it shares a loop.
+enum class BlockingClients { call_directly, offload };
+
 // The whole journey: attempts over the candidate URLs, each on a new client, then the run.
-awaitable<JourneyResult> run_journey(JourneyOptions options) {
+awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blocking_clients) {
     JourneyResult result = new_result(options);
     const auto executor = co_await net::this_coro::executor;
     const auto& retry = options.config.retry;
@@ -476,8 +480,10 @@ awaitable<JourneyResult> run_journey(JourneyOptions options) {
                 }
                 co_await wait_backoff(retry, attempt - 1, overall_deadline);
             }
-            auto client = options.client_factory ? detail::blocking_port(options.client_factory())
-                                                 : detail::beast_port(executor, options.resolver);
+            auto client = !options.client_factory ? detail::beast_port(executor, options.resolver)
+                          : blocking_clients == BlockingClients::offload
+                              ? detail::offloading_port(options.client_factory())
+                              : detail::blocking_port(options.client_factory());
             result.url = url.to_string();
             const auto started = Clock::now();
             auto failure = co_await client->connect(
@@ -548,7 +554,7 @@ JourneyResult run_blocking(awaitable<JourneyResult> journey) {
 }  // namespace
 
 JourneyResult GoldenPathJourney::run() {
-    return run_blocking(run_journey(options_));
+    return run_blocking(run_journey(options_, BlockingClients::call_directly));
 }
 
 JourneyResult GoldenPathJourney::run(WebSocketClient& client) {
@@ -557,7 +563,8 @@ JourneyResult GoldenPathJourney::run(WebSocketClient& client) {
 
 void detail::spawn_journey(EventLoop& loop, JourneyOptions options, JourneyCompletion done) {
     net::co_spawn(net::make_strand(loop.impl().context()),
-                  run_journey(completed(std::move(options))), std::move(done));
+                  run_journey(completed(std::move(options)), BlockingClients::offload),
+                  std::move(done));
 }
 
 void GoldenPathJourney::async_run(EventLoop& loop, Handler done,

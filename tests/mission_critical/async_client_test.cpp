@@ -748,5 +748,33 @@ TEST(AsyncLoadRun, AHundredUsersOnOneIoThreadUseNoThreadPerConnection) {
     EXPECT_EQ(server.connections().size(), kUsers);
 }
 
+TEST(AsyncLoadRun, BlockingFactoryClientsStillRunAtOnce) {
+    // BeastClients from a client_factory block in every call; each runs on a thread of its own,
+    // so the users still overlap: one after another they would need kUsers x kServerPause.
+    constexpr std::size_t kUsers = 20;
+    AgentServerDouble server(pausing_options());
+    LoadRunOptions options;
+    options.config.url = Url::parse(server.url());
+    options.config.users = static_cast<int>(kUsers);
+    options.config.timeouts.completion = 1000ms;
+    options.io_threads = 1;
+    std::atomic<std::size_t> made{0};
+    options.client_factory = [&made](std::size_t) {
+        ++made;
+        return std::make_unique<BeastClient>();
+    };
+    const auto started = Clock::now();
+
+    const LoadReport report = LoadRun(options).run();
+
+    const double took = elapsed_ms(started, Clock::now());
+    EXPECT_TRUE(report.passed()) << report.to_string();
+    EXPECT_EQ(made.load(), kUsers);
+    const double one_after_another = static_cast<double>(kUsers * kServerPause.count());
+    EXPECT_LT(took, one_after_another / 2)
+        << "the blocking clients ran one after another (" << took << " ms for " << kUsers
+        << " users with a " << kServerPause.count() << " ms server pause each)";
+}
+
 }  // namespace
 }  // namespace goldenpath

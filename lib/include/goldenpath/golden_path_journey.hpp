@@ -54,8 +54,9 @@ struct JourneyOptions {
     std::size_t user = 0;   // picks the token (round robin) and the generated ids
     std::shared_ptr<HostResolver> resolver = system_resolver();
     // Makes the client for each attempt; default: BeastClient with `resolver` (async_run: the
-    // same connection, asynchronous, on the loop). async_run calls the factory's clients on the
-    // loop's thread, so there they should not block: InMemoryConnection, mocks, wrappers.
+    // same connection, asynchronous, on the loop). Under async_run the factory is called on the
+    // loop, and its clients, which block, each run on a thread of their own, so they never hold
+    // up the loop's other connections.
     std::function<std::unique_ptr<WebSocketClient>()> client_factory;
 };
 
