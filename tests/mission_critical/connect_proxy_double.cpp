@@ -19,6 +19,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
+#include "loopback_listener.hpp"
+
 namespace goldenpath::test {
 namespace {
 
@@ -93,24 +95,16 @@ std::string ProxyRequest::header(std::string_view name) const {
 class ConnectProxyDouble::Impl {
   public:
     explicit Impl(ProxyScript script) : script_(script) {
-        acceptor_.open(tcp::v4());
-        acceptor_.set_option(tcp::acceptor::reuse_address(true));
-        acceptor_.bind(tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-        acceptor_.listen();
-        port_ = acceptor_.local_endpoint().port();
         accept();
-        thread_ = std::thread([this] { ioc_.run(); });
+        listener_.start();
     }
 
-    ~Impl() {
-        ioc_.stop();
-        thread_.join();
-    }
+    ~Impl() { listener_.stop(); }
 
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
 
-    std::uint16_t port() const { return port_; }
+    std::uint16_t port() const { return listener_.port(); }
 
     std::size_t connections() const {
         const std::lock_guard lock(mutex_);
@@ -176,8 +170,8 @@ class ConnectProxyDouble::Impl {
     };
 
     void accept() {
-        auto session = std::make_shared<Session>(ioc_);
-        acceptor_.async_accept(session->client, [this, session](error_code ec) {
+        auto session = std::make_shared<Session>(listener_.context());
+        listener_.acceptor().async_accept(session->client, [this, session](error_code ec) {
             if (ec) {
                 return;  // the acceptor was closed
             }
@@ -283,16 +277,13 @@ class ConnectProxyDouble::Impl {
             });
     }
 
+    test::LoopbackListener listener_;  // first: destroyed last, stopped first
     ProxyScript script_;
-    net::io_context ioc_;
-    tcp::acceptor acceptor_{ioc_};
-    std::uint16_t port_ = 0;
     std::vector<std::shared_ptr<Session>> held_;  // io thread only
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
     std::size_t connections_ = 0;
     std::vector<ProxyRequest> requests_;
-    std::thread thread_;
 };
 
 ConnectProxyDouble::ConnectProxyDouble(ProxyScript script)

@@ -19,6 +19,8 @@
 #include <boost/beast/websocket/detail/hybi13.hpp>
 #include <boost/beast/zlib/deflate_stream.hpp>
 
+#include "loopback_listener.hpp"
+
 namespace goldenpath::test {
 namespace {
 
@@ -197,25 +199,16 @@ std::string wire(const std::vector<RawFrame>& frames) {
 class RawFrameServer::Impl {
   public:
     explicit Impl(RawServerScript script) : script_(std::move(script)) {
-        const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), 0);
-        acceptor_.open(endpoint.protocol());
-        acceptor_.set_option(tcp::acceptor::reuse_address(true));
-        acceptor_.bind(endpoint);
-        acceptor_.listen();
-        port_ = acceptor_.local_endpoint().port();
         accept();
-        thread_ = std::thread([this] { ioc_.run(); });
+        listener_.start();
     }
 
-    ~Impl() {
-        ioc_.stop();
-        thread_.join();
-    }
+    ~Impl() { listener_.stop(); }
 
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
 
-    std::uint16_t port() const { return port_; }
+    std::uint16_t port() const { return listener_.port(); }
 
     std::optional<std::string> wait_for_request(Clock::time_point deadline) const {
         std::unique_lock lock(mutex_);
@@ -267,7 +260,7 @@ class RawFrameServer::Impl {
     }
 
     void accept() {
-        acceptor_.async_accept([this](error_code ec, tcp::socket socket) {
+        listener_.acceptor().async_accept([this](error_code ec, tcp::socket socket) {
             if (ec) {
                 return;
             }
@@ -458,11 +451,8 @@ class RawFrameServer::Impl {
                          });
     }
 
+    test::LoopbackListener listener_;  // first: destroyed last, stopped first
     RawServerScript script_;
-    net::io_context ioc_;
-    tcp::acceptor acceptor_{ioc_};
-    std::uint16_t port_ = 0;
-    std::thread thread_;
     std::atomic<std::uint64_t> bytes_written_{0};
     std::atomic<std::uint64_t> slowloris_bytes_written_{0};
 
