@@ -43,6 +43,7 @@
 #include "client_port.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/secret.hpp"
+#include "run_to_completion.hpp"
 
 namespace goldenpath {
 namespace {
@@ -1097,27 +1098,6 @@ awaitable<std::vector<ReceivedFrame>> BeastConnection::close(int code, std::stri
 
 namespace {
 
-// Runs `operation` on `context` from the calling thread until it completed; its own deadlines
-// bound the wait. Other work (a read left pending by a receive) stays queued for the next call.
-template <typename T>
-T run_to_completion(net::io_context& context, awaitable<T> operation) {
-    std::optional<T> result;
-    std::exception_ptr error;
-    bool finished = false;
-    net::co_spawn(context, std::move(operation), [&](std::exception_ptr thrown, T value) {
-        finished = true;
-        error = thrown;
-        result.emplace(std::move(value));
-    });
-    context.restart();
-    while (!finished && context.run_one() > 0) {
-    }
-    if (error) {
-        std::rethrow_exception(error);
-    }
-    return std::move(result).value();
-}
-
 // A BeastConnection as the journey's port. Its destructor closes a connection still open on
 // the connection's executor, without waiting (1001, going away).
 class BeastPort final : public detail::ClientPort {
@@ -1207,17 +1187,18 @@ class BeastClient::Impl {
 
     std::optional<Failure> connect(const ConnectRequest& request) {
         detail::validate_connect_request(request);
-        return run_to_completion(context_, connection_->connect(request));
+        return detail::run_to_completion(context_, connection_->connect(request));
     }
     std::optional<Failure> send_text(std::string_view text) {
-        return run_to_completion(context_, connection_->send_text(std::string(text)));
+        return detail::run_to_completion(context_, connection_->send_text(std::string(text)));
     }
     ReceiveResult receive(Clock::time_point deadline) {
-        return run_to_completion(context_, connection_->receive(deadline));
+        return detail::run_to_completion(context_, connection_->receive(deadline));
     }
     std::vector<ReceivedFrame> close(int code, std::string_view reason,
                                      Clock::time_point deadline) {
-        return run_to_completion(context_, connection_->close(code, std::string(reason), deadline));
+        return detail::run_to_completion(context_,
+                                         connection_->close(code, std::string(reason), deadline));
     }
     std::string selected_subprotocol() const { return connection_->selected_subprotocol(); }
     bool tls_verification_skipped() const { return connection_->tls_verification_skipped(); }

@@ -18,6 +18,7 @@
 #include "event_loop_impl.hpp"
 #include "goldenpath/secret.hpp"
 #include "journey_spawn.hpp"
+#include "run_to_completion.hpp"
 
 namespace goldenpath {
 namespace {
@@ -538,17 +539,9 @@ awaitable<JourneyResult> run_journey_on(const JourneyOptions& options,
 // Blocks until `journey` and everything it left behind (background closes) finished.
 JourneyResult run_blocking(awaitable<JourneyResult> journey) {
     net::io_context context{1};
-    std::optional<JourneyResult> result;
-    std::exception_ptr error;
-    net::co_spawn(context, std::move(journey), [&](std::exception_ptr thrown, JourneyResult value) {
-        error = thrown;
-        result.emplace(std::move(value));
-    });
-    context.run();
-    if (error) {
-        std::rethrow_exception(error);
-    }
-    return std::move(result).value();
+    auto result = detail::run_to_completion(context, std::move(journey));
+    context.run();  // the background closes of the journey's connections
+    return result;
 }
 
 }  // namespace
