@@ -11,6 +11,9 @@ install(DIRECTORY lib/include/goldenpath DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
 install(EXPORT goldenpathTargets NAMESPACE goldenpath:: DESTINATION ${GOLDENPATH_CMAKE_DIR})
 # Profiles and traces are data of the core (load_profile), so they are installed with it.
 install(DIRECTORY fixtures/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/goldenpath)
+# The documentation, laid out as in the repository so its links hold: share/doc/goldenpath.
+install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY docs DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 if(TARGET goldenpath_fixtures)
     install(TARGETS goldenpath_fixtures EXPORT goldenpathFixturesTargets

@@ -1,13 +1,22 @@
-# cmake -DREADME=<README.md> -DEXAMPLES=<dir> -P check_readme_blocks.cmake
+# cmake -DREADME=<README.md> [-DDOCS=<docs dir>] -DEXAMPLES=<dir> -P check_readme_blocks.cmake
 # Every `// [readme:NAME]` ... `// [end]` block of EXAMPLES/*.cpp must appear word for word in
-# README as the code block that follows `<!-- readme:NAME -->`, and every such README block must
-# have its example. Fails naming each block that differs or is missing.
+# README or in one of DOCS/*.md as the code block that follows `<!-- readme:NAME -->`, and every
+# such block there must have its example. Fails naming each block that differs or is missing.
 cmake_minimum_required(VERSION 3.25)
 
 if(NOT DEFINED README OR NOT DEFINED EXAMPLES)
     message(FATAL_ERROR "usage: cmake -DREADME=<README.md> -DEXAMPLES=<dir> -P ${CMAKE_CURRENT_LIST_FILE}")
 endif()
 file(READ "${README}" readme)
+# The documentation is read as one text: README first, then docs/ in name order.
+if(DEFINED DOCS)
+    file(GLOB pages "${DOCS}/*.md")
+    list(SORT pages)
+    foreach(page IN LISTS pages)
+        file(READ "${page}" page_text)
+        string(APPEND readme "\n${page_text}")
+    endforeach()
+endif()
 
 set(changed "")
 set(not_in_readme "")
