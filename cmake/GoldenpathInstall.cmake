@@ -8,6 +8,8 @@ install(TARGETS goldenpath_core EXPORT goldenpathTargets
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
     INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY lib/include/goldenpath DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${GOLDENPATH_GENERATED_INCLUDE_DIR}/goldenpath/version.hpp
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/goldenpath)
 install(EXPORT goldenpathTargets NAMESPACE goldenpath:: DESTINATION ${GOLDENPATH_CMAKE_DIR})
 # Profiles and traces are data of the core (load_profile), so they are installed with it.
 install(DIRECTORY fixtures/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/goldenpath)
