@@ -11,12 +11,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -27,7 +27,6 @@
 
 #include "cli_common.hpp"
 #include "embedded_descriptors.hpp"
-#include "report_files.hpp"
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/bounded_json.hpp"
 #include "goldenpath/config_error.hpp"
@@ -37,6 +36,7 @@
 #include "goldenpath/load_summary.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/user_limits.hpp"
+#include "report_files.hpp"
 
 namespace {
 

@@ -1,8 +1,8 @@
 #include "report_files.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -148,9 +148,9 @@ std::string junit_xml(const std::vector<JourneyResult>& results) {
             seconds);
         if (result.failure) {
             ++failures;
-            cases += fmt::format(R"(<failure message="{}">{}</failure>)",
-                                 xml_text(result.failure->kind_label()),
-                                 xml_text(result.to_string()));
+            cases +=
+                fmt::format(R"(<failure message="{}">{}</failure>)",
+                            xml_text(result.failure->kind_label()), xml_text(result.to_string()));
         }
         cases += "</testcase>\n";
     }

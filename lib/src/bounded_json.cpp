@@ -22,8 +22,8 @@ constexpr std::size_t kPointerKeyLength = 128;
 // One open container on the way down to the current byte.
 struct OpenContainer {
     bool object = false;
-    std::size_t index = 0;   // arrays: the element being read
-    std::string key;         // objects: the raw (still escaped) key of the member being read
+    std::size_t index = 0;  // arrays: the element being read
+    std::string key;        // objects: the raw (still escaped) key of the member being read
     bool expecting_key = false;
 };
 
@@ -53,8 +53,8 @@ std::string pointer_of(const std::vector<OpenContainer>& open) {
     std::string pointer;
     for (const OpenContainer& container : open) {
         pointer += '/';
-        pointer += container.object ? pointer_token(container.key)
-                                    : std::to_string(container.index);
+        pointer +=
+            container.object ? pointer_token(container.key) : std::to_string(container.index);
     }
     return pointer;
 }
@@ -66,8 +66,7 @@ std::string describe(const JsonNestingExcess& excess) {
 
 }  // namespace
 
-std::optional<JsonNestingExcess> find_nesting_excess(std::string_view text,
-                                                     std::size_t max_depth) {
+std::optional<JsonNestingExcess> find_nesting_excess(std::string_view text, std::size_t max_depth) {
     std::vector<OpenContainer> open;
     bool in_string = false;
     bool in_key = false;
@@ -143,9 +142,10 @@ nlohmann::json parse_json_config(std::string_view text, const std::string& sourc
         return parse_bounded_json(text, max_depth);
     } catch (const JsonTooDeep& error) {
         const auto& excess = error.excess();
-        throw ConfigError(error_id, fmt::format("{}: {}", source, excess.pointer.empty() ? "/" : excess.pointer),
-                          fmt::format("must nest at most {} levels deep", max_depth),
-                          fmt::format("deeper (at byte {})", excess.byte));
+        throw ConfigError(
+            error_id, fmt::format("{}: {}", source, excess.pointer.empty() ? "/" : excess.pointer),
+            fmt::format("must nest at most {} levels deep", max_depth),
+            fmt::format("deeper (at byte {})", excess.byte));
     } catch (const nlohmann::json::parse_error& error) {
         throw ConfigError(error_id, source, "must hold valid JSON", error.what());
     }

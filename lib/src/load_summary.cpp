@@ -435,12 +435,12 @@ LoadSummary merge_reports(const std::vector<NamedReport>& reports) {
     for (const auto& named : reports) {
         const auto version = version_of(named);
         if (version != first_version) {
-            throw ConfigError("goldenpath.report", named.name + ": /schema_version",
-                              fmt::format("must equal the schema_version of {} ({}) to merge",
-                                          reports.front().name,
-                                          first_version.dump(-1, ' ', false,
-                                                             nlohmann::json::error_handler_t::replace)),
-                              version.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            throw ConfigError(
+                "goldenpath.report", named.name + ": /schema_version",
+                fmt::format(
+                    "must equal the schema_version of {} ({}) to merge", reports.front().name,
+                    first_version.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
+                version.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
         try {
             merged.merge(LoadSummary::from_report_json(named.report));

@@ -131,8 +131,8 @@ Script script_from_json(const nlohmann::json& json, const ProtocolProfile& profi
             fail(pointer, "must be an object", fault);
         }
         const std::size_t last = script.event_count() == 0 ? 0 : script.event_count() - 1;
-        const bool edit = fault.contains("drop") || fault.contains("duplicate") ||
-                          fault.contains("swap");
+        const bool edit =
+            fault.contains("drop") || fault.contains("duplicate") || fault.contains("swap");
         if (edit && script.event_count() == 0) {
             fail(pointer, "must edit one of the script's events (none are left)", fault);
         }

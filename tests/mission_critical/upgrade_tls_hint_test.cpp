@@ -5,11 +5,11 @@
 #include <string>
 #include <utility>
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "goldenpath/beast_client.hpp"
 #include "loopback_listener.hpp"
@@ -49,16 +49,16 @@ class RawUpgradeReplyServer {
                 return;
             }
             auto exchange = std::make_shared<Exchange>(std::move(socket));
-            net::async_read_until(
-                exchange->socket, exchange->request, "\r\n\r\n",
-                [this, exchange](boost::system::error_code, std::size_t) {
-                    net::async_write(exchange->socket, net::buffer(reply_),
-                                     [exchange](boost::system::error_code, std::size_t) {
-                                         boost::system::error_code ignored;
-                                         exchange->socket.shutdown(tcp::socket::shutdown_both,
-                                                                   ignored);
-                                     });
-                });
+            net::async_read_until(exchange->socket, exchange->request, "\r\n\r\n",
+                                  [this, exchange](boost::system::error_code, std::size_t) {
+                                      net::async_write(
+                                          exchange->socket, net::buffer(reply_),
+                                          [exchange](boost::system::error_code, std::size_t) {
+                                              boost::system::error_code ignored;
+                                              exchange->socket.shutdown(tcp::socket::shutdown_both,
+                                                                        ignored);
+                                          });
+                                  });
             accept();
         });
     }
@@ -97,8 +97,8 @@ TEST(UpgradeTlsHintTest, MissingUpgradeHeaderGetsNoHint) {
 }
 
 TEST(UpgradeTlsHintTest, SixtyFourKilobyteHeaderGetsNoHint) {
-    const Failure failure = upgrade_failure("HTTP/1.1 101 Switching Protocols\r\nX-Big: " +
-                                            std::string(64 * 1024, 'a') + "\r\n\r\n");
+    const Failure failure = upgrade_failure(
+        "HTTP/1.1 101 Switching Protocols\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
     EXPECT_EQ(failure.phase, Phase::upgrade) << failure.to_string();
     EXPECT_THAT(test::all_text(failure), Not(HasSubstr(kHint)));
 }

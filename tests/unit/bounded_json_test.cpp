@@ -65,8 +65,8 @@ TEST(BoundedJsonTest, HostileDepthIsRefusedBeforeParsing) {
 }
 
 TEST(BoundedJsonTest, FrameNestedTooDeepIsAMalformedFrameNamingTheDepth) {
-    const auto parsed = parse_event(deep_thinking_event(kHostileDepth), default_profile(),
-                                    Clock::now(), 0);
+    const auto parsed =
+        parse_event(deep_thinking_event(kHostileDepth), default_profile(), Clock::now(), 0);
     ASSERT_TRUE(std::holds_alternative<EventParseError>(parsed));
     EXPECT_THAT(std::get<EventParseError>(parsed).reason,
                 HasSubstr("JSON nests deeper than max_json_depth 64 at byte"));
@@ -81,8 +81,7 @@ TEST(BoundedJsonTest, ProfileSetsTheFrameDepth) {
         parse_event(R"({"type":"x","a":[[[1]]]})", profile, Clock::now(), 0)));
     EXPECT_EQ(to_json(profile)["max_json_depth"], 3);
     for (const auto& bad : {nlohmann::json(0), nlohmann::json(1001), nlohmann::json("64")}) {
-        EXPECT_THROW((void)profile_from_json(nlohmann::json{{"max_json_depth", bad}}),
-                     ConfigError);
+        EXPECT_THROW((void)profile_from_json(nlohmann::json{{"max_json_depth", bad}}), ConfigError);
     }
 }
 
@@ -103,8 +102,8 @@ TEST(BoundedJsonTest, JourneyGivenAHostilelyNestedFrameFailsAsMalformedFrame) {
 
 TEST(BoundedJsonTest, DeepProfileFileIsAConfigErrorNamingFileAndPointer) {
     const TemporaryDirectory directory;
-    const auto path =
-        directory.write_file("deep.json", R"({"ignored_types":)" + nested_arrays(kHostileDepth) + "}");
+    const auto path = directory.write_file(
+        "deep.json", R"({"ignored_types":)" + nested_arrays(kHostileDepth) + "}");
     try {
         (void)load_profile(path);
         FAIL() << "no ConfigError";
@@ -121,8 +120,8 @@ TEST(BoundedJsonTest, DeepProfileFileIsAConfigErrorNamingFileAndPointer) {
 
 TEST(BoundedJsonTest, DeepScriptFileIsAConfigErrorWithTheProfilesDepth) {
     const TemporaryDirectory directory;
-    const auto path = directory.write_file(
-        "deep.json", R"({"events":[{"type":"agent_started","x":[[[[1]]]]}]})");
+    const auto path =
+        directory.write_file("deep.json", R"({"events":[{"type":"agent_started","x":[[[[1]]]]}]})");
     ProtocolProfile profile;
     profile.max_json_depth = 4;
     try {

@@ -230,15 +230,15 @@ TEST_P(UsersVariable, RejectsAnythingButAnInteger1To5000) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ConnectionParameters, UsersVariable,
-                         testing::Values("abc", "0", "-3", "+5", " 5", "5 ", "1e3", "5001", "100000", "2.5",
-                                         "0x10", "99999999999999999999999"));
+                         testing::Values("abc", "0", "-3", "+5", " 5", "5 ", "1e3", "5001",
+                                         "100000", "2.5", "0x10", "99999999999999999999999"));
 
 TEST_F(ConnectionParameters, UsersAcceptsItsBounds) {
     EXPECT_EQ(
         EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_USERS", "1"}})).users, 1);
-    EXPECT_EQ(EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_USERS", "5000"}}))
-                  .users,
-              5000);
+    EXPECT_EQ(
+        EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_USERS", "5000"}})).users,
+        5000);
 }
 
 TEST_F(ConnectionParameters, TimeoutMsIsAStrictIntegerUpToAnHour) {

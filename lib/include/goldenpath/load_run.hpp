@@ -20,7 +20,6 @@
 
 namespace goldenpath {
 
-
 // Journeys finished so far, for progress displays.
 struct LoadProgress {
     std::size_t completed = 0;
