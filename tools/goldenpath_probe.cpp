@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -25,13 +26,17 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_common.hpp"
+#include "embedded_descriptors.hpp"
 #include "goldenpath/agent_server_double.hpp"
+#include "goldenpath/bounded_json.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/load_run.hpp"
 #include "goldenpath/load_summary.hpp"
 #include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/user_limits.hpp"
+#include "report_files.hpp"
 
 namespace {
 
@@ -60,7 +65,8 @@ options:
   --timeout-ms N     completion deadline per journey
   --retries N        connection retries per URL (attempts = N + 1)
   --runs N           journeys one after another per user, each on a new connection
-  --users N          users at once (1-5000, one thread each)
+  --users N          users at once (1-5000; each holds a connection, and with
+                     --embedded its server end too: bounded by file descriptors)
   --ramp-up-ms N     start the users spread evenly over N ms (default 0: all at once)
   --duration-ms N    keep starting journeys until N ms have passed (bounded by --runs)
   --sla EXPR         (p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P%
@@ -247,61 +253,6 @@ std::string random_token() {
     return fmt::format("embedded-{:08x}{:08x}", device(), device());
 }
 
-std::string xml_escape(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
-void write_file(const std::string& path, const std::string& content, std::string_view flag) {
-    std::ofstream out(path);
-    out << content;
-    if (!out) {
-        throw UsageError{fmt::format("{}: cannot write \"{}\"", flag, path)};
-    }
-}
-
-std::string junit_xml(const std::vector<JourneyResult>& results) {
-    std::size_t failures = 0;
-    std::string cases;
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        const auto& result = results[i];
-        const double seconds = result.timings.completion_ms.value_or(0) / 1000.0;
-        cases += fmt::format(
-            R"(    <testcase classname="goldenpath.probe" name="journey_{}" time="{:.6f}">)", i,
-            seconds);
-        if (result.failure) {
-            ++failures;
-            cases += fmt::format(R"(<failure message="{}">{}</failure>)",
-                                 xml_escape(result.failure->kind_label()),
-                                 xml_escape(result.to_string()));
-        }
-        cases += "</testcase>\n";
-    }
-    return fmt::format(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<testsuites>\n  <testsuite name=\"goldenpath-probe\" tests=\"{}\" failures=\"{}\">\n{}"
-        "  </testsuite>\n</testsuites>\n",
-        results.size(), failures, cases);
-}
-
 std::vector<SlaExpression> parse_slas(const std::vector<std::string>& texts,
                                       std::string_view field) {
     std::vector<SlaExpression> slas;
@@ -469,8 +420,13 @@ int run_merge(const ProbeArgs& args) {
         if (!in) {
             throw UsageError{fmt::format("merge: cannot read \"{}\"", file)};
         }
-        auto json = nlohmann::json::parse(in, nullptr, false);
-        if (json.is_discarded() || !json.is_object()) {
+        std::ostringstream content;
+        content << in.rdbuf();
+        if (in.bad()) {
+            throw UsageError{fmt::format("merge: cannot read \"{}\"", file)};
+        }
+        auto json = parse_json_config(content.view(), file, "goldenpath.report");
+        if (!json.is_object()) {
             throw UsageError{fmt::format(
                 "merge: \"{}\" must be a goldenpath-probe --json report (a JSON object)", file)};
         }
@@ -530,7 +486,20 @@ int run_probe(const ProbeArgs& args) {
                 "one of --url URL or --embedded is required "
                 "(or set GOLDENPATH_STAGING_URL)"};
         }
-        config = EndpointConfig::from_environment(env);
+        try {
+            config = EndpointConfig::from_environment(env);
+        } catch (const ConfigError& error) {
+            // Under --embedded the URL is the double's, made of the profile's path: blame that.
+            if (!embedded || error.field() != "GOLDENPATH_STAGING_URL") {
+                throw;
+            }
+            throw UsageError{fmt::format(
+                "--profile: [goldenpath.profile] ({}: /path) must be a URL path (a '/' first; no "
+                "whitespace, control characters or '#'), but is {}",
+                base("GOLDENPATH_PROFILE").value_or("profile"),
+                nlohmann::json(profile.path)
+                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))};
+        }
         if (config.profile_path) {
             profile = load_profile(*config.profile_path);
         }
@@ -549,6 +518,13 @@ int run_probe(const ProbeArgs& args) {
         }
         // Checked here so the error names the flag or variable; LoadRun evaluates them.
         parse_slas(config.sla, args.slas.empty() ? "GOLDENPATH_SLA" : "--sla");
+        if (embedded) {
+            if (auto problem = cli::check_embedded_descriptors(
+                    static_cast<std::size_t>(std::max(1, config.users)));
+                !problem.empty()) {
+                throw UsageError{std::move(problem)};
+            }
+        }
     } catch (const ConfigError& error) {
         std::cerr << "goldenpath-probe: " << flag_for(error.field(), args) << ": " << error.what()
                   << "\n";
@@ -619,14 +595,17 @@ int run_probe(const ProbeArgs& args) {
     std::cout.flush();
 
     if (args.json_file) {
-        write_file(*args.json_file, report.to_json().dump(2) + "\n", "--json");
+        cli::write_report_file(
+            *args.json_file,
+            report.to_json().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+            "--json");
     }
     if (args.junit_file) {
         std::vector<JourneyResult> results;
         for (const auto& journey : report.journeys) {
             results.push_back(journey.result);
         }
-        write_file(*args.junit_file, junit_xml(results), "--junit");
+        cli::write_report_file(*args.junit_file, cli::junit_xml(results), "--junit");
     }
     const bool all_passed =
         summary.passed == summary.journeys && summary.journeys > 0 && report.isolation.count == 0;
@@ -649,8 +628,15 @@ int main(int argc, char** argv) {
     } catch (const ConfigError& error) {
         std::cerr << "goldenpath-probe: " << error.what() << "\n";
         return kExitUsage;
-    } catch (const std::exception& error) {
+    } catch (const cli::ReportFileError& error) {
         std::cerr << "goldenpath-probe: " << error.what() << "\n";
-        return kExitFailed;
+        return kExitUsage;
+    } catch (const std::exception& error) {
+        // A harness bug, never an abort: the message and exit 2.
+        std::cerr << "goldenpath-probe: internal error: " << error.what() << "\n";
+        return kExitUsage;
+    } catch (...) {
+        std::cerr << "goldenpath-probe: internal error: an exception of unknown type\n";
+        return kExitUsage;
     }
 }

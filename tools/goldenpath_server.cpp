@@ -142,6 +142,12 @@ int main(int argc, char** argv) {
     } catch (const goldenpath::ConfigError& error) {
         std::cerr << "goldenpath-server: " << error.what() << "\n";
         return kExitUsage;
+    } catch (const std::exception& error) {
+        std::cerr << "goldenpath-server: invalid configuration: " << error.what() << "\n";
+        return kExitUsage;
+    } catch (...) {
+        std::cerr << "goldenpath-server: invalid configuration: an exception of unknown type\n";
+        return kExitUsage;
     }
 
     try {
@@ -152,7 +158,10 @@ int main(int argc, char** argv) {
         server.stop();
     } catch (const std::exception& error) {
         std::cerr << "goldenpath-server: " << error.what() << "\n";
-        return 1;
+        return kExitUsage;
+    } catch (...) {
+        std::cerr << "goldenpath-server: an exception of unknown type\n";
+        return kExitUsage;
     }
     return 0;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "goldenpath/bounded_json.hpp"
+
 namespace goldenpath::detail {
 namespace {
 
@@ -162,6 +164,10 @@ UpgradeDecision decide_upgrade(const RecordedConnection& request,
 }
 
 std::optional<RunIds> start_message_ids(std::string_view text, const ProtocolProfile& profile) {
+    // A client's message nested too deep is no start message, like one that is not JSON.
+    if (find_nesting_excess(text, profile.max_json_depth)) {
+        return std::nullopt;
+    }
     const auto body = nlohmann::json::parse(text, nullptr, false);
     if (!body.is_object() || json_string(body, profile.type_field) != profile.start_type) {
         return std::nullopt;

@@ -82,6 +82,13 @@ bool is_connection_loss(const error_code& ec) {
            ec == beast::websocket::error::closed;
 }
 
+// The server ended the connection before one complete HTTP line arrived: nothing, or bytes
+// without a line end (Beast's parser wants a whole status line first), like a TLS record.
+bool ended_before_an_http_line(const error_code& ec) {
+    return ec == net::error::eof || ec == http::error::end_of_stream ||
+           ec == http::error::partial_message || ec == net::error::connection_reset;
+}
+
 // The close code Beast sent when it failed the connection because of what the server sent;
 // 0 when `ec` is no such failure (RFC 6455 §7.4.1: 1009 too big, 1007 bad payload, else 1002).
 int failed_connection_code(const error_code& ec) {
@@ -877,8 +884,11 @@ awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectReques
     std::string detail = is_connection_loss(ec)
                              ? "connection lost during the upgrade: " + ec.message()
                              : "invalid upgrade response: " + ec.message();
-    if (!request.url.tls()) {
-        // A TLS server drops (or answers with an alert) a plain-text upgrade request.
+    if (!request.url.tls() && ended_before_an_http_line(ec)) {
+        // A TLS server drops a plain-text upgrade request, or answers with an alert record
+        // (0x15 0x03 ..., no line end) and closes. A server that sent an HTTP line (a garbage
+        // status line, a bad Sec-WebSocket-Accept, no Upgrade header, headers too large)
+        // spoke HTTP: no hint then.
         detail += "; the server may speak TLS: try wss://";
     }
     Failure failure = make_failure(FailureKind::closed, Phase::upgrade, std::move(detail));

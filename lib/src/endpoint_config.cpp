@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "goldenpath/config_error.hpp"
+#include "goldenpath/user_limits.hpp"
 
 namespace goldenpath {
 
@@ -26,7 +27,7 @@ constexpr std::string_view config_id = "goldenpath.config";
 
 // Longest deadline we accept: one day, so that adding it to a time_point cannot overflow.
 constexpr long long max_duration_ms = 86'400'000;
-constexpr long long max_users = 100'000;
+constexpr auto max_users = static_cast<long long>(kMaxLoadUsers);
 constexpr long long max_timeout_ms = 3'600'000;
 constexpr long long max_message_bytes = 1'073'741'824;
 
@@ -764,7 +765,7 @@ void read_json_settings(const json& value, EndpointConfig& config) {
     }
     if (value.contains("users")) {
         config.users = static_cast<int>(
-            json_integer(value["users"], "/users", 1, max_users, "must be an integer 1-100000"));
+            json_integer(value["users"], "/users", 1, max_users, kUsersRequirement));
     }
     if (value.contains("sla")) {
         config.sla = json_sla(value["sla"]);
@@ -1056,7 +1057,7 @@ std::optional<std::pair<std::string, std::string>> EndpointConfig::auth_header(
 
 void EndpointConfig::validate() const {
     if (users < 1 || users > max_users) {
-        fail("/users", "must be an integer 1-100000", std::to_string(users));
+        fail("/users", kUsersRequirement, std::to_string(users));
     }
     if (retry.max_attempts < 1) {
         fail("/retry/max_attempts", "must be a positive integer",

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "goldenpath/bounded_json.hpp"
+
 namespace goldenpath {
 
 namespace {
@@ -249,7 +251,10 @@ std::variant<Event, EventParseError> parse_event(std::string_view text,
     };
     nlohmann::json body;
     try {
-        body = nlohmann::json::parse(text.begin(), text.end());
+        body = parse_bounded_json(text, profile.max_json_depth);
+    } catch (const JsonTooDeep& e) {
+        return error(fmt::format("JSON nests deeper than max_json_depth {} at byte {}",
+                                 e.excess().max_depth, e.excess().byte));
     } catch (const nlohmann::json::parse_error& e) {
         return error(describe_parse_error(e));
     }

@@ -24,7 +24,6 @@ namespace {
 namespace net = boost::asio;
 
 constexpr const char* kLoadErrorId = "goldenpath.load";
-constexpr std::size_t kReservedDescriptors = 64;
 constexpr Milliseconds kMaxRampUp{86'400'000};
 
 // The verifier's foreign_event message when the journey received another run's events.
@@ -163,7 +162,7 @@ nlohmann::json LoadReport::to_json() const {
 LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
     const int users = options_.config.users;
     if (users < 1 || static_cast<std::size_t>(users) > kMaxLoadUsers) {
-        throw ConfigError(kLoadErrorId, "/users", fmt::format("must be 1-{}", kMaxLoadUsers),
+        throw ConfigError(kLoadErrorId, "/users", std::string(kUsersRequirement),
                           std::to_string(users));
     }
     options_.config.validate();

@@ -52,7 +52,17 @@ std::int64_t bucket_highest(std::int64_t lowest) {
 ConfigError report_error(const std::string& pointer, std::string requirement,
                          const nlohmann::json& actual) {
     return ConfigError("goldenpath.report", pointer.empty() ? "/" : pointer, std::move(requirement),
-                       actual.dump());
+                       actual.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// The member `key` of an object, or null: unlike json::value(), never throws on a mistyped member.
+const nlohmann::json& member(const nlohmann::json& object, const char* key) {
+    static const nlohmann::json null_value;
+    if (!object.is_object()) {
+        return null_value;
+    }
+    const auto found = object.find(key);
+    return found == object.end() ? null_value : *found;
 }
 
 bool is_count(const nlohmann::json& value) {
@@ -197,10 +207,10 @@ LatencyHistogram LatencyHistogram::from_json(const nlohmann::json& json,
     if (!json.is_object()) {
         throw report_error(pointer, "must be an object", json);
     }
-    if (json.value("unit", "") != "us" || json.value("scheme", "") != kHistogramScheme) {
+    if (member(json, "unit") != "us" || member(json, "scheme") != std::string(kHistogramScheme)) {
         throw report_error(pointer + "/scheme",
                            fmt::format("must be \"{}\" with unit \"us\"", kHistogramScheme),
-                           json.value("scheme", nlohmann::json(nullptr)));
+                           member(json, "scheme"));
     }
     LatencyHistogram histogram;
     const auto max = read_count(json, "max_us", pointer);
@@ -387,7 +397,12 @@ LoadSummary LoadSummary::from_report_json(const nlohmann::json& report) {
             throw report_error(fmt::format("/samples/{}", parsed.size()), "must be an object",
                                sample);
         }
-        one.passed = sample.value("passed", false);
+        const std::string pointer = fmt::format("/samples/{}", parsed.size());
+        const auto& passed = member(sample, "passed");
+        if (!passed.is_null() && !passed.is_boolean()) {
+            throw report_error(pointer + "/passed", "must be a boolean", passed);
+        }
+        one.passed = passed.is_boolean() && passed.get<bool>();
         const auto ms = [&](const char* key) -> std::optional<double> {
             return sample.contains(key) && sample[key].is_number()
                        ? std::optional<double>(sample[key].get<double>())
@@ -396,7 +411,11 @@ LoadSummary LoadSummary::from_report_json(const nlohmann::json& report) {
         one.connect_ms = ms("connect_ms");
         one.first_event_ms = ms("first_event_ms");
         one.completion_ms = ms("completion_ms");
-        one.failure_label = sample.value("failure", "");
+        const auto& failure = member(sample, "failure");
+        if (!failure.is_null() && !failure.is_string()) {
+            throw report_error(pointer + "/failure", "must be a string", failure);
+        }
+        one.failure_label = failure.is_string() ? failure.get<std::string>() : std::string();
         parsed.push_back(std::move(one));
     }
     return of(parsed);
@@ -416,10 +435,12 @@ LoadSummary merge_reports(const std::vector<NamedReport>& reports) {
     for (const auto& named : reports) {
         const auto version = version_of(named);
         if (version != first_version) {
-            throw ConfigError("goldenpath.report", named.name + ": /schema_version",
-                              fmt::format("must equal the schema_version of {} ({}) to merge",
-                                          reports.front().name, first_version.dump()),
-                              version.dump());
+            throw ConfigError(
+                "goldenpath.report", named.name + ": /schema_version",
+                fmt::format(
+                    "must equal the schema_version of {} ({}) to merge", reports.front().name,
+                    first_version.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
+                version.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
         try {
             merged.merge(LoadSummary::from_report_json(named.report));

@@ -87,6 +87,14 @@ std::string_view auth_method_name(AuthMethod method) {
     return "header";
 }
 
+std::size_t read_json_depth(const nlohmann::json& value, const std::string& pointer) {
+    if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 ||
+        value.get<std::uint64_t>() > kMaxJsonDepthLimit) {
+        fail(pointer, fmt::format("must be an integer 1-{}", kMaxJsonDepthLimit), value);
+    }
+    return static_cast<std::size_t>(value.get<std::uint64_t>());
+}
+
 std::vector<AuthMethod> read_auth_methods(const nlohmann::json& value, const std::string& pointer) {
     if (!value.is_array()) {
         fail(pointer, "must be an array of auth methods (header, subprotocol, query)", value);
@@ -150,7 +158,7 @@ KeyHandler member_key(std::string_view key) {
                       }};
 }
 
-const std::array<KeyHandler, 27> kKeys = {{
+const std::array<KeyHandler, 28> kKeys = {{
     member_key<&ProtocolProfile::name, read_name>("name"),
     member_key<&ProtocolProfile::agent_started, read_name>("agent_started"),
     member_key<&ProtocolProfile::agent_thinking, read_name>("agent_thinking"),
@@ -189,6 +197,7 @@ const std::array<KeyHandler, 27> kKeys = {{
     member_key<&ProtocolProfile::subprotocol_template, read_string>("subprotocol_template"),
     member_key<&ProtocolProfile::query_token_param, read_name>("query_token_param"),
     member_key<&ProtocolProfile::path, read_string>("path"),
+    member_key<&ProtocolProfile::max_json_depth, read_json_depth>("max_json_depth"),
 }};
 
 std::string known_keys() {
@@ -303,29 +312,7 @@ nlohmann::json to_json(const ProtocolProfile& profile) {
 }
 
 ProtocolProfile load_profile(const std::filesystem::path& path) {
-    std::error_code error;
-    if (std::filesystem::is_directory(path, error)) {
-        throw ConfigError(kErrorId, path.string(), "must be a readable file", "a directory");
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        const int saved_errno = errno;
-        throw ConfigError(kErrorId, path.string(), "must be a readable file",
-                          saved_errno != 0 ? std::generic_category().message(saved_errno)
-                                           : std::string("not readable"));
-    }
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (in.bad()) {
-        throw ConfigError(kErrorId, path.string(), "must be a readable file", "a read error");
-    }
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(content.str());
-    } catch (const nlohmann::json::parse_error& e) {
-        throw ConfigError(kErrorId, path.string(), "must hold valid JSON", e.what());
-    }
-    return profile_from_json(json);
+    return profile_from_json(read_json_file(path, kErrorId));
 }
 
 }  // namespace goldenpath

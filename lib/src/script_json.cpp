@@ -1,10 +1,10 @@
 #include "goldenpath/script_json.hpp"
 
 #include <algorithm>
-#include <fstream>
 
 #include <fmt/format.h>
 
+#include "goldenpath/bounded_json.hpp"
 #include "goldenpath/config_error.hpp"
 
 namespace goldenpath {
@@ -14,7 +14,8 @@ constexpr const char* kId = "goldenpath.script";
 
 [[noreturn]] void fail(const std::string& pointer, const std::string& requirement,
                        const nlohmann::json& actual) {
-    throw ConfigError(kId, pointer, requirement, actual.dump());
+    throw ConfigError(kId, pointer, requirement,
+                      actual.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 std::size_t index_at(const nlohmann::json& value, const std::string& pointer, std::size_t limit) {
@@ -41,6 +42,9 @@ ScriptStep fault_step(const nlohmann::json& fault, const std::string& pointer) {
         step.close_code = close["code"].get<int>();
         if (step.close_code < 1000 || step.close_code > 4999) {
             fail(pointer + "/close/code", "must be a close code 1000-4999", close["code"]);
+        }
+        if (close.contains("reason") && !close["reason"].is_string()) {
+            fail(pointer + "/close/reason", "must be a string", close["reason"]);
         }
         step.text = close.value("reason", "");
     } else if (fault.contains("send_raw")) {
@@ -127,6 +131,11 @@ Script script_from_json(const nlohmann::json& json, const ProtocolProfile& profi
             fail(pointer, "must be an object", fault);
         }
         const std::size_t last = script.event_count() == 0 ? 0 : script.event_count() - 1;
+        const bool edit =
+            fault.contains("drop") || fault.contains("duplicate") || fault.contains("swap");
+        if (edit && script.event_count() == 0) {
+            fail(pointer, "must edit one of the script's events (none are left)", fault);
+        }
         if (fault.contains("drop")) {
             script.drop_event(index_at(fault["drop"], pointer + "/drop", last));
         } else if (fault.contains("duplicate")) {
@@ -158,15 +167,7 @@ Script script_from_json(const nlohmann::json& json, const ProtocolProfile& profi
 }
 
 Script load_script(const std::filesystem::path& path, const ProtocolProfile& profile) {
-    std::ifstream in(path);
-    if (!in) {
-        throw ConfigError(kId, path.string(), "must be a readable file", "unreadable");
-    }
-    auto json = nlohmann::json::parse(in, nullptr, false);
-    if (json.is_discarded()) {
-        throw ConfigError(kId, path.string(), "must contain valid JSON", "not JSON");
-    }
-    return script_from_json(json, profile);
+    return script_from_json(read_json_file(path, kId, profile.max_json_depth), profile);
 }
 
 }  // namespace goldenpath

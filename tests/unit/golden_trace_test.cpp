@@ -162,6 +162,20 @@ TEST(GoldenTraceTest, ABadLineNamesFileAndLine) {
     }
 }
 
+TEST(GoldenTraceTest, ALineNestedTooDeepNamesFileLineAndPointer) {
+    const TemporaryDirectory directory;
+    const std::string path = directory.write_file(
+        "deep.jsonl", "{\"type\":\"agent_started\",\"x\":" + std::string(100000, '[') + "\n");
+    try {
+        GoldenTrace::read_jsonl(path);
+        FAIL() << "expected a TraceError";
+    } catch (const TraceError& error) {
+        EXPECT_EQ(error.line(), 1U);
+        EXPECT_THAT(error.what(), testing::HasSubstr(":1) must nest at most 64 levels deep, but is "
+                                                     "deeper at /x/0/0/0"));
+    }
+}
+
 TEST(GoldenTraceTest, ALineThatIsNotAnObjectNamesFileAndLine) {
     const TemporaryDirectory directory;
     const std::string path = directory.write_file("array.jsonl", "\n[1,2]\n");

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <random>
+#include <utility>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -200,6 +201,26 @@ TEST(LoadSummaryMergeTest, MalformedReportsFailNamingReportAndPointer) {
             << text;
     }
     EXPECT_THROW(merge_reports({}), ConfigError);
+}
+
+// Mistyped members once escaped as nlohmann::type_error (goldenpath-probe merge: exit 1).
+TEST(LoadSummaryMergeTest, MistypedMembersAreConfigErrorsNamingThePointer) {
+    const std::pair<const char*, const char*> cases[] = {
+        {R"({"schema_version": 1, "samples": [{"passed": "yes"}]})", "x.json: /samples/0/passed"},
+        {R"({"schema_version": 1, "samples": [{"passed": true, "failure": 5}]})",
+         "x.json: /samples/0/failure"},
+        {R"({"schema_version": 2, "summary": {"journeys": 1, "passed": 1, "failures_by_kind": {},
+             "connect_ms": {"histogram": {"unit": 5, "scheme": 7}}}})",
+         "x.json: /summary/connect_ms/histogram/scheme"},
+    };
+    for (const auto& [text, field] : cases) {
+        try {
+            merge_reports({NamedReport{"x.json", nlohmann::json::parse(text)}});
+            ADD_FAILURE() << "accepted " << text;
+        } catch (const ConfigError& error) {
+            EXPECT_EQ(error.field(), field) << text;
+        }
+    }
 }
 
 TEST(SlaExpressionTest, ParsesPercentileAndSuccessForms) {

@@ -141,5 +141,34 @@ TEST(ScriptJsonTest, MissingFileIsAConfigErrorNamingThePath) {
     }
 }
 
+// Issue 13 item 7: dropping every event once threw std::out_of_range out of goldenpath-server.
+TEST(ScriptJsonTest, EditingWhenNoEventIsLeftIsAConfigErrorNamingTheFault) {
+    for (const char* text :
+         {R"({"faults": [{"drop": 0}, {"drop": 0}, {"drop": 0}, {"drop": 0}, {"drop": 0},
+                         {"drop": 0}]})",
+          R"({"events": [], "faults": [{"duplicate": 0}]})",
+          R"({"events": [], "faults": [{"swap": [0, 0]}]})"}) {
+        try {
+            (void)parse(text);
+            FAIL() << "no ConfigError for " << text;
+        } catch (const ConfigError& error) {
+            EXPECT_THAT(error.what(), HasSubstr("none are left")) << text;
+        }
+    }
+    EXPECT_EQ(parse(R"({"faults": [{"drop": 0}, {"drop": 0}, {"drop": 0}, {"drop": 0},
+                                   {"drop": 0}]})")
+                  .event_count(),
+              0U);
+}
+
+TEST(ScriptJsonTest, CloseReasonThatIsNoStringIsAConfigError) {
+    try {
+        (void)parse(R"({"faults": [{"at": 0, "close": {"code": 1000, "reason": 5}}]})");
+        FAIL() << "no ConfigError";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.field(), "/faults/0/close/reason");
+    }
+}
+
 }  // namespace
 }  // namespace goldenpath

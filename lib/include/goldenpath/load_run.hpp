@@ -15,13 +15,10 @@
 #include "goldenpath/host_resolver.hpp"
 #include "goldenpath/load_summary.hpp"
 #include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/user_limits.hpp"
 #include "goldenpath/websocket_client.hpp"
 
 namespace goldenpath {
-
-// Each user holds one connection (and its server end when the server runs in this process), so
-// the number of users is bounded by file descriptors, not threads.
-inline constexpr std::size_t kMaxLoadUsers = 5000;
 
 // Journeys finished so far, for progress displays.
 struct LoadProgress {

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "goldenpath/bounded_json.hpp"
+
 namespace goldenpath {
 
 // How the endpoint hands over the token (DESIGN.md §2 "Auth"); a profile may use several.
@@ -69,6 +71,10 @@ struct ProtocolProfile {
     std::string subprotocol_template = "jwt-auth.{token}";
     std::string query_token_param = "token";
     std::string path = "/ws";
+
+    // The deepest nesting of arrays and objects accepted in a frame (and in a script read with
+    // this profile); a deeper frame is malformed_frame. 1-1000.
+    std::size_t max_json_depth = kDefaultMaxJsonDepth;
 
     // The start message for one run, serialised.
     std::string start_message(std::string_view text, std::string_view thread_id,
