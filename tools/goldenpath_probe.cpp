@@ -526,8 +526,11 @@ int run_probe(const ProbeArgs& args) {
             }
         }
     } catch (const ConfigError& error) {
-        std::cerr << "goldenpath-probe: " << flag_for(error.field(), args) << ": " << error.what()
-                  << "\n";
+        // A profile's errors name the file and the key themselves; say which flag gave it.
+        const std::string source = error.id() == "goldenpath.profile"
+                                       ? flag_for("GOLDENPATH_PROFILE", args)
+                                       : flag_for(error.field(), args);
+        std::cerr << "goldenpath-probe: " << source << ": " << error.what() << "\n";
         return kExitUsage;
     }
     const auto runs = static_cast<std::size_t>(parse_count(args.runs, "--runs", 1, 1000000, 1));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -88,11 +89,12 @@ std::string_view auth_method_name(AuthMethod method) {
 }
 
 std::size_t read_json_depth(const nlohmann::json& value, const std::string& pointer) {
-    if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 ||
-        value.get<std::uint64_t>() > kMaxJsonDepthLimit) {
+    const bool in_range = value.is_number_integer() && value.get<std::int64_t>() >= 1 &&
+                          value.get<std::int64_t>() <= std::int64_t{kMaxJsonDepthLimit};
+    if (!in_range) {
         fail(pointer, fmt::format("must be an integer 1-{}", kMaxJsonDepthLimit), value);
     }
-    return static_cast<std::size_t>(value.get<std::uint64_t>());
+    return static_cast<std::size_t>(value.get<std::int64_t>());
 }
 
 std::vector<AuthMethod> read_auth_methods(const nlohmann::json& value, const std::string& pointer) {

@@ -140,6 +140,7 @@ TEST(ProfileJson, RoundTripsEveryChangedKey) {
     profile.subprotocol_template = "bearer.{token}";
     profile.query_token_param = "access_token";
     profile.path = "/api/v1/websocket";
+    profile.max_json_depth = 12;
 
     const json json_form = to_json(profile);
     const ProtocolProfile back = profile_from_json(json_form);
