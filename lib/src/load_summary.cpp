@@ -132,6 +132,7 @@ JourneySample JourneySample::of(const JourneyResult& result) {
     sample.passed = result.passed();
     sample.connect_ms = result.timings.connect_ms;
     sample.first_event_ms = result.timings.first_event_ms;
+    sample.ready_ms = result.timings.ready_ms;
     sample.completion_ms = result.passed() ? result.timings.completion_ms : std::nullopt;
     if (result.failure) {
         sample.failure_label = result.failure->kind_label();
@@ -147,7 +148,8 @@ nlohmann::json JourneySample::to_json() const {
             {"connect_ms", ms(connect_ms)},
             {"first_event_ms", ms(first_event_ms)},
             {"completion_ms", ms(completion_ms)},
-            {"failure", failure_label}};
+            {"failure", failure_label},
+            {"ready_ms", ms(ready_ms)}};
 }
 
 void LatencyHistogram::record(double milliseconds) {
@@ -265,6 +267,9 @@ LoadSummary LoadSummary::of(const std::vector<JourneySample>& samples) {
         if (sample.completion_ms) {
             summary.completion_histogram.record(*sample.completion_ms);
         }
+        if (sample.ready_ms) {
+            summary.ready_histogram.record(*sample.ready_ms);
+        }
     }
     summary.compute_percentiles();
     return summary;
@@ -279,6 +284,7 @@ void LoadSummary::merge(const LoadSummary& other) {
     connect_histogram.merge(other.connect_histogram);
     first_event_histogram.merge(other.first_event_histogram);
     completion_histogram.merge(other.completion_histogram);
+    ready_histogram.merge(other.ready_histogram);
     compute_percentiles();
 }
 
@@ -286,6 +292,7 @@ void LoadSummary::compute_percentiles() {
     connect = PhasePercentiles::of(connect_histogram);
     first_event = PhasePercentiles::of(first_event_histogram);
     completion = PhasePercentiles::of(completion_histogram);
+    ready = PhasePercentiles::of(ready_histogram);
 }
 
 double LoadSummary::success_percent() const {
@@ -326,7 +333,8 @@ nlohmann::json LoadSummary::to_json() const {
             {"failures_by_kind", failures_by_kind},
             {"connect_ms", phase_json(connect, connect_histogram)},
             {"first_event_ms", phase_json(first_event, first_event_histogram)},
-            {"completion_ms", phase_json(completion, completion_histogram)}};
+            {"completion_ms", phase_json(completion, completion_histogram)},
+            {"ready_ms", phase_json(ready, ready_histogram)}};
 }
 
 LoadSummary LoadSummary::from_json(const nlohmann::json& json, const std::string& pointer) {
@@ -360,6 +368,7 @@ LoadSummary LoadSummary::from_json(const nlohmann::json& json, const std::string
     summary.connect_histogram = phase_from_json(json, "connect_ms", pointer);
     summary.first_event_histogram = phase_from_json(json, "first_event_ms", pointer);
     summary.completion_histogram = phase_from_json(json, "completion_ms", pointer);
+    summary.ready_histogram = phase_from_json(json, "ready_ms", pointer);  // absent before ready
     summary.compute_percentiles();
     return summary;
 }
@@ -396,6 +405,7 @@ LoadSummary LoadSummary::from_report_json(const nlohmann::json& report) {
         one.connect_ms = ms("connect_ms");
         one.first_event_ms = ms("first_event_ms");
         one.completion_ms = ms("completion_ms");
+        one.ready_ms = ms("ready_ms");
         one.failure_label = sample.value("failure", "");
         parsed.push_back(std::move(one));
     }
