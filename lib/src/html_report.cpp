@@ -65,7 +65,8 @@ svg.chart { display: block; max-width: 100%; height: auto; font-size: 11px; }
 svg .axis { stroke: #8c959f; } svg .grid { stroke: #eaeef2; }
 svg .bar { fill: var(--bar); } svg .passed { fill: #7fb8e6; } svg .failed { fill: var(--fail); }
 svg .tick { fill: var(--muted); } svg .empty { fill: var(--muted); font-size: 13px; }
-svg .mark { stroke-width: 1.5; stroke-dasharray: 4 2; } svg .mark-label { font-weight: 600; }
+svg .mark { stroke-width: 1.5; stroke-dasharray: 4 2; }
+svg text.mark-label { font-weight: 600; stroke: #fff; stroke-width: 3px; paint-order: stroke; }
 svg .p50 { stroke: #1a7f37; fill: #1a7f37; } svg .p95 { stroke: #bc4c00; fill: #bc4c00; }
 svg .p99 { stroke: #cf222e; fill: #cf222e; } svg .max { stroke: #8250df; fill: #8250df; }
 svg rect.phase { fill: var(--phase); } svg rect.event { fill: var(--bar); }
@@ -345,6 +346,20 @@ Examples examples_of(const nlohmann::json& journeys, std::size_t slowest) {
     return examples;
 }
 
+// Failure kinds of the summary, most frequent first.
+std::vector<std::pair<std::string, std::size_t>> kinds_by_count(const nlohmann::json& report) {
+    const auto& kinds = member(member(report, "summary"), "failures_by_kind");
+    std::vector<std::pair<std::string, std::size_t>> sorted;
+    if (kinds.is_object()) {
+        for (const auto& [kind, count] : kinds.items()) {
+            sorted.emplace_back(kind, html::count(count).value_or(0));
+        }
+    }
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    return sorted;
+}
+
 std::string failures_section(const nlohmann::json& report, const Examples& examples,
                              const HtmlReportOptions& options, bool single) {
     const auto& kinds = member(member(report, "summary"), "failures_by_kind");
@@ -352,12 +367,7 @@ std::string failures_section(const nlohmann::json& report, const Examples& examp
     if (!kinds.is_object() || kinds.empty()) {
         return out + R"(<p class="muted">No journey failed.</p></section>)" + "\n";
     }
-    std::vector<std::pair<std::string, std::size_t>> sorted;
-    for (const auto& [kind, count] : kinds.items()) {
-        sorted.emplace_back(kind, html::count(count).value_or(0));
-    }
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    const auto sorted = kinds_by_count(report);
     const auto& journeys_total = member(member(report, "summary"), "journeys");
     const double total = journeys_total.is_number() ? journeys_total.get<double>() : 0;
     out +=
@@ -383,10 +393,17 @@ std::string failures_section(const nlohmann::json& report, const Examples& examp
             R"(<tr><td colspan="4" class="muted">... {} more kinds, {} journeys</td></tr>)",
             sorted.size() - options.listed_kinds, unlisted);
     }
-    out += "</table>";
-    if (single) {
-        return out + "</section>\n";
+    return out + "</table></section>\n";
+}
+
+// The first example of each kind, below the overview: its message, waterfall and timeline.
+std::string failure_examples_section(const nlohmann::json& report, const Examples& examples,
+                                     const HtmlReportOptions& options) {
+    const auto sorted = kinds_by_count(report);
+    if (sorted.empty() || examples.first_of_kind.empty()) {
+        return {};
     }
+    std::string out = R"(<section id="failure-examples"><h2>First failure of each kind</h2>)";
     const auto& journeys = member(report, "journeys");
     for (std::size_t i = 0;
          i < sorted.size() && i < options.listed_kinds && i < options.example_kinds; ++i) {
@@ -463,6 +480,7 @@ std::string html_report(const nlohmann::json& report, const HtmlReportOptions& o
     page += latency_section(member(report, "summary"));
     if (!single) {
         page += throughput_section(report);
+        page += failure_examples_section(report, examples, options);
     }
     page += journeys_section(report, examples, single);
     page += fmt::format(

@@ -187,7 +187,7 @@ std::string throughput(const nlohmann::json& series) {
             kLeft, y, kLeft + kPlotW, kLeft - 6, y + 4, fraction == 0.0 ? "axis" : "grid",
             std::round(static_cast<double>(tallest) * fraction));
     }
-    const double bar = kPlotW / static_cast<double>(n);
+    const double bar = std::min(48.0, kPlotW / static_cast<double>(n));  // short runs: few bars
     for (std::size_t i = 0; i < n; ++i) {
         const auto all = count_of(finished[i]);
         const auto bad =
@@ -247,17 +247,22 @@ std::string waterfall(const nlohmann::json& journey, std::size_t max_rows) {
     const auto& ready = member(timings, "ready");
     // In-process connections can deliver the ready frame before the upgrade's end is timed.
     const double ready_ms = ready.is_number() ? std::max(0.0, clamped(ready.get<double>())) : 0;
+    const auto& timeline = member(journey, "timeline");
+    const std::size_t frames = timeline.is_array() ? timeline.size() : 0;
+    // The journey sends its start message right after the ready frame: the last frame before it.
+    double ready_at = 0;
+    for (std::size_t i = 0; i < frames && number(timeline[i], "offset_ms") <= 0; ++i) {
+        ready_at = std::max(-kFar, clamped(number(timeline[i], "offset_ms")));
+    }
     if (connect.is_number()) {
         const double ms = std::max(0.0, clamped(connect.get<double>()));
-        rows.push_back({"connect", -ready_ms - ms, -ready_ms, "phase",
+        rows.push_back({"connect", ready_at - ready_ms - ms, ready_at - ready_ms, "phase",
                         fmt::format("connect (TCP, TLS, upgrade): {}", duration(ms))});
     }
     if (ready.is_number()) {
-        rows.push_back({"ready", -ready_ms, 0, "phase",
+        rows.push_back({"ready", ready_at - ready_ms, ready_at, "phase",
                         fmt::format("ready: {} after the upgrade", duration(ready_ms))});
     }
-    const auto& timeline = member(journey, "timeline");
-    const std::size_t frames = timeline.is_array() ? timeline.size() : 0;
     const std::size_t tail = std::min<std::size_t>(8, max_rows / 4);
     const bool clipped = frames > max_rows;
     for (std::size_t i = 0; i < frames; ++i) {
