@@ -1,7 +1,6 @@
 #include "goldenpath/html_report.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <regex>
 #include <string>
 
@@ -253,12 +252,9 @@ TEST(HtmlReportTest, HostileServerStringsAreEscapedAndOnlyOurScriptRuns) {
 
 TEST(HtmlReportTest, HundredThousandJourneysGiveABoundedPage) {
     const auto report = synthetic_report(100'000);
-    const auto started = std::chrono::steady_clock::now();
     const std::string page = html_report(report);
-    const auto took = std::chrono::steady_clock::now() - started;
 
     EXPECT_LT(page.size(), 400'000u) << "aggregates and a bounded set of examples only";
-    EXPECT_LT(took, std::chrono::milliseconds(500));
     EXPECT_PAGE_HAS(page, (R"(<div class="tile" id="tile-journeys"><b>100000</b>)"));
     EXPECT_PAGE_HAS(page, (R"(<div class="tile" id="tile-failed"><b>1000</b>)"));
     EXPECT_EQ(occurrences(page, R"(<details class="example" id="kind-)"), 5u);
