@@ -290,15 +290,15 @@ std::string waterfall(const nlohmann::json& journey, std::size_t max_rows) {
         first = std::min(first, row.start);
         last = std::max(last, row.end);
     }
+    if (rows.empty()) {
+        return empty_chart(kWidth, 60, "no timing: the journey failed before connecting");
+    }
     const auto& failure = member(journey, "failure");
     if (failure.is_object()) {
         const auto& label = member(failure, "label");
         rows.push_back({"failure: " + (label.is_string() ? label.get<std::string>().substr(0, 40)
                                                          : std::string("?")),
                         last, last, "failure", ""});
-    }
-    if (rows.empty()) {
-        return empty_chart(kWidth, 60, "no timing: the journey failed before connecting");
     }
     const double range = std::max(last - first, 0.001);
     const auto x_of = [&](double ms) { return kLabelW + (ms - first) / range * kPlotW; };

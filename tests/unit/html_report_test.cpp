@@ -286,6 +286,21 @@ TEST(HtmlReportTest, LongTimelinesAndManyKindsAreClipped) {
     EXPECT_PAGE_HAS(page, ("4970 more kinds, 4970 journeys"));
 }
 
+TEST(HtmlReportTest, JourneyThatNeverConnectedSaysSoInsteadOfAnEmptyWaterfall) {
+    auto report = synthetic_report(1);
+    auto& journey = report["journeys"][0];
+    journey["passed"] = false;
+    journey["timings_ms"] = {{"connect", nullptr}, {"ready", nullptr}};
+    journey["timeline"] = nlohmann::json::array();
+    journey["failure"] = {{"kind", "refused"}, {"label", "refused"}, {"message", "refused: ..."}};
+
+    const std::string page = html_report(report);
+
+    EXPECT_PAGE_HAS(page, ("no timing: the journey failed before connecting"));
+    EXPECT_PAGE_HAS(page, ("No frame arrived."));
+    EXPECT_PAGE_LACKS(page, ("start message sent"));
+}
+
 TEST(HtmlReportTest, ReportsMissingFieldsStillRender) {
     for (const auto& report :
          {nlohmann::json::object(), nlohmann::json(nullptr),
