@@ -32,8 +32,10 @@
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/html_report.hpp"
 #include "goldenpath/load_run.hpp"
 #include "goldenpath/load_summary.hpp"
+#include "goldenpath/merged_report.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/user_limits.hpp"
 #include "report_files.hpp"
@@ -48,7 +50,7 @@ constexpr int kExitUsage = 2;
 
 constexpr std::string_view kUsage = R"(usage:
   goldenpath-probe (--url URL | --embedded) [options]
-  goldenpath-probe merge FILE... [--sla EXPR]...
+  goldenpath-probe merge FILE... [--sla EXPR]... [--html FILE]
 
 Runs the agent golden path (connect, send a user message, receive agent_started,
 agent_thinking, tool_executing, tool_completed, agent_completed in order) and prints
@@ -71,6 +73,7 @@ options:
   --duration-ms N    keep starting journeys until N ms have passed (bounded by --runs)
   --sla EXPR         (p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P%
   --json FILE        write the report as JSON (mergeable: see merge)
+  --html FILE        write a self-contained HTML report (no network)
   --junit FILE       write a JUnit XML report
   --help, --version
 
@@ -107,6 +110,7 @@ struct ProbeArgs {
     std::vector<std::string> slas;
     std::optional<std::string> json_file;
     std::optional<std::string> junit_file;
+    std::optional<std::string> html_file;
     bool merge = false;
     std::vector<std::string> merge_files;
 };
@@ -131,6 +135,7 @@ constexpr ValueFlag kValueFlags[] = {
     {"--ramp-up-ms", &ProbeArgs::ramp_up_ms, ""},
     {"--json", &ProbeArgs::json_file, ""},
     {"--junit", &ProbeArgs::junit_file, ""},
+    {"--html", &ProbeArgs::html_file, ""},
 };
 
 long long parse_count(const std::optional<std::string>& text, std::string_view flag, long long min,
@@ -165,6 +170,8 @@ ProbeArgs parse_args(const std::vector<std::string_view>& args) {
         const std::string_view arg = args[i];
         if (arg == "--sla") {
             parsed.slas.push_back(value(arg));
+        } else if (parsed.merge && arg == "--html") {
+            parsed.html_file = value(arg);
         } else if (parsed.merge && !arg.starts_with("--")) {
             parsed.merge_files.emplace_back(arg);
         } else if (parsed.merge) {
@@ -435,7 +442,14 @@ int run_merge(const ProbeArgs& args) {
     const auto summary = merge_reports(reports);
     const Style style = Style::for_stdout();
     std::cout << style.lines(summary.to_string());
-    const int sla_exit = report_slas(evaluate_slas(slas, summary), summary, style);
+    const auto sla_results = evaluate_slas(slas, summary);
+    const int sla_exit = report_slas(sla_results, summary, style);
+    if (args.html_file) {
+        write_file(*args.html_file,
+                   html_report(merged_report_json(std::move(reports), summary, sla_results),
+                               {.title = "goldenpath merged report"}),
+                   "--html");
+    }
     const bool all_passed = summary.passed == summary.journeys && summary.journeys > 0;
     return all_passed && sla_exit == kExitPassed ? kExitPassed : kExitFailed;
 }
@@ -609,6 +623,9 @@ int run_probe(const ProbeArgs& args) {
             results.push_back(journey.result);
         }
         cli::write_report_file(*args.junit_file, cli::junit_xml(results), "--junit");
+    }
+    if (args.html_file) {
+        write_file(*args.html_file, html_report(report.to_json()), "--html");
     }
     const bool all_passed =
         summary.passed == summary.journeys && summary.journeys > 0 && report.isolation.count == 0;

@@ -151,10 +151,12 @@ nlohmann::json LoadReport::to_json() const {
         journey_json.push_back(std::move(one));
     }
     return {{"schema_version", kLoadReportSchemaVersion},
+            {"passed", passed()},
             {"summary", summary.to_json()},
             {"isolation", {{"count", isolation.count}, {"first", std::move(violations)}}},
             {"slas", std::move(sla_json)},
             {"wall_ms", wall_ms},
+            {"throughput", throughput.to_json()},
             {"samples", std::move(sample_json)},
             {"journeys", std::move(journey_json)}};
 }
@@ -205,6 +207,7 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
         const LoadRunOptions& options;
         EventLoop& loop;
         Clock::time_point stop_starting;
+        Clock::time_point started;
         std::mutex mutex;
         std::condition_variable all_done;
         std::size_t users_running = 0;
@@ -275,7 +278,8 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
 
     void record(JourneyResult result) {
         const bool passed = result.passed();
-        journeys_.push_back(LoadJourney{user_, run_++, std::move(result)});
+        journeys_.push_back(LoadJourney{user_, run_++, std::move(result),
+                                        elapsed_ms(shared_.started, Clock::now())});
         std::lock_guard lock(shared_.mutex);
         ++shared_.progress.completed;
         ++(passed ? shared_.progress.passed : shared_.progress.failed);
@@ -311,6 +315,7 @@ LoadReport LoadRun::run() {
             options_,
             loop,
             options_.duration ? started + *options_.duration : Clock::time_point::max(),
+            started,
             {},
             {},
             users,
@@ -332,6 +337,7 @@ LoadReport LoadRun::run() {
     LoadReport report;
     for (auto& journeys : per_user) {
         for (auto& journey : journeys) {
+            report.throughput.record(journey.finished_ms, !journey.result.passed());
             report.journeys.push_back(std::move(journey));
         }
     }

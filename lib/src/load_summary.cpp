@@ -142,6 +142,7 @@ JourneySample JourneySample::of(const JourneyResult& result) {
     sample.passed = result.passed();
     sample.connect_ms = result.timings.connect_ms;
     sample.first_event_ms = result.timings.first_event_ms;
+    sample.ready_ms = result.timings.ready_ms;
     sample.completion_ms = result.passed() ? result.timings.completion_ms : std::nullopt;
     if (result.failure) {
         sample.failure_label = result.failure->kind_label();
@@ -157,7 +158,8 @@ nlohmann::json JourneySample::to_json() const {
             {"connect_ms", ms(connect_ms)},
             {"first_event_ms", ms(first_event_ms)},
             {"completion_ms", ms(completion_ms)},
-            {"failure", failure_label}};
+            {"failure", failure_label},
+            {"ready_ms", ms(ready_ms)}};
 }
 
 void LatencyHistogram::record(double milliseconds) {
@@ -275,6 +277,9 @@ LoadSummary LoadSummary::of(const std::vector<JourneySample>& samples) {
         if (sample.completion_ms) {
             summary.completion_histogram.record(*sample.completion_ms);
         }
+        if (sample.ready_ms) {
+            summary.ready_histogram.record(*sample.ready_ms);
+        }
     }
     summary.compute_percentiles();
     return summary;
@@ -289,6 +294,7 @@ void LoadSummary::merge(const LoadSummary& other) {
     connect_histogram.merge(other.connect_histogram);
     first_event_histogram.merge(other.first_event_histogram);
     completion_histogram.merge(other.completion_histogram);
+    ready_histogram.merge(other.ready_histogram);
     compute_percentiles();
 }
 
@@ -296,6 +302,7 @@ void LoadSummary::compute_percentiles() {
     connect = PhasePercentiles::of(connect_histogram);
     first_event = PhasePercentiles::of(first_event_histogram);
     completion = PhasePercentiles::of(completion_histogram);
+    ready = PhasePercentiles::of(ready_histogram);
 }
 
 double LoadSummary::success_percent() const {
@@ -336,7 +343,8 @@ nlohmann::json LoadSummary::to_json() const {
             {"failures_by_kind", failures_by_kind},
             {"connect_ms", phase_json(connect, connect_histogram)},
             {"first_event_ms", phase_json(first_event, first_event_histogram)},
-            {"completion_ms", phase_json(completion, completion_histogram)}};
+            {"completion_ms", phase_json(completion, completion_histogram)},
+            {"ready_ms", phase_json(ready, ready_histogram)}};
 }
 
 LoadSummary LoadSummary::from_json(const nlohmann::json& json, const std::string& pointer) {
@@ -370,6 +378,7 @@ LoadSummary LoadSummary::from_json(const nlohmann::json& json, const std::string
     summary.connect_histogram = phase_from_json(json, "connect_ms", pointer);
     summary.first_event_histogram = phase_from_json(json, "first_event_ms", pointer);
     summary.completion_histogram = phase_from_json(json, "completion_ms", pointer);
+    summary.ready_histogram = phase_from_json(json, "ready_ms", pointer);  // absent before ready
     summary.compute_percentiles();
     return summary;
 }
@@ -411,6 +420,7 @@ LoadSummary LoadSummary::from_report_json(const nlohmann::json& report) {
         one.connect_ms = ms("connect_ms");
         one.first_event_ms = ms("first_event_ms");
         one.completion_ms = ms("completion_ms");
+        one.ready_ms = ms("ready_ms");
         const auto& failure = member(sample, "failure");
         if (!failure.is_null() && !failure.is_string()) {
             throw report_error(pointer + "/failure", "must be a string", failure);

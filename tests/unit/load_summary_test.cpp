@@ -22,11 +22,12 @@ testing::Matcher<double> WithinOnePercentAbove(double exact) {
 }
 
 JourneySample passed(double connect, double first, double completion) {
-    return JourneySample{true, connect, first, completion, {}};
+    return JourneySample{true, connect, first, completion, {}, std::nullopt};
 }
 
 JourneySample failed(std::string label) {
-    return JourneySample{false, std::nullopt, std::nullopt, std::nullopt, std::move(label)};
+    return JourneySample{false,        std::nullopt,     std::nullopt,
+                         std::nullopt, std::move(label), std::nullopt};
 }
 
 TEST(LoadSummaryTest, NearestRankPercentilesOverJourneysThatReachedThePhase) {
@@ -103,8 +104,8 @@ std::vector<JourneySample> varied_samples(std::size_t count) {
         if (i % 17 == 0) {
             samples.push_back(failed(kinds[i % 3]));
         } else if (i % 23 == 0) {
-            samples.push_back(
-                JourneySample{false, latency(random), latency(random), std::nullopt, "stalled"});
+            samples.push_back(JourneySample{
+                false, latency(random), latency(random), std::nullopt, "stalled", {}});
         } else {
             samples.push_back(passed(latency(random), latency(random), 10 * latency(random)));
         }

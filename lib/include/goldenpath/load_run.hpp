@@ -15,6 +15,7 @@
 #include "goldenpath/host_resolver.hpp"
 #include "goldenpath/load_summary.hpp"
 #include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/throughput_series.hpp"
 #include "goldenpath/user_limits.hpp"
 #include "goldenpath/websocket_client.hpp"
 
@@ -79,6 +80,7 @@ struct LoadJourney {
     std::size_t user = 0;
     std::size_t run = 0;
     JourneyResult result;
+    double finished_ms = 0;  // since the start of the run
 };
 
 struct LoadReport {
@@ -87,6 +89,7 @@ struct LoadReport {
     IsolationReport isolation;
     std::vector<SlaResult> slas;  // of options.config.sla, in order
     double wall_ms = 0;
+    ThroughputSeries throughput;  // journeys finished and failed per second
 
     // Every journey followed the golden path (at least one ran), no isolation violation, and
     // every SLA held.
@@ -94,8 +97,8 @@ struct LoadReport {
     std::vector<JourneySample> samples() const;
     // The summary table, the isolation line when violated, and one line per SLA.
     std::string to_string() const;
-    // schema_version (kLoadReportSchemaVersion), summary (mergeable), isolation, slas, wall_ms,
-    // samples and journeys (each with its user and run).
+    // schema_version (kLoadReportSchemaVersion), passed, summary (mergeable), isolation, slas,
+    // wall_ms, throughput, samples and journeys (each with its user and run).
     nlohmann::json to_json() const;
 };
 

@@ -25,7 +25,8 @@ struct JourneySample {
     std::optional<double> connect_ms;
     std::optional<double> first_event_ms;
     std::optional<double> completion_ms;
-    std::string failure_label;  // Failure::kind_label() when failed
+    std::string failure_label;       // Failure::kind_label() when failed
+    std::optional<double> ready_ms;  // last, so positional initialisers stay valid
 
     static JourneySample of(const JourneyResult& result);
     nlohmann::json to_json() const;
@@ -91,6 +92,9 @@ struct LoadSummary {
     LatencyHistogram connect_histogram;
     LatencyHistogram first_event_histogram;
     LatencyHistogram completion_histogram;
+    // connection_established after the upgrade; in the JSON only (reports before it lack it).
+    std::optional<PhasePercentiles> ready;
+    LatencyHistogram ready_histogram;
 
     static LoadSummary of(const std::vector<JourneySample>& samples);
     // Adds `other`'s journeys, failures and histograms, and recomputes the percentiles.
