@@ -82,8 +82,9 @@ bool is_connection_loss(const error_code& ec) {
            ec == beast::websocket::error::closed;
 }
 
-// The server ended the connection before one complete HTTP line arrived: nothing, or bytes
-// without a line end (Beast's parser wants a whole status line first), like a TLS record.
+// The server ended the connection before it sent as much as an HTTP version ("HTTP/1.1"): nothing,
+// as OpenSSL servers do with a plain-text request, or a 7-byte TLS alert record. Eight bytes or
+// more that are not HTTP are Beast's bad_version, as for any garbage status line.
 bool ended_before_an_http_line(const error_code& ec) {
     return ec == net::error::eof || ec == http::error::end_of_stream ||
            ec == http::error::partial_message || ec == net::error::connection_reset;
@@ -886,9 +887,8 @@ awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectReques
                              : "invalid upgrade response: " + ec.message();
     if (!request.url.tls() && ended_before_an_http_line(ec)) {
         // A TLS server drops a plain-text upgrade request, or answers with an alert record
-        // (0x15 0x03 ..., no line end) and closes. A server that sent an HTTP line (a garbage
-        // status line, a bad Sec-WebSocket-Accept, no Upgrade header, headers too large)
-        // spoke HTTP: no hint then.
+        // (0x15 0x03 ...) and closes. A server that sent more (a garbage status line, a bad
+        // Sec-WebSocket-Accept, no Upgrade header, headers too large) gets no hint.
         detail += "; the server may speak TLS: try wss://";
     }
     Failure failure = make_failure(FailureKind::closed, Phase::upgrade, std::move(detail));

@@ -11,6 +11,9 @@
 
 #include "goldenpath/config_error.hpp"
 
+// Why a bound at all: 100 000 nested `[` in a frame's tool_name overflowed the stack when the
+// timeline summary wrote the field out with nlohmann's recursive dump() (a copy recurses too).
+
 namespace goldenpath {
 
 namespace {

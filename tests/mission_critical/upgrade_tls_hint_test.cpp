@@ -1,6 +1,6 @@
 // A ws:// upgrade that fails says "the server may speak TLS: try wss://" only when the server
-// looks like a TLS server (issue 13 item 14): it ended the connection before one HTTP line, with
-// nothing or with a record such as an alert. A server that spoke HTTP, however badly, gets no hint.
+// looks like a TLS server (issue 13 item 14): it closed before sending as much as "HTTP/1.1", with
+// nothing or a TLS alert record. A server that sent HTTP, however bad, or garbage gets no hint.
 #include <memory>
 #include <string>
 #include <utility>
@@ -109,8 +109,10 @@ TEST(UpgradeTlsHintTest, TlsAlertRecordGetsTheHint) {
     EXPECT_THAT(test::all_text(failure), HasSubstr(kHint));
 }
 
-TEST(UpgradeTlsHintTest, TlsHandshakeRecordGetsTheHint) {
-    const Failure failure = upgrade_failure(std::string("\x16\x03\x01\x00\x04\x0e\x00\x00\x00", 9));
+TEST(UpgradeTlsHintTest, TlsProtocolVersionAlertGetsTheHint) {
+    // The protocol_version alert in a TLS 1.0 record, what servers send to a request they cannot
+    // read as a ClientHello.
+    const Failure failure = upgrade_failure(std::string("\x15\x03\x01\x00\x02\x02\x46", 7));
     EXPECT_THAT(test::all_text(failure), HasSubstr(kHint));
 }
 

@@ -28,8 +28,9 @@ std::string nested_arrays(std::size_t depth) {
     return std::string(depth, '[') + std::string(depth, ']');
 }
 
-std::string deep_thinking_event(std::size_t depth) {
-    return R"({"type":"agent_thinking","data":{"reasoning":)" + nested_arrays(depth) + "}}";
+// The nesting in tool_name, a field the timeline summary writes out (nlohmann's recursive dump).
+std::string deep_tool_event(std::size_t depth) {
+    return R"({"type":"tool_executing","data":{"tool_name":)" + nested_arrays(depth) + "}}";
 }
 
 TEST(BoundedJsonTest, NestingUpToTheLimitIsAccepted) {
@@ -66,7 +67,7 @@ TEST(BoundedJsonTest, HostileDepthIsRefusedBeforeParsing) {
 
 TEST(BoundedJsonTest, FrameNestedTooDeepIsAMalformedFrameNamingTheDepth) {
     const auto parsed =
-        parse_event(deep_thinking_event(kHostileDepth), default_profile(), Clock::now(), 0);
+        parse_event(deep_tool_event(kHostileDepth), default_profile(), Clock::now(), 0);
     ASSERT_TRUE(std::holds_alternative<EventParseError>(parsed));
     EXPECT_THAT(std::get<EventParseError>(parsed).reason,
                 HasSubstr("JSON nests deeper than max_json_depth 64 at byte"));
@@ -85,11 +86,11 @@ TEST(BoundedJsonTest, ProfileSetsTheFrameDepth) {
     }
 }
 
-// The journey end to end: once SIGSEGV in the copy of the event's body.
+// The journey end to end: once SIGSEGV in the dump of tool_name for the timeline.
 TEST(BoundedJsonTest, JourneyGivenAHostilelyNestedFrameFailsAsMalformedFrame) {
     AgentServerDoubleOptions server;
     server.script = Script().event(nlohmann::json{{"type", "agent_started"}, {"agent_name", "a"}});
-    server.script.send_raw(deep_thinking_event(kHostileDepth));
+    server.script.send_raw(deep_tool_event(kHostileDepth));
     JourneyOptions options;
     options.config.url = Url::parse("ws://agents.in-memory:80/ws");
     options.config.timeouts.completion = Milliseconds(2000);
