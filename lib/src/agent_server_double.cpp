@@ -515,6 +515,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         out.kind = kind;
         out.payload = std::move(payload);
         queue_.push(std::move(out));
+        if (queue_.bytes() > peak_outgoing_bytes_) {
+            // Rises only until the limit, so few updates whatever the client does.
+            peak_outgoing_bytes_ = queue_.bytes();
+            journal_->update(id_, [peak = peak_outgoing_bytes_](RecordedConnection& c) {
+                c.peak_outgoing_bytes = peak;
+            });
+        }
         pump();
     }
 
@@ -666,6 +673,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     bool stopping_ = false;
     bool finished_ = false;
     bool ended_ = false;
+    std::size_t peak_outgoing_bytes_ = 0;
     bool reading_paused_ = false;
     bool resuming_ = false;
 };
