@@ -99,7 +99,7 @@ class ServerCore {
     tcp::acceptor acceptor_;
     std::uint16_t port_ = 0;
     std::vector<std::weak_ptr<SessionBase>> sessions_;  // io thread only
-    std::size_t sweep_sessions_at_ = 64;                 // when to drop ended ones (amortised)
+    std::size_t sweep_sessions_at_ = 64;                // when to drop ended ones (amortised)
     detail::AcceptLoop accept_loop_;
     std::shared_ptr<detail::ConnectionJournal> journal_;
 
@@ -324,8 +324,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             try {
                 options.on_connection(std::make_shared<ServerConnection>(journal_, id_));
             } catch (...) {
-                enqueue_close(1011, detail::bounded_close_reason(
-                                        report_harness_error("on_connection")));
+                enqueue_close(1011,
+                              detail::bounded_close_reason(report_harness_error("on_connection")));
             }
         }
         read();
@@ -432,7 +432,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             reply = detail::answer(*recording_, text, server_.options());
         } catch (...) {
             const auto& options = server_.options();
-            const char* source = options.behaviour     ? "AgentBehaviour"
+            const char* source = options.behaviour    ? "AgentBehaviour"
                                  : options.script_for ? "script_for"
                                                       : "the double";
             enqueue_close(1011, detail::bounded_close_reason(report_harness_error(source)));
@@ -581,7 +581,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                 return;
             case Outgoing::Kind::ping: {
                 websocket::ping_data payload;
-                payload.assign(out.payload.data(), std::min(out.payload.size(), payload.max_size()));
+                payload.assign(out.payload.data(),
+                               std::min(out.payload.size(), payload.max_size()));
                 ws_.async_ping(payload, [self = this->shared_from_this()](error_code ec) {
                     self->on_written(ec);
                 });
@@ -686,8 +687,8 @@ ServerCore::ServerCore(AgentServerDoubleOptions options)
           [this](const std::string& line) { log(line); }),
       journal_(std::make_shared<detail::ConnectionJournal>(options_.journal_capacity)) {
     if (options_.tls) {
-        tls_context_.emplace(
-            detail::make_server_tls_context(options_.tls_certificate, options_.require_client_certificate));
+        tls_context_.emplace(detail::make_server_tls_context(options_.tls_certificate,
+                                                             options_.require_client_certificate));
     }
     error_code ec;
     const auto address = net::ip::make_address(options_.host, ec);

@@ -18,8 +18,9 @@ std::size_t ConnectionJournal::record(RecordedConnection connection) {
         const std::lock_guard lock(mutex_);
         id = next_id_++;
         connection.id = id;
-        entries_.emplace(id, Entry{std::make_shared<RecordedConnection>(std::move(connection)),
-                                   false, false, {}});
+        entries_.emplace(
+            id,
+            Entry{std::make_shared<RecordedConnection>(std::move(connection)), false, false, {}});
     }
     changed_.notify_all();
     return id;

@@ -87,7 +87,8 @@ TEST(AgentBehaviourTest, AThrowingBehaviourIsAHarnessErrorNamingTheExceptionType
     const auto result = GoldenPathJourney(journey_to(server.url(), "unused")).run();
     EXPECT_THAT(result, FailsWith(FailureKind::closed, "closed(1011)"));
     ASSERT_TRUE(result.failure);
-    EXPECT_EQ(result.failure->close_reason, "harness: AgentBehaviour threw std::runtime_error: boom");
+    EXPECT_EQ(result.failure->close_reason,
+              "harness: AgentBehaviour threw std::runtime_error: boom");
     server.stop();
     EXPECT_THAT(server.harness_errors(),
                 ElementsAre("harness: AgentBehaviour threw std::runtime_error: boom "
@@ -110,9 +111,8 @@ TEST(AgentBehaviourTest, ALongOrForeignExceptionStillFitsTheCloseReason) {
         .WillOnce(Throw(std::invalid_argument(long_text)))
         .WillOnce(Throw(42));
 
-    for (const char* expected :
-         {"harness: AgentBehaviour threw std::invalid_argument: \xc3\xa9",
-          "harness: AgentBehaviour threw an exception of type int"}) {
+    for (const char* expected : {"harness: AgentBehaviour threw std::invalid_argument: \xc3\xa9",
+                                 "harness: AgentBehaviour threw an exception of type int"}) {
         const auto result = GoldenPathJourney(journey_to(server.url(), "unused")).run();
         ASSERT_TRUE(result.failure);
         EXPECT_EQ(result.failure->close_code, 1011);
@@ -132,7 +132,8 @@ TEST(AgentBehaviourTest, AThrowingOnConnectionIsAHarnessErrorToo) {
 
     const auto result = GoldenPathJourney(journey_to(server.url(), "unused")).run();
     ASSERT_TRUE(result.failure);
-    EXPECT_EQ(result.failure->close_reason, "harness: on_connection threw std::logic_error: handle misuse");
+    EXPECT_EQ(result.failure->close_reason,
+              "harness: on_connection threw std::logic_error: handle misuse");
     server.stop();
     EXPECT_THAT(server.harness_errors(),
                 ElementsAre(HasSubstr("on_connection threw std::logic_error: handle misuse")));

@@ -65,9 +65,10 @@ RawWebSocketClient::RawWebSocketClient(std::uint16_t port, const std::string& pa
     std::string response;
     while (response.find("\r\n\r\n") == std::string::npos) {
         if (!wait(POLLIN, deadline)) {
-            throw std::runtime_error("RawWebSocketClient: no upgrade response before the "
-                                     "deadline, got '" +
-                                     response + "'");
+            throw std::runtime_error(
+                "RawWebSocketClient: no upgrade response before the "
+                "deadline, got '" +
+                response + "'");
         }
         char byte = 0;
         const auto n = ::recv(fd_, &byte, 1, 0);
@@ -190,9 +191,8 @@ std::size_t RawWebSocketClient::read_frames(std::size_t count, Clock::time_point
 }
 
 std::string start_message(std::size_t run, std::size_t padding) {
-    return default_profile().start_message(std::string(padding, 'x'),
-                                           "thread-" + std::to_string(run),
-                                           "run-" + std::to_string(run));
+    return default_profile().start_message(
+        std::string(padding, 'x'), "thread-" + std::to_string(run), "run-" + std::to_string(run));
 }
 
 }  // namespace goldenpath::testing_support
