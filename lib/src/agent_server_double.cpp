@@ -3,18 +3,21 @@
 // handlers, and the Impl outlives them because stop() joins the thread before it goes away.
 #include "goldenpath/agent_server_double.hpp"
 
+#include "accept_loop.hpp"
 #include "agent_protocol.hpp"
 #include "connection_journal.hpp"
+#include "harness_error.hpp"
+#include "outgoing_queue.hpp"
+#include "tls_material.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <filesystem>
-#include <fstream>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -25,12 +28,6 @@
 #include <utility>
 #include <vector>
 
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
-#include <unistd.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -58,221 +55,7 @@ using error_code = beast::error_code;
 constexpr auto kCloseGrace = std::chrono::milliseconds(200);  // close handshake before hard close
 constexpr auto kStopLimit = std::chrono::seconds(1);          // stop() waits at most this long
 constexpr std::size_t kReadMessageMax = 16U * 1024U * 1024U;
-
-// ---- TLS material (DESIGN.md §4): one EC P-256 key, a self-signed CA and leaf certificates
-// signed by it, made once per process. OpenSSL objects live in unique_ptrs with their free.
-
-template <class T, void (*Free)(T*)>
-struct OpenSslFree {
-    void operator()(T* pointer) const noexcept { Free(pointer); }
-};
-using KeyPtr = std::unique_ptr<EVP_PKEY, OpenSslFree<EVP_PKEY, EVP_PKEY_free>>;
-using CertificatePtr = std::unique_ptr<X509, OpenSslFree<X509, X509_free>>;
-using ExtensionPtr =
-    std::unique_ptr<X509_EXTENSION, OpenSslFree<X509_EXTENSION, X509_EXTENSION_free>>;
-using BioPtr = std::unique_ptr<BIO, OpenSslFree<BIO, BIO_free_all>>;
-
-[[noreturn]] void tls_setup_failed(std::string_view what) {
-    throw std::runtime_error("AgentServerDouble: cannot " + std::string(what) +
-                             " for the TLS certificate");
-}
-
-KeyPtr generate_p256_key() {
-    // EVP_EC_gen("P-256") without the macro's C cast.
-    KeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-    if (!key) {
-        tls_setup_failed("generate an EC P-256 key");
-    }
-    return key;
-}
-
-void add_extension(X509* certificate, X509* issuer, int nid, const char* value) {
-    X509V3_CTX context{};
-    X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
-    const ExtensionPtr extension(X509V3_EXT_conf_nid(nullptr, &context, nid, value));
-    if (!extension || X509_add_ext(certificate, extension.get(), -1) != 1) {
-        tls_setup_failed(std::string("add extension ") + value);
-    }
-}
-
-// Validity in seconds relative to now.
-struct Validity {
-    long from;
-    long to;
-};
-
-constexpr long kHour = 60L * 60L;
-constexpr long kDay = 24L * kHour;
-
-// A certificate for `key` named `common_name`, signed by `issuer` with `issuer_key`; self-signed
-// (a CA) when issuer is null. Leaf certificates carry `subject_alt_names`.
-CertificatePtr make_certificate(EVP_PKEY* key, const char* common_name, long serial,
-                                Validity validity, X509* issuer, EVP_PKEY* issuer_key,
-                                const char* subject_alt_names,
-                                const char* extended_key_usage = "serverAuth") {
-    CertificatePtr certificate(X509_new());
-    if (!certificate) {
-        tls_setup_failed("allocate a certificate");
-    }
-    X509* const cert = certificate.get();
-    X509_NAME* const name = X509_get_subject_name(cert);
-    const auto* const cn = reinterpret_cast<const unsigned char*>(common_name);
-    if (X509_set_version(cert, 2) != 1 ||
-        ASN1_INTEGER_set(X509_get_serialNumber(cert), serial) != 1 ||
-        X509_gmtime_adj(X509_getm_notBefore(cert), validity.from) == nullptr ||
-        X509_gmtime_adj(X509_getm_notAfter(cert), validity.to) == nullptr ||
-        X509_set_pubkey(cert, key) != 1 ||
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, cn, -1, -1, 0) != 1 ||
-        X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name) != 1) {
-        tls_setup_failed("fill in a certificate");
-    }
-    X509* const signer = issuer ? issuer : cert;
-    add_extension(cert, signer, NID_subject_key_identifier, "hash");
-    if (issuer == nullptr) {
-        add_extension(cert, signer, NID_basic_constraints, "critical,CA:TRUE");
-        add_extension(cert, signer, NID_key_usage, "critical,keyCertSign,cRLSign");
-    } else {
-        add_extension(cert, signer, NID_authority_key_identifier, "keyid:always");
-        add_extension(cert, signer, NID_basic_constraints, "critical,CA:FALSE");
-        add_extension(cert, signer, NID_key_usage, "critical,digitalSignature");
-        add_extension(cert, signer, NID_ext_key_usage, extended_key_usage);
-        add_extension(cert, signer, NID_subject_alt_name, subject_alt_names);
-    }
-    if (X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256()) == 0) {
-        tls_setup_failed("sign a certificate");
-    }
-    return certificate;
-}
-
-// Runs `write` on a memory BIO and returns what it wrote (PEM text).
-template <class Write>
-std::string pem_of(Write write) {
-    const BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || write(bio.get()) != 1) {
-        tls_setup_failed("PEM-encode");
-    }
-    char* data = nullptr;
-    const long size = BIO_ctrl(bio.get(), BIO_CTRL_INFO, 0, &data);  // BIO_get_mem_data
-    return std::string(data, static_cast<std::size_t>(size));
-}
-
-std::string certificate_pem(X509* certificate) {
-    return pem_of([certificate](BIO* bio) { return PEM_write_bio_X509(bio, certificate); });
-}
-
-std::string private_key_pem(EVP_PKEY* key) {
-    return pem_of([key](BIO* bio) {
-        return PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-    });
-}
-
-// Writes `text` to a new file `path` readable by its owner only (it may hold a private key).
-void write_private_file(const std::filesystem::path& path, const std::string& text) {
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
-    { std::ofstream create(path, std::ios::binary | std::ios::trunc); }
-    std::filesystem::permissions(
-        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-        std::filesystem::perm_options::replace, ignored);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-        throw std::runtime_error("AgentServerDouble: cannot write " + path.string());
-    }
-}
-
-// The process's TLS material. The CA certificate is written to the temp directory (clients
-// trust it through ca_file), as are a client certificate and key for mutual TLS; all three are
-// removed again at process exit.
-class TlsMaterial {
-  public:
-    TlsMaterial() {
-        const KeyPtr ca_key = generate_p256_key();
-        const KeyPtr leaf_key = generate_p256_key();
-        const CertificatePtr ca = make_certificate(ca_key.get(), "goldenpath test CA", 1,
-                                                   {-kHour, kDay}, nullptr, nullptr, nullptr);
-        const auto leaf = [&](long serial, Validity validity, const char* names) {
-            return certificate_pem(make_certificate(leaf_key.get(),
-                                                    "goldenpath agent server double", serial,
-                                                    validity, ca.get(), ca_key.get(), names)
-                                       .get());
-        };
-        constexpr const char* kLoopbackNames = "IP:127.0.0.1,IP:::1,DNS:localhost";
-        certificates_[index(TlsCertificate::valid)] = leaf(2, {-kHour, kDay}, kLoopbackNames);
-        certificates_[index(TlsCertificate::wrong_host)] =
-            leaf(3, {-kHour, kDay}, "DNS:wrong.invalid");
-        certificates_[index(TlsCertificate::expired)] = leaf(4, {-2 * kDay, -kDay}, kLoopbackNames);
-        certificates_[index(TlsCertificate::not_yet_valid)] =
-            leaf(5, {kDay, 2 * kDay}, kLoopbackNames);
-        key_pem_ = private_key_pem(leaf_key.get());
-        ca_pem_ = certificate_pem(ca.get());
-        const auto temp = std::filesystem::temp_directory_path();
-        const std::string pid = std::to_string(::getpid());
-        ca_file_ = temp / ("goldenpath-ca-" + pid + ".pem");
-        std::ofstream out(ca_file_, std::ios::binary | std::ios::trunc);
-        out << ca_pem_;
-        out.close();
-        if (!out) {
-            throw std::runtime_error("AgentServerDouble: cannot write the CA certificate to " +
-                                     ca_file_.string());
-        }
-        const KeyPtr client_key = generate_p256_key();
-        client_files_.certificate_file = temp / ("goldenpath-client-" + pid + ".pem");
-        client_files_.key_file = temp / ("goldenpath-client-key-" + pid + ".pem");
-        write_private_file(
-            client_files_.certificate_file,
-            certificate_pem(make_certificate(client_key.get(), "goldenpath test client", 6,
-                                             {-kHour, kDay}, ca.get(), ca_key.get(),
-                                             "DNS:goldenpath-client", "clientAuth")
-                                .get()));
-        write_private_file(client_files_.key_file, private_key_pem(client_key.get()));
-    }
-    ~TlsMaterial() {
-        std::error_code ignored;
-        std::filesystem::remove(ca_file_, ignored);
-        std::filesystem::remove(client_files_.certificate_file, ignored);
-        std::filesystem::remove(client_files_.key_file, ignored);
-    }
-    TlsMaterial(const TlsMaterial&) = delete;
-    TlsMaterial& operator=(const TlsMaterial&) = delete;
-
-    const std::filesystem::path& ca_file() const noexcept { return ca_file_; }
-    const std::string& ca_pem() const noexcept { return ca_pem_; }
-    const ClientCertificateFiles& client_files() const noexcept { return client_files_; }
-    const std::string& key_pem() const noexcept { return key_pem_; }
-    const std::string& certificate_pem_for(TlsCertificate kind) const {
-        return certificates_.at(index(kind));
-    }
-
-  private:
-    static std::size_t index(TlsCertificate kind) { return static_cast<std::size_t>(kind); }
-
-    std::array<std::string, 4> certificates_;
-    std::string key_pem_;
-    std::string ca_pem_;
-    std::filesystem::path ca_file_;
-    ClientCertificateFiles client_files_;
-};
-
-// Made on first use, once per process (thread-safe static initialisation).
-const TlsMaterial& tls_material() {
-    static const TlsMaterial material;
-    return material;
-}
-
-ssl::context make_server_tls_context(TlsCertificate kind, bool require_client_certificate) {
-    const TlsMaterial& material = tls_material();
-    ssl::context context(ssl::context::tls_server);
-    SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
-    context.use_certificate_chain(net::buffer(material.certificate_pem_for(kind)));
-    context.use_private_key(net::buffer(material.key_pem()), ssl::context::pem);
-    if (require_client_certificate) {
-        context.add_certificate_authority(net::buffer(material.ca_pem()));
-        context.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
-    }
-    return context;
-}
+constexpr std::size_t kHarnessErrorsKept = 100;
 
 class SessionBase;
 
@@ -297,8 +80,15 @@ class ServerCore {
 
     std::uint16_t port() const noexcept { return port_; }
 
+    // One line for a human (options.log, else stderr).
+    void log(const std::string& line) const;
+    // A callback of the test's own double threw (`error` from detail::harness_error): kept for
+    // harness_errors() and logged. Any thread.
+    void report_harness_error(const std::string& error);
+    std::vector<std::string> harness_errors() const;
+
   private:
-    void accept();
+    void on_accepted(tcp::socket socket);
     void shutdown_all();
     void run() noexcept;
 
@@ -309,8 +99,12 @@ class ServerCore {
     tcp::acceptor acceptor_;
     std::uint16_t port_ = 0;
     std::vector<std::weak_ptr<SessionBase>> sessions_;  // io thread only
-    std::shared_ptr<detail::ConnectionJournal> journal_ =
-        std::make_shared<detail::ConnectionJournal>();
+    std::size_t sweep_sessions_at_ = 64;                // when to drop ended ones (amortised)
+    detail::AcceptLoop accept_loop_;
+    std::shared_ptr<detail::ConnectionJournal> journal_;
+
+    mutable std::mutex harness_mutex_;
+    std::vector<std::string> harness_errors_;  // guarded by harness_mutex_
 
     std::mutex run_mutex_;
     std::condition_variable run_finished_cv_;
@@ -349,7 +143,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         : server_(server),
           journal_(server.journal_ptr()),
           accepted_at_(accepted_at),
-          ws_(std::forward<StreamArgs>(stream_args)...) {}
+          ws_(std::forward<StreamArgs>(stream_args)...),
+          queue_(server.options().max_outgoing_bytes) {}
 
     ~Session() override { mark_ended(); }
     Session(const Session&) = delete;
@@ -376,9 +171,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             run->timer.cancel();
         }
         if (upgraded_ && !closing_) {
-            queue_.erase(std::remove_if(queue_.begin(), queue_.end(),
-                                        [](const Outgoing& out) { return !out.in_flight; }),
-                         queue_.end());
+            queue_.drop_waiting();
             enqueue_close(1001, "server stopping");
         } else if (!upgraded_) {
             hard_close();
@@ -393,13 +186,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                          });
     }
 
-    struct Outgoing {
-        enum class Kind { text, binary, ping, close, reset };
-        Kind kind = Kind::text;
-        std::string text;  // frame, ping payload or close reason
-        int code = 1000;
-        bool in_flight = false;
-    };
+    using Outgoing = detail::OutgoingFrame;
 
     // Progress of one script run, started by one start message.
     struct Run : std::enable_shared_from_this<Run> {
@@ -413,6 +200,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         std::string thread_id;
         std::string run_id;
         std::size_t next = 0;
+        bool paused = false;  // waits for room in the outgoing queue
     };
 
     void on_request(error_code ec) {
@@ -447,7 +235,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             UpgradeFault fault = UpgradeFault::none;
             try {
                 fault = options.upgrade_fault_for(recorded);
-            } catch (const std::exception&) {
+            } catch (...) {
+                report_harness_error("upgrade_fault_for");
                 fault = UpgradeFault::close;
             }
             if (fault != UpgradeFault::none) {
@@ -468,6 +257,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         recorded.rejected_status = reject;
         recorded.selected_subprotocol = selected;
         id_ = journal_->record(std::move(recorded));
+        recording_ = journal_->live(id_);
         if (reject != 0) {
             respond(reject, std::move(body));
             return;
@@ -533,8 +323,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         if (options.on_connection) {
             try {
                 options.on_connection(std::make_shared<ServerConnection>(journal_, id_));
-            } catch (const std::exception&) {
-                enqueue_close(1011, "on_connection threw");
+            } catch (...) {
+                enqueue_close(1011,
+                              detail::bounded_close_reason(report_harness_error("on_connection")));
             }
         }
         read();
@@ -542,6 +333,16 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
     void execute(detail::ConnectionCommand command) {
         using Kind = detail::ConnectionCommand::Kind;
+        const bool is_frame = command.kind == Kind::text || command.kind == Kind::binary ||
+                              command.kind == Kind::ping;
+        if (is_frame && queue_.full() && !closing_) {
+            // The test sends faster than its client reads: a bounded queue, not unbounded memory.
+            queue_.drop_waiting();
+            enqueue_close(1008, "goldenpath: outgoing queue over " +
+                                    std::to_string(queue_.max_bytes()) +
+                                    " bytes: the client does not read");
+            return;
+        }
         switch (command.kind) {
             case Kind::text:
                 enqueue(Outgoing::Kind::text, std::move(command.payload));
@@ -562,9 +363,39 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
 
     void read() {
+        if (queue_.full() || runs_.size() >= server_.options().max_runs_per_connection) {
+            reading_paused_ = true;  // back-pressure: resume() reads again once there is room
+            return;
+        }
+        reading_paused_ = false;
         ws_.async_read(read_buffer_, [self = this->shared_from_this()](error_code ec, std::size_t) {
             self->on_read(ec);
         });
+    }
+
+    // There may be room again: paused runs go on (in start order), then reading resumes.
+    void resume() {
+        if (closing_ || finished_ || resuming_) {
+            return;
+        }
+        resuming_ = true;
+        std::vector<std::shared_ptr<Run>> paused;
+        for (const auto& run : runs_) {
+            if (run->paused) {
+                paused.push_back(run);
+            }
+        }
+        for (const auto& run : paused) {
+            if (queue_.full() || closing_) {
+                break;
+            }
+            run->paused = false;
+            advance(run);
+        }
+        resuming_ = false;
+        if (reading_paused_ && !closing_) {
+            read();
+        }
     }
 
     void on_read(error_code ec) {
@@ -582,7 +413,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             journal_->update(id_, [&text](RecordedConnection& c) { c.received.push_back(text); });
             on_message(text);
         }
-        read();
+        if (!closing_) {
+            read();
+        }
     }
 
     void record_client_close(error_code ec) {
@@ -595,9 +428,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     void on_message(const std::string& text) {
         std::optional<detail::Reply> reply;
         try {
-            reply = detail::answer(journal_->snapshot(id_), text, server_.options());
-        } catch (const std::exception&) {
-            enqueue_close(1011, "agent behaviour threw");
+            // The live recording, not a copy: a copy per message made n messages cost n².
+            reply = detail::answer(*recording_, text, server_.options());
+        } catch (...) {
+            const auto& options = server_.options();
+            const char* source = options.behaviour    ? "AgentBehaviour"
+                                 : options.script_for ? "script_for"
+                                                      : "the double";
+            enqueue_close(1011, detail::bounded_close_reason(report_harness_error(source)));
             return;
         }
         if (!reply) {
@@ -615,6 +453,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         const auto& profile = server_.options().profile;
         const auto& steps = run->script.steps();
         while (run->next < steps.size() && !closing_) {
+            if (queue_.full()) {
+                run->paused = true;  // resume() goes on when writes made room
+                return;
+            }
             const ScriptStep& step = steps[run->next++];
             switch (step.kind) {
                 case ScriptStep::Kind::event:
@@ -646,8 +488,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                     return;
                 case ScriptStep::Kind::stall:
                     run->next = steps.size();
-                    return;
+                    break;
             }
+        }
+        run_ended(run);
+    }
+
+    // A run at its end is dropped, so a client sending many start messages holds no memory.
+    void run_ended(const std::shared_ptr<Run>& run) {
+        const auto it = std::find(runs_.begin(), runs_.end(), run);
+        if (it != runs_.end()) {
+            runs_.erase(it);
+        }
+        if (reading_paused_) {
+            resume();
         }
     }
 
@@ -659,8 +513,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         }
         Outgoing out;
         out.kind = kind;
-        out.text = std::move(payload);
-        queue_.push_back(std::move(out));
+        out.payload = std::move(payload);
+        queue_.push(std::move(out));
+        if (queue_.bytes() > peak_outgoing_bytes_) {
+            // Rises only until the limit, so few updates whatever the client does.
+            peak_outgoing_bytes_ = queue_.bytes();
+            journal_->update(id_, [peak = peak_outgoing_bytes_](RecordedConnection& c) {
+                c.peak_outgoing_bytes = peak;
+            });
+        }
         pump();
     }
 
@@ -672,8 +533,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         Outgoing out;
         out.kind = Outgoing::Kind::close;
         out.code = code;
-        out.text = std::move(reason);
-        queue_.push_back(std::move(out));
+        out.payload = std::move(reason);
+        queue_.push(std::move(out));
         pump();
         // Bound the close handshake: a client that never answers is disconnected.
         close_timer_.expires_after(kCloseGrace);
@@ -692,7 +553,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         closing_ = true;
         Outgoing out;
         out.kind = Outgoing::Kind::reset;
-        queue_.push_back(std::move(out));
+        queue_.push(std::move(out));
         pump();
     }
 
@@ -706,7 +567,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             case Outgoing::Kind::close: {
                 websocket::close_reason reason;
                 reason.code = static_cast<std::uint16_t>(out.code);
-                reason.reason = out.text;
+                reason.reason = out.payload;
                 ws_.async_close(reason, [self = this->shared_from_this()](error_code ec) {
                     self->record_client_close(ec);
                     self->queue_.clear();
@@ -720,7 +581,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                 return;
             case Outgoing::Kind::ping: {
                 websocket::ping_data payload;
-                payload.assign(out.text.data(), std::min(out.text.size(), payload.max_size()));
+                payload.assign(out.payload.data(),
+                               std::min(out.payload.size(), payload.max_size()));
                 ws_.async_ping(payload, [self = this->shared_from_this()](error_code ec) {
                     self->on_written(ec);
                 });
@@ -729,7 +591,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             case Outgoing::Kind::text:
             case Outgoing::Kind::binary:
                 ws_.text(out.kind == Outgoing::Kind::text);
-                ws_.async_write(net::buffer(out.text),
+                ws_.async_write(net::buffer(out.payload),
                                 [self = this->shared_from_this()](error_code ec, std::size_t) {
                                     self->on_written(ec);
                                 });
@@ -739,13 +601,16 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
     void on_written(error_code ec) {
         if (!queue_.empty()) {
-            queue_.pop_front();
+            queue_.pop();
         }
         if (ec) {
             hard_close();
             return;
         }
         pump();
+        if (!queue_.full()) {
+            resume();
+        }
     }
 
     void finish() {
@@ -772,6 +637,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         mark_ended();
     }
 
+    // Inside a catch block: the exception as a harness error of this connection, kept and
+    // logged by the server; returns the text for the close reason.
+    std::string report_harness_error(std::string_view source) {
+        std::string error = detail::harness_error(source, detail::describe_current_exception());
+        server_.report_harness_error(error + " (connection " + std::to_string(id_) + ")");
+        return error;
+    }
+
     void mark_ended() noexcept {
         if (id_ != 0 && !ended_) {
             ended_ = true;
@@ -792,21 +665,30 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     beast::flat_buffer read_buffer_;
     http::request<http::string_body> request_;
     net::steady_timer close_timer_{ws_.get_executor()};
-    std::deque<Outgoing> queue_;
-    std::vector<std::shared_ptr<Run>> runs_;
+    detail::OutgoingQueue queue_;
+    std::vector<std::shared_ptr<Run>> runs_;  // in progress (bounded: read() pauses at the limit)
+    std::shared_ptr<const RecordedConnection> recording_;  // live, read on this thread only
     std::size_t id_ = 0;
     bool upgraded_ = false;
     bool closing_ = false;
     bool stopping_ = false;
     bool finished_ = false;
     bool ended_ = false;
+    std::size_t peak_outgoing_bytes_ = 0;
+    bool reading_paused_ = false;
+    bool resuming_ = false;
 };
 
 ServerCore::ServerCore(AgentServerDoubleOptions options)
-    : options_(std::move(options)), acceptor_(ioc_) {
+    : options_(std::move(options)),
+      acceptor_(ioc_),
+      accept_loop_(
+          acceptor_, [this](tcp::socket socket) { on_accepted(std::move(socket)); },
+          [this](const std::string& line) { log(line); }),
+      journal_(std::make_shared<detail::ConnectionJournal>(options_.journal_capacity)) {
     if (options_.tls) {
-        tls_context_.emplace(
-            make_server_tls_context(options_.tls_certificate, options_.require_client_certificate));
+        tls_context_.emplace(detail::make_server_tls_context(options_.tls_certificate,
+                                                             options_.require_client_certificate));
     }
     error_code ec;
     const auto address = net::ip::make_address(options_.host, ec);
@@ -837,7 +719,7 @@ ServerCore::ServerCore(AgentServerDoubleOptions options)
         fail("listen on");
     }
     port_ = acceptor_.local_endpoint(ec).port();
-    accept();
+    accept_loop_.start();
     thread_ = std::thread([this] { run(); });
 }
 
@@ -847,6 +729,11 @@ void ServerCore::run() noexcept {
             ioc_.run();
             break;
         } catch (...) {  // a throwing handler must not take the process down; keep serving
+            try {
+                report_harness_error(
+                    detail::harness_error("an io handler", detail::describe_current_exception()));
+            } catch (...) {  // out of memory while reporting: keep serving all the same
+            }
         }
     }
     {
@@ -856,34 +743,54 @@ void ServerCore::run() noexcept {
     run_finished_cv_.notify_all();
 }
 
-void ServerCore::accept() {
-    acceptor_.async_accept([this](error_code ec, tcp::socket socket) {
-        if (ec) {
-            return;  // acceptor closed (stop) or fatal
-        }
+void ServerCore::on_accepted(tcp::socket socket) {
+    if (sessions_.size() >= sweep_sessions_at_) {
         sessions_.erase(
             std::remove_if(sessions_.begin(), sessions_.end(),
                            [](const std::weak_ptr<SessionBase>& s) { return s.expired(); }),
             sessions_.end());
-        const auto accepted_at = Clock::now();
-        error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);  // no Nagle delay on small frames
-        std::shared_ptr<SessionBase> session;
-        if (tls_context_) {
-            session = std::make_shared<Session<TlsWebSocket>>(*this, accepted_at, std::move(socket),
-                                                              *tls_context_);
-        } else {
-            session =
-                std::make_shared<Session<PlainWebSocket>>(*this, accepted_at, std::move(socket));
+        sweep_sessions_at_ = std::max<std::size_t>(64, 2 * sessions_.size());
+    }
+    const auto accepted_at = Clock::now();
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // no Nagle delay on small frames
+    std::shared_ptr<SessionBase> session;
+    if (tls_context_) {
+        session = std::make_shared<Session<TlsWebSocket>>(*this, accepted_at, std::move(socket),
+                                                          *tls_context_);
+    } else {
+        session = std::make_shared<Session<PlainWebSocket>>(*this, accepted_at, std::move(socket));
+    }
+    sessions_.push_back(session);
+    session->start();
+}
+
+void ServerCore::log(const std::string& line) const {
+    if (options_.log) {
+        options_.log(line);
+        return;
+    }
+    std::cerr << "[goldenpath.server_double] " << line << std::endl;
+}
+
+void ServerCore::report_harness_error(const std::string& error) {
+    {
+        const std::lock_guard lock(harness_mutex_);
+        if (harness_errors_.size() < kHarnessErrorsKept) {
+            harness_errors_.push_back(error);
         }
-        sessions_.push_back(session);
-        session->start();
-        accept();
-    });
+    }
+    log(error);
+}
+
+std::vector<std::string> ServerCore::harness_errors() const {
+    const std::lock_guard lock(harness_mutex_);
+    return harness_errors_;
 }
 
 void ServerCore::shutdown_all() {
     error_code ignored;
+    accept_loop_.stop();
     acceptor_.close(ignored);
     for (const auto& weak : sessions_) {
         if (auto session = weak.lock()) {
@@ -943,11 +850,11 @@ std::string AgentServerDouble::url() const {
 }
 
 std::filesystem::path AgentServerDouble::ca_file() const {
-    return impl_->options().tls ? tls_material().ca_file() : std::filesystem::path();
+    return impl_->options().tls ? detail::tls_ca_file() : std::filesystem::path();
 }
 
 ClientCertificateFiles AgentServerDouble::client_certificate() const {
-    return impl_->options().tls ? tls_material().client_files() : ClientCertificateFiles{};
+    return impl_->options().tls ? detail::tls_client_files() : ClientCertificateFiles{};
 }
 
 std::vector<RecordedConnection> AgentServerDouble::connections() const {
@@ -970,6 +877,10 @@ std::shared_ptr<ServerConnection> AgentServerDouble::wait_for_connection(
         return nullptr;
     }
     return std::make_shared<ServerConnection>(impl_->journal_ptr(), *id);
+}
+
+std::vector<std::string> AgentServerDouble::harness_errors() const {
+    return impl_->harness_errors();
 }
 
 void AgentServerDouble::stop() {

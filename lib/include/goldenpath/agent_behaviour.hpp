@@ -18,7 +18,9 @@ class AgentBehaviour {
     // Called for every text message received on an upgraded connection, after it was recorded in
     // `connection.received`. Returns the Script to answer with (run_id/thread_id of a start
     // message are filled into its events), or nullopt to stay silent. AgentServerDouble calls it
-    // on its own thread; an exception closes the connection with 1011.
+    // on its own thread. Throwing is a bug of the test's double: the connection closes with 1011
+    // "harness: AgentBehaviour threw <type>: <what>" and the error is kept in
+    // AgentServerDouble::harness_errors() (fixtures::AgentServerDoubleTest fails the test).
     virtual std::optional<Script> on_message(const RecordedConnection& connection,
                                              const std::string& message) = 0;
 };

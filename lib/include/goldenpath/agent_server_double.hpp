@@ -71,6 +71,26 @@ struct AgentServerDoubleOptions {
     // its script runs. Drive the handle from here (send, close, ...) or keep it, but never wait
     // in it: waiting blocks the double.
     std::function<void(std::shared_ptr<ServerConnection>)> on_connection;
+
+    // ---- Limits (bounded memory whatever a client does)
+    // Bytes of frames one connection may have waiting to be written (each frame also counts
+    // its bookkeeping, about 64 bytes). When reached, the connection's script runs pause and the
+    // double stops reading from that client (back-pressure) until writes drain the queue; a
+    // frame sent through a ServerConnection handle into a full queue closes the connection with
+    // 1008 instead. One frame always fits, however large.
+    std::size_t max_outgoing_bytes = 1U << 20U;
+    // Script runs one connection may have in progress (started by start messages, not yet at
+    // their end); at the limit the double stops reading from that client until one ends.
+    std::size_t max_runs_per_connection = 256;
+    // Ended connections connections() keeps, the most recent ones; open ones are always kept.
+    // A ServerConnection handle keeps its own connection's recording however old.
+    std::size_t journal_capacity = 1000;
+
+    // Where the double reports what needs a human: harness errors (a callback above threw) and
+    // accept errors (e.g. out of file descriptors) and their recovery. Called on the double's
+    // io thread with one line (no newline); unset: the line goes to stderr with a
+    // "[goldenpath.server_double] " prefix.
+    std::function<void(const std::string&)> log;
 };
 
 // A real WebSocket agent server on loopback, in-process, answering start messages with a Script.
@@ -105,6 +125,13 @@ class AgentServerDouble {
     // The next upgraded connection not taken yet (accept order), as a handle; nullptr at
     // `deadline`. Handles given to on_connection count as taken.
     std::shared_ptr<ServerConnection> wait_for_connection(Clock::time_point deadline);
+
+    // Exceptions thrown by the test's own callbacks (behaviour, script_for, on_connection,
+    // upgrade_fault_for) or io handlers, in order, e.g. "harness: AgentBehaviour threw
+    // std::runtime_error: boom (connection 1)". The connection concerned is closed with 1011
+    // and a reason starting "harness: ". A test that sees any has a bug in its own double:
+    // fixtures::AgentServerDoubleTest fails the test at TearDown. Keeps the first 100.
+    std::vector<std::string> harness_errors() const;
 
     // Stops accepting, closes every connection (1001) and joins; idempotent.
     void stop();

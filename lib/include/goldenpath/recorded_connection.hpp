@@ -24,6 +24,9 @@ struct RecordedConnection {
     std::vector<std::string> received;     // text frames from the client, in order
     std::optional<int> client_close_code;  // close code the client sent, if any
     Clock::time_point accepted_at{};       // when the TCP connection was accepted
+    // Most bytes of frames waiting to be written at once (frame payloads plus bookkeeping);
+    // bounded by AgentServerDoubleOptions::max_outgoing_bytes plus one frame.
+    std::size_t peak_outgoing_bytes = 0;
 
     // Header value by case-insensitive name; empty when absent.
     std::string header(std::string_view name) const;

@@ -61,6 +61,8 @@ class ServerConnection {
 
   private:
     std::shared_ptr<detail::ConnectionJournal> journal_;
+    // Its own connection's recording, kept even when the double's bounded journal forgets it.
+    std::shared_ptr<const RecordedConnection> recording_;
     std::size_t id_;
 };
 
