@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "goldenpath/event_loop.hpp"
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/in_memory_connection.hpp"
 
@@ -213,6 +214,27 @@ TEST(FailingWebSocketClientTest, SweepThroughAClientFactoryDestroysEveryClient) 
             EXPECT_EQ(count->clients_made(), 1U) << point_name(*count, n);
             EXPECT_EQ(count->clients_alive(), 0U) << point_name(*count, n) << ": a client leaked";
             return result;
+        });
+    }
+}
+
+// async_run drives the factory's blocking clients on a thread of their own (an offloading port):
+// the same verdicts, and every client destroyed once the journey's handler ran.
+TEST(FailingWebSocketClientTest, SweepUnderAsyncRunDestroysEveryClient) {
+    for (const Sweep& s : sweeps()) {
+        sweep(s, [](const std::shared_ptr<FailCount>& count, std::size_t n) {
+            auto options = journey_options();
+            options.client_factory = failing_client_factory(
+                count, [] { return std::make_unique<InMemoryConnection>(server_options()); });
+            EventLoop loop(0);
+            std::optional<JourneyResult> result;
+            GoldenPathJourney(std::move(options)).async_run(loop, [&](JourneyResult done) {
+                result = std::move(done);
+            });
+            loop.run_for(kReady + kCompletion + kClose);
+            EXPECT_TRUE(result.has_value()) << point_name(*count, n) << ": no verdict in time";
+            EXPECT_EQ(count->clients_alive(), 0U) << point_name(*count, n) << ": a client leaked";
+            return result.value_or(JourneyResult{});
         });
     }
 }
