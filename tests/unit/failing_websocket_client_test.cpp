@@ -103,6 +103,8 @@ Expected expected_for(const FailCount& count) {
             return {false, FailureKind::stalled, "stalled", Phase::completion, events};
         case ClientFault::auth_rejected:
             return {false, FailureKind::auth_rejected, "auth_rejected", phase, events};
+        // A transport error keeps the phase the transport gave it (BeastClient: completion), also
+        // while the journey still waits for ready.
         case ClientFault::stalled:
             return {false, FailureKind::stalled, "stalled", Phase::completion, events};
         case ClientFault::malformed_frame:
