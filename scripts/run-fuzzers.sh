@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang 14, ASan+UBSan) and runs each for SECONDS (default 20),
 # starting from fuzz/corpus/<target> (read-only) plus a scratch corpus. Exits non-zero on the
-# first crash, leak or sanitizer report; the reproducer is kept in build/fuzz/crashes/.
+# first crash, leak, sanitizer report, timeout or memory limit; the reproducer is kept in
+# build/fuzz/crashes/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
+targets=(event_parser sequence_verifier endpoint_config protocol_profile journey)
 GOLDENPATH_WITH_CLANG=1 scripts/install-deps.sh
 [ -f build/fuzz/CMakeCache.txt ] || cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
+cmake --build build/fuzz --target "${targets[@]/#/fuzz_}"
 mkdir -p build/fuzz/crashes
-for target in event_parser sequence_verifier endpoint_config protocol_profile; do
+for target in "${targets[@]}"; do
+    limits=()
+    if [ "$target" = journey ]; then
+        # A whole journey on at most 4 KiB of input (frames up to 64 KiB, deep nesting): one
+        # allocation above 64 MB or 1 GB resident (ASan's own share included) is a finding, as is
+        # a journey that takes 10 s (its deadlines are virtual: it should take microseconds).
+        limits=(-rss_limit_mb=1024 -malloc_limit_mb=64 -timeout=10)
+    fi
     scratch=build/fuzz/corpus-$target
     mkdir -p "$scratch"
     echo "== fuzz_$target for ${seconds}s"
     build/fuzz/fuzz/fuzz_$target -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
-        -artifact_prefix=build/fuzz/crashes/$target- "$scratch" fuzz/corpus/$target 2>&1 |
-        grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)|Done [0-9]+ runs" || true
+        "${limits[@]}" -artifact_prefix=build/fuzz/crashes/$target- "$scratch" \
+        fuzz/corpus/$target 2>&1 |
+        grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)|Done [0-9]+ runs|out-of-memory|malloc\(|timeout" || true
     test "${PIPESTATUS[0]}" -eq 0 || { echo "fuzz_$target found a bug: see build/fuzz/crashes/"; exit 1; }
 done
 echo "fuzzers: ok"
