@@ -63,6 +63,11 @@ constexpr Milliseconds kWriteTimeout{5000};
 constexpr Milliseconds kDestructorCloseTimeout{200};
 constexpr std::chrono::seconds kDrainLimit{2};
 constexpr Milliseconds kSettleLimit{100};
+constexpr std::size_t kKeptReadBuffer = 64U * 1024U;
+// Data frames close() hands back (late frames, judged as event_after_completion); a server that
+// floods during the close gets the rest read and dropped.
+constexpr std::size_t kMaxDrainedFrames = 100;
+constexpr std::size_t kMaxDrainedBytes = 1024U * 1024U;
 constexpr const char* kUserAgent = "goldenpath/0.1";
 
 // Completion state of one asynchronous operation, shared with its handler. The waiting
@@ -414,6 +419,7 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     Failure classify_read_error(const error_code& ec);
     void configure_open_stream(const ConnectRequest& request);
     awaitable<void> stop_keepalive();
+    void on_server_close();
     awaitable<std::optional<Failure>> handshake(const ConnectRequest& request,
                                                 Clock::time_point deadline);
     ReceivedFrame take_frame();
@@ -443,7 +449,9 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     std::vector<std::string> secrets_;
     std::size_t max_message_bytes_ = 0;
     std::optional<Milliseconds> keepalive_;
-    std::size_t frames_delivered_ = 0;      // data frames handed out on this connection
+    std::size_t frames_delivered_ = 0;       // data frames handed out on this connection
+    std::optional<CloseInfo> server_close_;  // the server's close frame, once it arrived
+    Milliseconds closing_timeout_{500};
     bool verifying_ = false;                // this wss:// connection checks the certificate
     bool sent_client_certificate_ = false;  // this wss:// connection offers a client certificate
     bool verification_skipped_ = false;     // wss:// with insecure_skip_verify
@@ -496,6 +504,7 @@ awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest reques
     url_ = request.url.to_string();
     subprotocol_.clear();
     closed_.reset();
+    server_close_.reset();
     pending_read_.reset();
     buffer_.clear();
     frames_delivered_ = 0;
@@ -589,17 +598,37 @@ awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest reques
 // Beast's idle timer with keep_alive_pings pings after half the idle timeout without data and
 // fails the read with beast::error::timeout after the whole of it; it runs only while the
 // io_context does, i.e. inside receive() and close().
+//
+// A close frame from the server is reported by receive() as soon as it arrives (the control
+// callback wakes the waiting read): Beast answers it and then waits for the server's FIN, which a
+// hostile server may never send. That closing handshake runs on in the background with its own
+// deadline (Beast's handshake_timeout, also for closing: timeouts.close), never the caller's.
 void BeastConnection::configure_open_stream(const ConnectRequest& request) {
+    closing_timeout_ = std::max(request.timeouts.close, Milliseconds{1});
     visit_ws([&](auto& ws) {
         ws.read_message_max(request.max_message_bytes);
-        if (request.keepalive) {
-            websocket::stream_base::timeout timeout{};
-            timeout.handshake_timeout = websocket::stream_base::none();
-            timeout.idle_timeout = 2 * *request.keepalive;
-            timeout.keep_alive_pings = true;
-            ws.set_option(timeout);
-        }
+        websocket::stream_base::timeout timeout{};
+        timeout.handshake_timeout = closing_timeout_;
+        timeout.idle_timeout =
+            request.keepalive ? 2 * *request.keepalive : websocket::stream_base::none();
+        timeout.keep_alive_pings = request.keepalive.has_value();
+        ws.set_option(timeout);
+        ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
+            if (kind == websocket::frame_type::close) {
+                on_server_close();
+            }
+        });
     });
+}
+
+// Runs inside a read of this connection (which holds it alive), before Beast answers the close.
+void BeastConnection::on_server_close() {
+    const auto reason = close_reason();
+    server_close_ = CloseInfo{reason.code == 0 ? 1005 : static_cast<int>(reason.code),
+                              redacted(std::string(reason.reason.c_str()))};
+    if (pending_read_) {
+        pending_read_->wake.cancel();
+    }
 }
 
 // Verification is on unless insecure_skip_verify: against ca_file when given (it replaces the
@@ -934,6 +963,9 @@ ReceivedFrame BeastConnection::take_frame() {
     frame.binary = !got_text();
     frame.arrival = Clock::now();
     buffer_.consume(buffer_.size());
+    if (buffer_.capacity() > kKeptReadBuffer) {
+        buffer_.shrink_to_fit();  // a 16 MB message must not stay resident as an empty buffer
+    }
     return frame;
 }
 
@@ -942,6 +974,13 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
     if (closed_ || !ws_ || (!pending_read_ && !ws_open())) {
         result.status = ReceiveResult::Status::closed;
         result.close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
+        co_return result;
+    }
+    if (server_close_ && !(pending_read_ && pending_read_->done)) {
+        closed_ = server_close_;
+        open_ = false;
+        result.status = ReceiveResult::Status::closed;
+        result.close = *closed_;
         co_return result;
     }
     if (Clock::now() >= deadline && !(pending_read_ && pending_read_->done)) {
@@ -954,6 +993,15 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
         pending_read_ = start_read();
     }
     if (!co_await wait_until(pending_read_, deadline)) {
+        if (server_close_) {
+            // The closing handshake goes on without the caller; close() or the destructor ends
+            // what is left of it.
+            closed_ = server_close_;
+            open_ = false;
+            result.status = ReceiveResult::Status::closed;
+            result.close = *closed_;
+            co_return result;
+        }
         // The read stays pending; the next receive() continues it, so no frame is lost.
         result.status = ReceiveResult::Status::timeout;
         co_return result;
@@ -992,9 +1040,9 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
 // written at the same time: the idle timer is disarmed (a timer that fires with idle_timeout none
 // does nothing) and a ping already started is let finish.
 awaitable<void> BeastConnection::stop_keepalive() {
-    visit_ws([](auto& ws) {
+    visit_ws([this](auto& ws) {
         websocket::stream_base::timeout timeout{};
-        timeout.handshake_timeout = websocket::stream_base::none();
+        timeout.handshake_timeout = closing_timeout_;
         timeout.idle_timeout = websocket::stream_base::none();
         timeout.keep_alive_pings = false;
         ws.set_option(timeout);
@@ -1044,6 +1092,7 @@ Failure BeastConnection::classify_read_error(const error_code& ec) {
 awaitable<std::vector<ReceivedFrame>> BeastConnection::close(int code, std::string reason,
                                                              Clock::time_point deadline) {
     std::vector<ReceivedFrame> drained;
+    std::size_t drained_bytes = 0;
     if (!ws_) {
         co_return drained;
     }
@@ -1083,8 +1132,16 @@ awaitable<std::vector<ReceivedFrame>> BeastConnection::close(int code, std::stri
                 }
                 break;
             }
-            drained.push_back(take_frame());
+            ReceivedFrame late = take_frame();
+            if (drained.size() < kMaxDrainedFrames &&
+                drained_bytes + late.text.size() <= kMaxDrainedBytes) {
+                drained_bytes += late.text.size();
+                drained.push_back(std::move(late));
+            }
             pending_read_ = start_read();
+        }
+        if (!closed_ && server_close_) {
+            closed_ = server_close_;  // its close frame woke the read before Beast's teardown
         }
         if (pending_read_) {
             co_await cancel_and_drain(pending_read_);

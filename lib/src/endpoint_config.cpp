@@ -34,7 +34,7 @@ constexpr long long max_message_bytes = 1'073'741'824;
 constexpr std::string_view known_keys =
     "url, fallback_urls, token, tokens, token_file, ca_file, insecure_skip_verify, environment, "
     "timeouts_ms, retry, users, sla, profile, headers, client_certificate_file, client_key_file, "
-    "max_message_bytes, keepalive_ms, permessage_deflate, proxy, no_proxy";
+    "max_message_bytes, keepalive_ms, permessage_deflate, proxy, no_proxy, max_events_per_run";
 constexpr std::string_view sla_requirement =
     "must be (p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P% with P 0-100";
 
@@ -792,6 +792,11 @@ void read_json_settings(const json& value, EndpointConfig& config) {
         config.max_message_bytes = static_cast<std::size_t>(
             json_integer(value["max_message_bytes"], "/max_message_bytes", 0, max_message_bytes,
                          "must be an integer 0-1073741824 (0 = no limit)"));
+    }
+    if (value.contains("max_events_per_run")) {
+        config.max_events_per_run = static_cast<std::size_t>(
+            json_integer(value["max_events_per_run"], "/max_events_per_run", 0, 1'000'000'000,
+                         "must be an integer 0-1000000000 (0 = no limit)"));
     }
     if (value.contains("keepalive_ms")) {
         config.keepalive = Milliseconds{json_integer(value["keepalive_ms"], "/keepalive_ms", 1,

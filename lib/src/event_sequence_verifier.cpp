@@ -6,9 +6,28 @@
 
 #include <fmt/format.h>
 
+#include "bounded_text.hpp"
+
 namespace goldenpath {
 
 namespace {
+
+using detail::bounded;
+using detail::kMaxFieldBytes;
+using detail::kMaxMessageBytes;
+using detail::kMaxServerMessageBytes;
+using detail::kMaxSummaryBytes;
+
+// An id or tool name from the server as the verifier keeps it: itself when short, else a prefix
+// and a hash of the whole, so a server cannot make each open tool cost megabytes.
+std::string compact_key(std::string text) {
+    constexpr std::size_t kPrefix = 32;
+    if (text.size() <= kMaxFieldBytes) {
+        return text;
+    }
+    const std::size_t hash = std::hash<std::string>{}(text);
+    return fmt::format("{}...#{:016x}/{}", bounded(text, kPrefix), hash, text.size());
+}
 
 EventRole classify(const ProtocolProfile& profile, std::string_view type) {
     if (type == profile.ready_type) {
@@ -35,7 +54,7 @@ std::string call_id_of(const ProtocolProfile& profile, const Event& event) {
         if (const nlohmann::json* value = profile.find_field(event.body, field)) {
             std::string id = field_text(value);
             if (!id.empty()) {
-                return id;
+                return compact_key(std::move(id));
             }
         }
     }
@@ -177,6 +196,8 @@ std::string_view rule_name(Rule rule) noexcept {
             return "ended_before_completion";
         case Rule::agent_error:
             return "agent_error";
+        case Rule::too_many_events:
+            return "too_many_events";
     }
     return "unknown_rule";
 }
@@ -196,6 +217,11 @@ std::string format_timeline(const std::vector<TimelineEntry>& timeline) {
     std::string out;
     out.reserve(timeline.size() * 64);
     for (const TimelineEntry& entry : timeline) {
+        if (entry.omitted > 0) {
+            fmt::format_to(std::back_inserter(out), "... {} omitted ...\n",
+                           plural(entry.omitted, "event"));
+            continue;
+        }
         if (entry.event_index) {
             fmt::format_to(std::back_inserter(out), "#{}", *entry.event_index);
         } else {
@@ -207,8 +233,10 @@ std::string format_timeline(const std::vector<TimelineEntry>& timeline) {
     return out;
 }
 
-EventSequenceVerifier::EventSequenceVerifier(ProtocolProfile profile)
-    : profile_(std::move(profile)) {}
+EventSequenceVerifier::EventSequenceVerifier(ProtocolProfile profile, VerifierLimits limits)
+    : profile_(std::move(profile)),
+      limits_(limits),
+      connection_timeline_(limits.timeline_head, limits.timeline_tail) {}
 
 EventSequenceVerifier::RunId EventSequenceVerifier::start_run(std::string thread_id,
                                                               std::string run_id,
@@ -216,12 +244,10 @@ EventSequenceVerifier::RunId EventSequenceVerifier::start_run(std::string thread
     if (runs_.empty()) {
         // Frames before the first run (connection_established) were timed from the first frame;
         // from now on the connection timeline is timed from this run's origin.
-        const double shift = elapsed_ms(origin, first_arrival_);
-        for (TimelineEntry& entry : connection_timeline_) {
-            entry.offset_ms += shift;
-        }
+        connection_timeline_.shift_offsets(elapsed_ms(origin, first_arrival_));
     }
     RunState run;
+    run.timeline = BoundedTimeline(limits_.timeline_head, limits_.timeline_tail);
     run.thread_id = std::move(thread_id);
     run.run_id = std::move(run_id);
     run.origin = origin;
@@ -232,44 +258,58 @@ EventSequenceVerifier::RunId EventSequenceVerifier::start_run(std::string thread
 
 EventRole EventSequenceVerifier::feed(const Event& event) {
     const EventRole role = classify(profile_, event.type);
-    if (connection_timeline_.empty()) {
+    if (frames_fed_ == 0) {
         first_arrival_ = event.arrival;
     }
     const Clock::time_point connection_origin = runs_.empty() ? first_arrival_ : runs_[0].origin;
     TimelineEntry entry;
     entry.frame_index = event.frame_index;
-    entry.type = event.type;
+    entry.type = bounded(event.type, kMaxFieldBytes);
     entry.role = role;
     entry.offset_ms = elapsed_ms(connection_origin, event.arrival);
-    entry.gap_ms = connection_timeline_.empty() ? 0.0 : elapsed_ms(last_arrival_, event.arrival);
+    entry.gap_ms = frames_fed_ == 0 ? 0.0 : elapsed_ms(last_arrival_, event.arrival);
     last_arrival_ = event.arrival;
+    ++frames_fed_;
 
     std::optional<RunId> run_id;
     if (counted(role)) {
         const std::size_t connection_index = counted_events_++;
         run_id = route(event);
         if (!run_id && !routing_violation_) {
+            const std::string type = bounded(event.type, kMaxFieldBytes);
             const std::string ids =
                 event.run_id.empty() && event.thread_id.empty()
                     ? std::string("without run_id or thread_id")
-                    : fmt::format("with{}{}", event.run_id.empty() ? "" : " run_id " + event.run_id,
-                                  event.thread_id.empty() ? "" : " thread_id " + event.thread_id);
-            std::string runs;
+                    : fmt::format("with{}{}",
+                                  event.run_id.empty()
+                                      ? ""
+                                      : " run_id " + bounded(event.run_id, kMaxFieldBytes),
+                                  event.thread_id.empty()
+                                      ? ""
+                                      : " thread_id " + bounded(event.thread_id, kMaxFieldBytes));
+            std::vector<std::string> started;
             for (const RunState& run : runs_) {
-                runs += runs.empty() ? "" : ", ";
-                runs += describe_run(run);
+                if (started.size() > detail::kMaxListedItems) {
+                    break;
+                }
+                started.push_back(describe_run(run));
+            }
+            std::string runs = detail::bounded_list(started);
+            if (runs_.size() > started.size()) {
+                runs = fmt::format("{} ({} in all)", runs, runs_.size());
             }
             Violation violation;
             violation.rule = Rule::foreign_event;
             violation.event_index = connection_index;
             violation.expected = "an event of a run this client started";
-            violation.actual = fmt::format("{} {}", event.type, ids);
-            violation.message = fmt::format(
-                "foreign_event: event #{} is {} {}, but an event of a run this client started was "
-                "expected ({})",
-                connection_index, event.type, ids,
-                runs.empty() ? std::string("no run was started")
-                             : fmt::format("runs started: {}", runs));
+            violation.actual = fmt::format("{} {}", type, ids);
+            violation.message = bounded(
+                fmt::format("foreign_event: event #{} is {} {}, but an event of a run this client "
+                            "started was expected ({})",
+                            connection_index, type, ids,
+                            runs.empty() ? std::string("no run was started")
+                                         : fmt::format("runs started: {}", runs)),
+                kMaxMessageBytes);
             routing_violation_ = violation;
             if (!first_violation_) {
                 first_violation_ = std::move(violation);
@@ -287,9 +327,8 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
         const bool had_violation = run.violation.has_value();
         const std::optional<std::size_t> index =
             counted(role) ? std::optional<std::size_t>(run.event_count) : std::nullopt;
-        record(run, event, role, index);
+        entry.summary = record(run, event, role, index);
         entry.event_index = index;
-        entry.summary = run.timeline.back().summary;
         if (index) {
             judge(run, event, role);
         }
@@ -297,9 +336,9 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
             first_violation_ = run.violation;
         }
     } else {
-        entry.summary = event.summary(profile_);
+        entry.summary = bounded(event.summary(profile_), kMaxSummaryBytes);
     }
-    connection_timeline_.push_back(std::move(entry));
+    connection_timeline_.push(std::move(entry));
     return role;
 }
 
@@ -319,39 +358,52 @@ std::optional<EventSequenceVerifier::RunId> EventSequenceVerifier::route(const E
     return std::nullopt;
 }
 
-void EventSequenceVerifier::record(RunState& run, const Event& event, EventRole role,
-                                   std::optional<std::size_t> index) {
+std::string EventSequenceVerifier::record(RunState& run, const Event& event, EventRole role,
+                                          std::optional<std::size_t> index) {
     TimelineEntry entry;
     entry.frame_index = event.frame_index;
     entry.event_index = index;
-    entry.type = event.type;
-    entry.summary = event.summary(profile_);
+    entry.type = bounded(event.type, kMaxFieldBytes);
+    entry.summary = bounded(event.summary(profile_), kMaxSummaryBytes);
     entry.role = role;
     entry.offset_ms = elapsed_ms(run.origin, event.arrival);
     entry.gap_ms = run.timeline.empty() ? 0.0 : elapsed_ms(run.last_arrival, event.arrival);
     run.last_arrival = event.arrival;
-    run.timeline.push_back(std::move(entry));
+    std::string summary = entry.summary;
+    run.timeline.push(std::move(entry));
+    return summary;
 }
 
 void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole role) {
     const std::size_t index = run.event_count++;
-    const std::string& type = event.type;
+    const std::string type = bounded(event.type, kMaxFieldBytes);
+    const auto summary = [&] { return bounded(event.summary(profile_), kMaxSummaryBytes); };
     const auto violation = [&](Rule rule, std::string expected, std::string actual,
                                std::string message) {
         Violation v;
         v.rule = rule;
         v.event_index = index;
-        v.expected = std::move(expected);
-        v.actual = std::move(actual);
-        v.message = fmt::format("{}: {}", rule_name(rule), message);
+        v.expected = bounded(expected, kMaxMessageBytes);
+        v.actual = bounded(actual, kMaxMessageBytes);
+        v.message = bounded(fmt::format("{}: {}", rule_name(rule), message), kMaxMessageBytes);
         fail(run, std::move(v));
     };
+
+    if (index >= limits_.max_events_per_run) {
+        // The rest of the run is not judged: its state would grow with what the server sends.
+        violation(Rule::too_many_events,
+                  fmt::format("at most {} events per run", limits_.max_events_per_run), type,
+                  fmt::format("event #{} is {}, but at most {} events per run were expected "
+                              "(max_events_per_run)",
+                              index, type, limits_.max_events_per_run));
+        return;
+    }
 
     if (run.completed) {
         violation(Rule::event_after_completion,
                   fmt::format("no event after {}", profile_.agent_completed), type,
                   fmt::format("event #{} is {}, but no event was expected after {}", index,
-                              event.summary(profile_), profile_.agent_completed));
+                              summary(), profile_.agent_completed));
     }
     if (role == EventRole::terminal_failure) {
         std::string server_message;
@@ -359,8 +411,10 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole r
             if (const nlohmann::json* value = profile_.find_field(event.body, field)) {
                 server_message =
                     value->is_string()
-                        ? value->get<std::string>()
-                        : value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                        ? bounded(value->get_ref<const std::string&>(), kMaxServerMessageBytes)
+                        : bounded(
+                              value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                              kMaxServerMessageBytes);
                 break;
             }
         }
@@ -389,15 +443,15 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole r
         if (!run.thinking) {
             violation(Rule::no_thinking_before_tool, profile_.agent_thinking, type,
                       fmt::format("event #{} is {}, but {} was expected before any tool", index,
-                                  event.summary(profile_), profile_.agent_thinking));
+                                  summary(), profile_.agent_thinking));
         }
-        run.open_tools.push_back(
-            OpenTool{call_id_of(profile_, event),
-                     field_text(profile_.find_field(event.body, profile_.tool_name_field))});
+        run.open_tools.push_back(OpenTool{
+            call_id_of(profile_, event),
+            compact_key(field_text(profile_.find_field(event.body, profile_.tool_name_field)))});
     } else if (type == profile_.tool_completed) {
         const std::string call_id = call_id_of(profile_, event);
         const std::string tool_name =
-            field_text(profile_.find_field(event.body, profile_.tool_name_field));
+            compact_key(field_text(profile_.find_field(event.body, profile_.tool_name_field)));
         auto& open = run.open_tools;
         auto match = open.end();
         if (!call_id.empty()) {
@@ -415,23 +469,32 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole r
                 call_id.empty() ? fmt::format("{} {}", profile_.tool_name_field, tool_name)
                                 : fmt::format("tool_call_id {}", call_id);
             violation(Rule::unmatched_tool_completed,
-                      fmt::format("an open {} with {}", profile_.tool_executing, wanted),
-                      event.summary(profile_),
-                      fmt::format("event #{} is {}, but no {} with {} is open", index,
-                                  event.summary(profile_), profile_.tool_executing, wanted));
+                      fmt::format("an open {} with {}", profile_.tool_executing, wanted), summary(),
+                      fmt::format("event #{} is {}, but no {} with {} is open", index, summary(),
+                                  profile_.tool_executing, wanted));
         } else {
             open.erase(match);
             run.tool_pair = true;
         }
     } else if (type == profile_.agent_completed) {
         if (!run.open_tools.empty()) {
-            std::string tools;
+            std::vector<std::string> named;
             for (const OpenTool& tool : run.open_tools) {
-                tools += tools.empty() ? "" : ", ";
-                tools += tool.tool_name.empty() ? std::string("(unnamed)") : tool.tool_name;
-                if (!tool.call_id.empty()) {
-                    tools += fmt::format(" (tool_call_id {})", tool.call_id);
+                if (named.size() == detail::kMaxListedItems) {
+                    break;
                 }
+                std::string name = tool.tool_name.empty() ? std::string("(unnamed)")
+                                                          : bounded(tool.tool_name, kMaxFieldBytes);
+                if (!tool.call_id.empty()) {
+                    name +=
+                        fmt::format(" (tool_call_id {})", bounded(tool.call_id, kMaxFieldBytes));
+                }
+                named.push_back(std::move(name));
+            }
+            std::string tools = detail::bounded_list(named);
+            if (run.open_tools.size() > named.size()) {
+                tools += fmt::format(" and {} more ({} open tools in all)",
+                                     run.open_tools.size() - named.size(), run.open_tools.size());
             }
             violation(Rule::tool_open_at_completion,
                       fmt::format("{} for {}", profile_.tool_completed, tools), type,
@@ -473,7 +536,7 @@ void EventSequenceVerifier::check_required_fields(RunState& run, const Event& ev
         v.rule = Rule::missing_field;
         v.event_index = index;
         v.expected = fmt::format("{} carrying {}", event.type, fields);
-        v.actual = event.summary(profile_);
+        v.actual = bounded(event.summary(profile_), kMaxSummaryBytes);
         v.message = fmt::format("missing_field: event #{} {} lacks {}", index, event.type, fields);
         v.field = std::move(fields);
         fail(run, std::move(v));
@@ -523,12 +586,16 @@ bool EventSequenceVerifier::has_run_event(RunId run) const {
     return runs_.at(run).event_count > 0;
 }
 
+std::size_t EventSequenceVerifier::event_count(RunId run) const {
+    return runs_.at(run).event_count;
+}
+
 Verdict EventSequenceVerifier::verdict(RunId run) const {
     const RunState& state = runs_.at(run);
     Verdict verdict;
     verdict.completed = state.completed;
     verdict.violation = state.violation ? state.violation : routing_violation_;
-    verdict.timeline = state.timeline;
+    verdict.timeline = state.timeline.entries();
     verdict.event_count = state.event_count;
     return verdict;
 }
@@ -539,7 +606,7 @@ Verdict EventSequenceVerifier::verdict() const {
         !runs_.empty() &&
         std::all_of(runs_.begin(), runs_.end(), [](const RunState& run) { return run.completed; });
     verdict.violation = first_violation_;
-    verdict.timeline = connection_timeline_;
+    verdict.timeline = connection_timeline_.entries();
     for (const RunState& run : runs_) {
         verdict.event_count += run.event_count;
     }

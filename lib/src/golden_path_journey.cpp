@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <random>
 #include <stdexcept>
 #include <utility>
@@ -14,6 +15,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "bounded_frames.hpp"
+#include "bounded_text.hpp"
 #include "client_port.hpp"
 #include "event_loop_impl.hpp"
 #include "goldenpath/secret.hpp"
@@ -59,7 +62,12 @@ awaitable<void> wait_backoff(const RetryPolicy& policy, int retry,
 std::string message_of(const ProtocolProfile& profile, const nlohmann::json& body) {
     for (const auto& field : profile.error_message_fields) {
         if (const auto* value = profile.find_field(body, field)) {
-            return value->is_string() ? value->get<std::string>() : value->dump();
+            return value->is_string()
+                       ? detail::bounded(value->get_ref<const std::string&>(),
+                                         detail::kMaxServerMessageBytes)
+                       : detail::bounded(
+                             value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                             detail::kMaxServerMessageBytes);
         }
     }
     return {};
@@ -70,16 +78,13 @@ bool is_auth_failure_event(const ProtocolProfile& profile, const nlohmann::json&
     return code != nullptr && code->is_string() && code->get<std::string>() == "AUTH_FAILED";
 }
 
-Failure failure_from_violation(const Violation& violation, const Event* terminal_event,
-                               const ProtocolProfile& profile) {
+Failure failure_from_violation(const Violation& violation, const std::string& terminal_message) {
     Failure failure;
     if (violation.rule == Rule::agent_error) {
         failure.kind = FailureKind::agent_error;
         failure.error_type = violation.actual;
         failure.after_event = violation.event_index;
-        if (terminal_event != nullptr) {
-            failure.message = message_of(profile, terminal_event->body);
-        }
+        failure.message = terminal_message;
         failure.detail = violation.message;
     } else {
         failure.kind = FailureKind::protocol_violation;
@@ -160,13 +165,18 @@ namespace {
 // The receive loop of one connected journey, as a small state machine.
 class JourneyLoop {
   public:
+    // Frames before the ready event are kept until the run starts; a server that sends more
+    // fails the journey (they would all be held in memory).
+    static constexpr std::size_t kMaxEarlyFrames = 1'000;
+
     JourneyLoop(detail::ClientPort& client, const ProtocolProfile& profile,
-                const Timeouts& timeouts, JourneyResult& result)
+                const Timeouts& timeouts, std::size_t max_events_per_run, JourneyResult& result)
         : client_(client),
           profile_(profile),
           timeouts_(timeouts),
           result_(result),
-          verifier_(profile) {}
+          limits_(limits_for(max_events_per_run)),
+          verifier_(profile, limits_) {}
 
     awaitable<void> run(std::string start_message) {
         const auto connected = Clock::now();
@@ -184,8 +194,17 @@ class JourneyLoop {
         for (auto& event : early_events_) {
             feed(event);
         }
+        early_events_.clear();
         co_await collect();
         co_await finish_with_close();
+    }
+
+    // The frames kept for the result; call once, after run().
+    void take_frames() {
+        auto kept = std::move(frames_).take();
+        result_.frames = std::move(kept.frames);
+        result_.frames_omitted = kept.omitted;
+        result_.frames_omitted_at = kept.omitted_at;
     }
 
     // One run per journey: the connection-wide verdict is that run's, and its timeline also
@@ -209,7 +228,7 @@ class JourneyLoop {
                 on_transport_end(received, Phase::ready);
                 co_return false;
             }
-            auto event = parse(received.frame);
+            auto event = parse(std::move(received.frame));
             if (!event) {
                 co_return false;
             }
@@ -222,12 +241,30 @@ class JourneyLoop {
                 is_auth_failure_event(profile_, event->body)) {
                 Failure failure = make(FailureKind::auth_rejected, Phase::ready);
                 failure.message = message_of(profile_, event->body);
-                failure.detail = fmt::format("{} before the run", event->type);
+                failure.detail = fmt::format("{} before the run",
+                                             detail::bounded(event->type, detail::kMaxFieldBytes));
+                fail(std::move(failure));
+                co_return false;
+            }
+            if (early_events_.size() == kMaxEarlyFrames) {
+                Failure failure = make(FailureKind::protocol_violation, Phase::ready);
+                failure.rule = std::string(rule_name(Rule::too_many_events));
+                failure.detail = fmt::format(
+                    "too_many_events: more than {} frames arrived before {}, but at most {} were "
+                    "expected",
+                    kMaxEarlyFrames, profile_.ready_type, kMaxEarlyFrames);
                 fail(std::move(failure));
                 co_return false;
             }
             early_events_.push_back(std::move(*event));
         }
+    }
+
+    static VerifierLimits limits_for(std::size_t max_events_per_run) {
+        VerifierLimits limits;
+        limits.max_events_per_run =
+            max_events_per_run == 0 ? std::numeric_limits<std::size_t>::max() : max_events_per_run;
+        return limits;
     }
 
     awaitable<void> collect() {
@@ -240,7 +277,7 @@ class JourneyLoop {
             const auto deadline = std::min(completion_deadline, phase_deadline);
             auto received = co_await client_.receive(deadline);
             if (received.status == ReceiveResult::Status::frame) {
-                auto event = parse(received.frame);
+                auto event = parse(std::move(received.frame));
                 if (!event) {
                     verifier_.end_of_stream("malformed frame");
                     co_return;
@@ -304,9 +341,11 @@ class JourneyLoop {
         fail(std::move(failure));
     }
 
-    std::optional<Event> parse(const ReceivedFrame& frame) {
-        const std::size_t index = result_.frames.size();
-        result_.frames.push_back(frame.text);
+    // Takes the frame by value: its text is freed as soon as it is parsed, so a large frame is
+    // not held twice (text and JSON) for longer than the parse.
+    std::optional<Event> parse(ReceivedFrame frame) {
+        const std::size_t index = frames_received_++;
+        frames_.push(frame.text);
         if (frame.binary) {
             Failure failure = make(FailureKind::malformed_frame, phase());
             failure.frame_index = index;
@@ -337,8 +376,8 @@ class JourneyLoop {
             if (event.type == profile_.agent_completed && !result_.timings.completion_ms) {
                 result_.timings.completion_ms = elapsed_ms(origin_, event.arrival);
             }
-            if (role == EventRole::terminal_failure && !terminal_event_) {
-                terminal_event_ = event;
+            if (role == EventRole::terminal_failure && !terminal_message_) {
+                terminal_message_ = message_of(profile_, event.body);
             }
         }
     }
@@ -356,7 +395,7 @@ class JourneyLoop {
                 if (received.status != ReceiveResult::Status::frame) {
                     break;
                 }
-                if (auto event = parse(received.frame)) {
+                if (auto event = parse(std::move(received.frame))) {
                     feed(*event);
                 }
             }
@@ -364,11 +403,11 @@ class JourneyLoop {
         auto late =
             co_await client_.close(1000, "goldenpath journey done", Clock::now() + timeouts_.close);
         closed_ = true;
-        if (result_.failure) {
-            co_return;
+        if (result_.failure || verifier_.event_count(run_) > limits_.max_events_per_run) {
+            co_return;  // nothing late can change the verdict
         }
-        for (const auto& frame : late) {
-            if (auto event = parse(frame)) {
+        for (auto& frame : late) {
+            if (auto event = parse(std::move(frame))) {
                 feed(*event);
             }
         }
@@ -387,7 +426,7 @@ class JourneyLoop {
     }
 
     std::size_t event_count() const {
-        return origin_ == Clock::time_point{} ? 0 : verifier_.verdict(run_).event_count;
+        return origin_ == Clock::time_point{} ? 0 : verifier_.event_count(run_);
     }
 
     void fail(Failure failure) {
@@ -397,19 +436,22 @@ class JourneyLoop {
     }
 
   public:
-    const std::optional<Event>& terminal_event() const { return terminal_event_; }
+    std::string terminal_message() const { return terminal_message_.value_or(std::string()); }
 
   private:
     detail::ClientPort& client_;
     const ProtocolProfile& profile_;
     const Timeouts& timeouts_;
     JourneyResult& result_;
+    VerifierLimits limits_;
     EventSequenceVerifier verifier_;
     EventSequenceVerifier::RunId run_ = 0;
     Clock::time_point origin_{};
     Clock::time_point last_progress_{};
     std::vector<Event> early_events_;
-    std::optional<Event> terminal_event_;
+    std::optional<std::string> terminal_message_;
+    detail::BoundedFrames frames_;
+    std::size_t frames_received_ = 0;
     bool closed_ = false;
 };
 
@@ -422,8 +464,10 @@ awaitable<JourneyResult> run_connected(const JourneyOptions& options, detail::Cl
                                        JourneyResult result) {
     const auto& profile = options.profile;
     result.tls_verification_skipped = client.tls_verification_skipped();
-    JourneyLoop loop(client, profile, options.config.timeouts, result);
+    JourneyLoop loop(client, profile, options.config.timeouts, options.config.max_events_per_run,
+                     result);
     co_await loop.run(profile.start_message(options.message, result.thread_id, result.run_id));
+    loop.take_frames();
     result.verdict = loop.verdict();
 
     // A rule broken before the stream ended is the root cause; the transport's end is evidence.
@@ -433,9 +477,7 @@ awaitable<JourneyResult> run_connected(const JourneyOptions& options, detail::Cl
                              result.failure->kind == FailureKind::stalled ||
                              result.failure->kind == FailureKind::timeout);
     if (rule_first) {
-        const auto& terminal = loop.terminal_event();
-        Failure failure =
-            failure_from_violation(*violation, terminal ? &*terminal : nullptr, profile);
+        Failure failure = failure_from_violation(*violation, loop.terminal_message());
         failure.url = result.url;
         if (result.failure) {
             failure.detail += fmt::format(" (then {})", result.failure->kind_label());
@@ -605,6 +647,10 @@ std::string JourneyResult::to_string() const {
 nlohmann::json JourneyResult::to_json() const {
     nlohmann::json timeline = nlohmann::json::array();
     for (const auto& entry : verdict.timeline) {
+        if (entry.omitted > 0) {
+            timeline.push_back({{"omitted", entry.omitted}});
+            continue;
+        }
         timeline.push_back({
             {"frame_index", entry.frame_index},
             {"event_index",

@@ -151,8 +151,11 @@ std::vector<ReceivedFrame> InMemoryConnection::close(int code, std::string_view 
     if (!connected_ || closed_) {
         return late;
     }
-    // The server answers our close after the frames it had already sent.
-    while (!outbox_.empty() && outbox_.front().kind == Outgoing::Kind::frame) {
+    // The server answers our close after the frames it had already sent; like BeastClient,
+    // at most kMaxLateFrames of them are handed back.
+    constexpr std::size_t kMaxLateFrames = 100;
+    while (!outbox_.empty() && outbox_.front().kind == Outgoing::Kind::frame &&
+           late.size() < kMaxLateFrames) {
         late.push_back(ReceivedFrame{std::move(outbox_.front().text), outbox_.front().binary,
                                      outbox_.front().due});
         outbox_.pop_front();

@@ -342,13 +342,15 @@ TEST_F(ConnectionParameters, FromJsonReadsTransportSettingsAndClientCertificate)
     const std::string certificate = WriteFile("client.pem", "pem");
     const std::string key = WriteFile("client.key", "key");
     json document = json::parse(R"({"url": "wss://127.0.0.1:8443/ws",
-        "max_message_bytes": 1024, "keepalive_ms": 250, "permessage_deflate": true})");
+        "max_message_bytes": 1024, "keepalive_ms": 250, "permessage_deflate": true,
+        "max_events_per_run": 5000})");
     document["client_certificate_file"] = certificate;
     document["client_key_file"] = key;
     const EndpointConfig config = EndpointConfig::from_json(document);
     EXPECT_EQ(config.client_certificate_file, std::filesystem::path(certificate));
     EXPECT_EQ(config.client_key_file, std::filesystem::path(key));
     EXPECT_EQ(config.max_message_bytes, 1024U);
+    EXPECT_EQ(config.max_events_per_run, 5000U);
     EXPECT_EQ(config.keepalive, 250ms);
     EXPECT_TRUE(config.permessage_deflate);
 
@@ -414,8 +416,8 @@ TEST_F(ConnectionParameters, FromJsonRejectsUnknownKeysAndNonObjects) {
             StrEq("[goldenpath.config] (/urll) must be a known key (url, fallback_urls, token, "
                   "tokens, token_file, ca_file, insecure_skip_verify, environment, timeouts_ms, "
                   "retry, users, sla, profile, headers, client_certificate_file, client_key_file, "
-                  "max_message_bytes, keepalive_ms, permessage_deflate, proxy, no_proxy), but is "
-                  "urll")));
+                  "max_message_bytes, keepalive_ms, permessage_deflate, proxy, no_proxy, "
+                  "max_events_per_run), but is urll")));
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_json(json{{"timeouts_ms", {{"conect", 5}}}});

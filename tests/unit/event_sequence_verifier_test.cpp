@@ -691,3 +691,90 @@ TEST_F(VerifierTest, ProfileWithOtherNamesChangesTheRules) {
 
 }  // namespace
 }  // namespace goldenpath
+
+namespace goldenpath {
+namespace {
+
+// Issue 13, item 8: what the verifier keeps and says is bounded, whatever the server sends.
+
+TEST_F(VerifierTest, TimelineKeepsTheFirstAndLastEntriesAndCountsTheRest) {
+    VerifierLimits limits;
+    limits.timeline_head = 10;
+    limits.timeline_tail = 3;
+    EventSequenceVerifier verifier(profile, limits);
+    verifier.start_run("t1", "", origin);
+    feed(verifier, started());
+    for (int i = 0; i < 49; ++i) {
+        feed(verifier, thinking());
+    }
+    for (const Verdict& verdict : {verifier.verdict(0), verifier.verdict()}) {
+        ASSERT_THAT(verdict.timeline, SizeIs(14));
+        EXPECT_EQ(verdict.timeline[0].type, "agent_started");
+        EXPECT_EQ(verdict.timeline[10].omitted, 37U);
+        EXPECT_EQ(verdict.timeline[13].event_index, std::optional<std::size_t>(49));
+        EXPECT_EQ(verdict.event_count, 50U);
+        EXPECT_THAT(format_timeline(verdict.timeline), HasSubstr("... 37 events omitted ...\n"));
+    }
+}
+
+TEST_F(VerifierTest, MoreEventsThanTheLimitFailTheRunAsTooManyEvents) {
+    VerifierLimits limits;
+    limits.max_events_per_run = 5;
+    EventSequenceVerifier verifier(profile, limits);
+    verifier.start_run("t1", "", origin);
+    feed(verifier, started());
+    for (int i = 0; i < 9; ++i) {
+        feed(verifier, thinking());
+    }
+    EXPECT_TRUE(verifier.finished(0));
+    const Verdict verdict = verifier.verdict(0);
+    EXPECT_THAT(verdict.violation, IsViolation(Rule::too_many_events, 5));
+    EXPECT_EQ(rule_name(Rule::too_many_events), "too_many_events");
+    EXPECT_THAT(verdict.violation->message,
+                HasSubstr("at most 5 events per run were expected (max_events_per_run)"));
+}
+
+TEST_F(VerifierTest, OpenToolsAtCompletionAreListedBoundedly) {
+    EventSequenceVerifier verifier = one_run();
+    feed_all(verifier, {started(), thinking()});
+    for (int i = 0; i < 5000; ++i) {
+        feed(verifier, executing("tool-" + std::to_string(i), "call-" + std::to_string(i)));
+    }
+    feed(verifier, completed());
+    const auto& violation = verifier.verdict(0).violation;
+    ASSERT_THAT(violation, IsViolation(Rule::tool_open_at_completion, 5002));
+    EXPECT_LE(violation->message.size(), 2048U);
+    EXPECT_LE(violation->expected.size(), 2048U);
+    EXPECT_THAT(violation->message, HasSubstr("tool-0 (tool_call_id call-0)"));
+    EXPECT_THAT(violation->message, HasSubstr("and 4990 more (5000 open tools in all)"));
+}
+
+TEST_F(VerifierTest, HugeServerStringsAreCutInMessagesAndTimelines) {
+    const std::string huge(1U << 20U, 'T');
+    EventSequenceVerifier verifier = one_run();
+    feed(verifier, of_type(huge));  // unknown type: timeline only
+    feed(verifier, {{"type", "agent_thinking"}, {"data", {{"reasoning", huge}}}});
+    const Verdict verdict = verifier.verdict(0);
+    ASSERT_THAT(verdict.violation, IsViolation(Rule::first_not_started, 0));
+    EXPECT_LE(verdict.violation->message.size(), 2048U);
+    const Verdict connection = verifier.verdict();
+    ASSERT_THAT(connection.timeline, SizeIs(2));
+    EXPECT_LE(connection.timeline[0].type.size(), 64U);
+    EXPECT_THAT(connection.timeline[0].type, HasSubstr("(1048576 bytes)"));
+    EXPECT_LE(connection.timeline[0].summary.size(), 256U);
+    EXPECT_LE(format_timeline(connection.timeline).size(), 1024U);
+}
+
+TEST_F(VerifierTest, ToolsWithHugeIdsStillPairByTheirWholeId) {
+    const std::string id_a = std::string(100'000, 'a') + "1";
+    const std::string id_b = std::string(100'000, 'a') + "2";  // same long prefix
+    EventSequenceVerifier verifier = one_run();
+    feed_all(verifier, {started(), thinking(), executing("search", id_a), executing("search", id_b),
+                        tool_done("search", id_b), tool_done("search", id_b)});
+    const auto& violation = verifier.verdict(0).violation;
+    ASSERT_THAT(violation, IsViolation(Rule::unmatched_tool_completed, 5));
+    EXPECT_LE(violation->message.size(), 2048U);
+}
+
+}  // namespace
+}  // namespace goldenpath

@@ -173,3 +173,40 @@ TEST(InMemoryConnectionTest, SendAfterServerCloseFailsAsClosed) {
 
 }  // namespace
 }  // namespace goldenpath
+
+namespace goldenpath {
+namespace {
+
+// Issue 13, item 8, quick: more run events than max_events_per_run end the journey as
+// protocol_violation(too_many_events), and what the result keeps stays bounded.
+TEST(InMemoryConnectionTest, MoreEventsThanTheLimitFailAsTooManyEventsWithBoundedResult) {
+    Script script;
+    script.event({{"type", "agent_started"}, {"data", {{"agent_name", "triage"}}}});
+    for (int i = 0; i < 5000; ++i) {
+        script.event({{"type", "agent_thinking"}, {"data", {{"reasoning", std::to_string(i)}}}});
+    }
+    JourneyOptions options;
+    options.config.url = Url::parse("ws://agents.in-memory:80/ws");
+    options.config.max_events_per_run = 2000;
+    options.client_factory = [script] {
+        return std::make_unique<InMemoryConnection>(scripted(script));
+    };
+    const JourneyResult result = GoldenPathJourney(std::move(options)).run();
+
+    ASSERT_TRUE(result.failure) << result.to_string();
+    EXPECT_EQ(result.failure->kind_label(), "protocol_violation(too_many_events)");
+    EXPECT_THAT(result.failure->detail, HasSubstr("event #2000 is agent_thinking, but at most "
+                                                  "2000 events per run were expected"));
+    // 1 + 2001 frames arrived (connection_established, then the run's events): the first 1000
+    // and the last 100 are kept.
+    EXPECT_THAT(result.frames, SizeIs(1100));
+    EXPECT_EQ(result.frames_omitted, 902U);
+    EXPECT_EQ(result.frames_omitted_at, 1000U);
+    ASSERT_THAT(result.verdict.timeline, SizeIs(1101));
+    EXPECT_EQ(result.verdict.timeline[1000].omitted, 902U);
+    EXPECT_LT(result.to_string().size(), 200U * 1024U);
+    EXPECT_EQ(result.to_json()["timeline"][1000]["omitted"], 902);
+}
+
+}  // namespace
+}  // namespace goldenpath

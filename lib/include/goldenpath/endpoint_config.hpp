@@ -86,6 +86,9 @@ struct EndpointConfig {
     std::optional<std::filesystem::path> client_key_file;
     // Transport settings handed to every ConnectRequest (see websocket_client.hpp).
     std::size_t max_message_bytes = 16U * 1024U * 1024U;  // 0 = no limit
+    // Run events a journey judges; the one after the last fails it as
+    // protocol_violation(too_many_events). 0 = no limit.
+    std::size_t max_events_per_run = 100'000;
     std::optional<Milliseconds> keepalive;                // ping after this much silence
     bool permessage_deflate = false;
     // An HTTP CONNECT proxy (scheme "http", see parse_proxy_url) that every connection is tunnelled

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@ enum class Rule {
     missing_field,
     ended_before_completion,
     agent_error,
+    too_many_events,  // more run events than VerifierLimits::max_events_per_run
 };
 
 std::string_view rule_name(Rule rule) noexcept;
@@ -51,6 +53,40 @@ struct TimelineEntry {
     EventRole role = EventRole::unknown;
     double offset_ms = 0;  // since the run's origin (start message written)
     double gap_ms = 0;     // since the previous frame
+    // Non-zero only for the one entry that stands where a long timeline left out this many
+    // entries (between its first and its last ones); its other fields are empty.
+    std::size_t omitted = 0;
+};
+
+// Limits that keep a verifier's memory and its messages bounded, whatever the server sends.
+struct VerifierLimits {
+    // Counted run events per run; the one after the last fails the run as too_many_events.
+    std::size_t max_events_per_run = 100'000;
+    // A timeline keeps its first `timeline_head` and its last `timeline_tail` entries.
+    std::size_t timeline_head = 1'000;
+    std::size_t timeline_tail = 100;
+};
+
+// The first and the last entries of a timeline, and how many between them were left out.
+class BoundedTimeline {
+  public:
+    explicit BoundedTimeline(std::size_t head_limit = VerifierLimits{}.timeline_head,
+                             std::size_t tail_limit = VerifierLimits{}.timeline_tail);
+
+    void push(TimelineEntry entry);
+    bool empty() const noexcept { return head_.empty() && tail_.empty(); }
+    std::size_t omitted() const noexcept { return omitted_; }
+    // Moves every kept entry's offset (frames timed before a run's origin existed).
+    void shift_offsets(double ms);
+    // The kept entries in order, with one `omitted` entry where entries were left out.
+    std::vector<TimelineEntry> entries() const;
+
+  private:
+    std::size_t head_limit_;
+    std::size_t tail_limit_;
+    std::vector<TimelineEntry> head_;
+    std::deque<TimelineEntry> tail_;
+    std::size_t omitted_ = 0;
 };
 
 struct Verdict {
@@ -73,7 +109,8 @@ class EventSequenceVerifier {
   public:
     using RunId = std::size_t;
 
-    explicit EventSequenceVerifier(ProtocolProfile profile = default_profile());
+    explicit EventSequenceVerifier(ProtocolProfile profile = default_profile(),
+                                   VerifierLimits limits = {});
 
     // Declares a run this client started. `origin` is when its start message was written; offsets
     // in its timeline are relative to it.
@@ -92,6 +129,8 @@ class EventSequenceVerifier {
     bool finished(RunId run) const;
     // True once a run event or terminal event has been routed to the run (first_event met).
     bool has_run_event(RunId run) const;
+    // Counted run events routed to `run` so far.
+    std::size_t event_count(RunId run) const;
 
     Verdict verdict(RunId run) const;
     // The connection-wide verdict: the first violation of any run, or of routing (foreign_event).
@@ -117,19 +156,21 @@ class EventSequenceVerifier {
         std::vector<OpenTool> open_tools;
         std::size_t event_count = 0;
         std::optional<Violation> violation;
-        std::vector<TimelineEntry> timeline;
+        BoundedTimeline timeline;
     };
 
     std::optional<RunId> route(const Event& event);
     void judge(RunState& run, const Event& event, EventRole role);
     void check_required_fields(RunState& run, const Event& event, std::size_t index);
-    void record(RunState& run, const Event& event, EventRole role,
-                std::optional<std::size_t> index);
+    // Adds the event to the run's timeline; returns its summary.
+    std::string record(RunState& run, const Event& event, EventRole role,
+                       std::optional<std::size_t> index);
     static void fail(RunState& run, Violation violation);
 
     ProtocolProfile profile_;
+    VerifierLimits limits_;
     std::vector<RunState> runs_;
-    std::vector<TimelineEntry> connection_timeline_;
+    BoundedTimeline connection_timeline_;
     std::optional<Violation> routing_violation_;
     std::size_t counted_events_ = 0;
     Clock::time_point last_arrival_{};
@@ -138,6 +179,7 @@ class EventSequenceVerifier {
     // Arrival of the first frame: offsets of frames fed before the first run are fixed up at
     // start_run.
     Clock::time_point first_arrival_{};
+    std::size_t frames_fed_ = 0;
 };
 
 }  // namespace goldenpath

@@ -33,7 +33,12 @@ struct JourneyResult {
     std::string url;        // the URL that was used (redacted), or the last one tried
     std::string thread_id;  // of the run this journey started
     std::string run_id;
-    std::vector<std::string> frames;  // raw received text frames, in order (for JSONL dumps)
+    // Raw received text frames, in order (for JSONL dumps): at most the first 1000 and the last
+    // 100, each cut to 64 KiB; `frames_omitted` frames were left out after the first
+    // `frames_omitted_at` of them.
+    std::vector<std::string> frames;
+    std::size_t frames_omitted = 0;
+    std::size_t frames_omitted_at = 0;
     // The connection did not verify the server's certificate (insecure_skip_verify): the result
     // says so loudly in to_string() and to_json().
     bool tls_verification_skipped = false;
