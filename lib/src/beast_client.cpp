@@ -41,6 +41,7 @@
 #include <boost/beast/zlib/error.hpp>
 
 #include "client_port.hpp"
+#include "close_frame_watcher.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/secret.hpp"
 #include "run_to_completion.hpp"
@@ -308,8 +309,11 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
   private:
     // ws:// and wss:// share every step after the TLS handshake: each use of the stream visits
     // whichever alternative this connection has.
-    using PlainStream = websocket::stream<beast::tcp_stream>;
-    using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+    // CloseFrameWatcher keeps the server's close frame payload, which Beast drops when the code
+    // is invalid.
+    using PlainStream = websocket::stream<detail::CloseFrameWatcher<beast::tcp_stream>>;
+    using TlsStream =
+        websocket::stream<detail::CloseFrameWatcher<beast::ssl_stream<beast::tcp_stream>>>;
     using Stream = std::variant<PlainStream, TlsStream>;
 
     // The handler of one operation: records the result and wakes the waiting coroutine.
@@ -420,6 +424,9 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     void configure_open_stream(const ConnectRequest& request);
     awaitable<void> stop_keepalive();
     void on_server_close();
+    void check_server_close_payload();
+    std::optional<Failure> invalid_server_close() const;
+    bool invalid_close_due() const;
     awaitable<std::optional<Failure>> handshake(const ConnectRequest& request,
                                                 Clock::time_point deadline);
     ReceivedFrame take_frame();
@@ -451,6 +458,7 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     std::optional<Milliseconds> keepalive_;
     std::size_t frames_delivered_ = 0;       // data frames handed out on this connection
     std::optional<CloseInfo> server_close_;  // the server's close frame, once it arrived
+    std::optional<Failure> invalid_close_;   // ... when its code is invalid or cut short
     Milliseconds closing_timeout_{500};
     bool verifying_ = false;                // this wss:// connection checks the certificate
     bool sent_client_certificate_ = false;  // this wss:// connection offers a client certificate
@@ -505,6 +513,7 @@ awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest reques
     subprotocol_.clear();
     closed_.reset();
     server_close_.reset();
+    invalid_close_.reset();
     pending_read_.reset();
     buffer_.clear();
     frames_delivered_ = 0;
@@ -618,11 +627,86 @@ void BeastConnection::configure_open_stream(const ConnectRequest& request) {
                 on_server_close();
             }
         });
+        ws.next_layer().on_close_payload([this] { check_server_close_payload(); });
     });
+    check_server_close_payload();  // it may have come with the upgrade response
+}
+
+// A close frame Beast rejects (an invalid code, a 1-byte payload) never reaches the control
+// callback, and Beast reports it only after its closing handshake; the watcher below Beast saw
+// the frame arrive, so it is reported now, with what the server sent.
+void BeastConnection::check_server_close_payload() {
+    if (invalid_close_ || server_close_) {
+        return;
+    }
+    invalid_close_ = invalid_server_close();
+    if (invalid_close_due() && pending_read_) {
+        pending_read_->wake.cancel();
+    }
+}
+
+namespace {
+// RFC 6455 §7.4.1 and §7.4.2 (IANA registry): codes a peer may send in a close frame.
+bool is_sendable_close_code(unsigned code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+           (code >= 3000 && code <= 4999);
+}
+}  // namespace
+
+// The watcher sees the close frame as its bytes arrive, possibly behind data messages Beast has
+// yet to hand out: those come first.
+bool BeastConnection::invalid_close_due() const {
+    if (!invalid_close_) {
+        return false;
+    }
+    const std::size_t before = std::visit(
+        [](const auto& ws) { return ws.next_layer().scanner().messages_before_close(); }, *ws_);
+    return frames_delivered_ >= before;
+}
+
+std::optional<Failure> BeastConnection::invalid_server_close() const {
+    const auto& payload = std::visit(
+        [](const auto& ws) -> const std::optional<std::string>& {
+            return ws.next_layer().scanner().close_payload();
+        },
+        *ws_);
+    if (!payload || payload->empty()) {
+        return std::nullopt;
+    }
+    if (payload->size() == 1) {
+        Failure failure = make_failure(FailureKind::malformed_frame, Phase::completion,
+                                       "the server's close frame has a 1-byte payload; a close "
+                                       "code takes 2 bytes (RFC 6455 §5.5.1); the client closed "
+                                       "with 1002");
+        failure.frame_index = frames_delivered_;
+        failure.close_code = 1002;
+        failure.close_reason = "close frame with a 1-byte payload";
+        return failure;
+    }
+    const auto code = (static_cast<unsigned>(static_cast<unsigned char>((*payload)[0])) << 8U) |
+                      static_cast<unsigned char>((*payload)[1]);
+    if (is_sendable_close_code(code)) {
+        return std::nullopt;
+    }
+    Failure failure = make_failure(FailureKind::closed, Phase::completion,
+                                   "invalid close code " + std::to_string(code) +
+                                       " (RFC 6455 §7.4); the client closed with 1002");
+    failure.close_code = static_cast<int>(code);
+    failure.close_reason = redacted(payload->substr(2));
+    return failure;
 }
 
 // Runs inside a read of this connection (which holds it alive), before Beast answers the close.
 void BeastConnection::on_server_close() {
+    if (invalid_close_) {
+        return;
+    }
+    if ((invalid_close_ = invalid_server_close())) {
+        if (pending_read_ && invalid_close_due()) {
+            pending_read_->wake.cancel();
+        }
+        return;
+    }
     const auto reason = close_reason();
     server_close_ = CloseInfo{reason.code == 0 ? 1005 : static_cast<int>(reason.code),
                               redacted(std::string(reason.reason.c_str()))};
@@ -785,7 +869,7 @@ awaitable<std::optional<Failure>> BeastConnection::proxy_connect(const Url& targ
 // SNI for names; the certificate must name the URL's host (DNS name or IP address SAN).
 awaitable<std::optional<Failure>> BeastConnection::tls_handshake(const ConnectRequest& request,
                                                                  Clock::time_point deadline) {
-    auto& stream = std::get<TlsStream>(*ws_).next_layer();
+    auto& stream = std::get<TlsStream>(*ws_).next_layer().next_layer();
     SSL* const native = stream.native_handle();
     const std::string& host = request.url.host;
     error_code literal_ec;
@@ -820,7 +904,7 @@ awaitable<std::optional<Failure>> BeastConnection::tls_handshake(const ConnectRe
 }
 
 Failure BeastConnection::classify_tls_error(const error_code& ec) {
-    SSL* const native = std::get<TlsStream>(*ws_).next_layer().native_handle();
+    SSL* const native = std::get<TlsStream>(*ws_).next_layer().next_layer().native_handle();
     const long verify = SSL_get_verify_result(native);
     if (verifying_ && verify != X509_V_OK) {
         const std::string_view reason = verify_reason(verify);
@@ -976,6 +1060,16 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
         result.close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
         co_return result;
     }
+    const auto report_invalid_close = [&] {
+        closed_ = CloseInfo{invalid_close_->close_code, invalid_close_->close_reason};
+        open_ = false;
+        result.status = ReceiveResult::Status::error;
+        result.failure = *invalid_close_;
+    };
+    if (invalid_close_due() && !(pending_read_ && pending_read_->done)) {
+        report_invalid_close();
+        co_return result;
+    }
     if (server_close_ && !(pending_read_ && pending_read_->done)) {
         closed_ = server_close_;
         open_ = false;
@@ -993,6 +1087,10 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
         pending_read_ = start_read();
     }
     if (!co_await wait_until(pending_read_, deadline)) {
+        if (invalid_close_due()) {
+            report_invalid_close();  // Beast's closing handshake goes on like below
+            co_return result;
+        }
         if (server_close_) {
             // The closing handshake goes on without the caller; close() or the destructor ends
             // what is left of it.
@@ -1016,6 +1114,10 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
     }
     // A close frame may have arrived even when the reply could not be written (the server
     // already dropped the TCP connection): report the server's code then, not 1006.
+    if (invalid_close_) {
+        report_invalid_close();
+        co_return result;
+    }
     const auto reason = close_reason();
     if (state->ec == websocket::error::closed || reason.code != 0) {
         closed_ = CloseInfo{reason.code == 0 ? 1005 : static_cast<int>(reason.code),

@@ -323,9 +323,12 @@ class JourneyLoop {
     void on_transport_end(const ReceiveResult& received, Phase phase) {
         if (received.status == ReceiveResult::Status::error) {
             Failure failure = received.failure;
-            if (failure.kind == FailureKind::stalled && !failure.after_event) {
-                failure.after_event = event_count();  // the transport cannot know (keepalive)
+            if ((failure.kind == FailureKind::stalled || failure.kind == FailureKind::closed) &&
+                !failure.after_event) {
+                failure.after_event = event_count();  // the transport cannot know
             }
+            // A close frame with an invalid code: the server closed, nothing is left to close.
+            closed_ = closed_ || failure.kind == FailureKind::closed;
             verifier_.end_of_stream(failure.kind_label());
             fail(std::move(failure));
             return;

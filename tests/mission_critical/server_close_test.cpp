@@ -121,5 +121,58 @@ TEST(ServerCloseTest, JourneyFailsAsClosedAfterTheEventsBeforeIt) {
     EXPECT_LT(took, kPromptMs) << result.to_string();
 }
 
+// A close code no endpoint may send (RFC 6455 §7.4): Beast rejects 999 without telling anyone
+// which code it was, and takes 5000 as valid. Either way the verdict names the code, at once,
+// even with a closing handshake as long as the journey's deadlines.
+class InvalidCloseCodeTest : public testing::TestWithParam<int> {};
+
+TEST_P(InvalidCloseCodeTest, BeastClientNamesTheCodeAtOnce) {
+    const int code = GetParam();
+    RawFrameServer server = closing_server(code, "odd");
+    BeastClient client;
+    ConnectRequest request = request_for(server);
+    request.timeouts.close = kLongDeadline;
+    ASSERT_FALSE(client.connect(request));
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_EQ(client.receive(Clock::now() + kLongDeadline).status,
+                  ReceiveResult::Status::frame);
+    }
+
+    const auto started = Clock::now();
+    const auto result = client.receive(Clock::now() + kLongDeadline);
+    const double waited = elapsed_ms(started, Clock::now());
+    ASSERT_EQ(result.status, ReceiveResult::Status::error) << result.failure.to_string();
+    EXPECT_EQ(result.failure.kind_label(), "closed(" + std::to_string(code) + ")")
+        << result.failure.to_string();
+    EXPECT_THAT(result.failure.detail,
+                HasSubstr("invalid close code " + std::to_string(code) + " (RFC 6455 §7.4)"));
+    EXPECT_EQ(result.failure.close_reason, "odd");
+    EXPECT_LT(waited, kPromptMs) << "the close frame was reported only after " << waited << " ms";
+}
+
+TEST_P(InvalidCloseCodeTest, JourneyFailsAsClosedWithTheCodeNamed) {
+    const int code = GetParam();
+    RawFrameServer server = closing_server(code, "odd");
+    JourneyOptions options;
+    options.config.url = Url::parse(server.url());
+    options.config.timeouts.first_event = kLongDeadline;
+    options.config.timeouts.max_gap = kLongDeadline;
+    options.config.timeouts.completion = kLongDeadline;
+    options.config.timeouts.close = kLongDeadline;
+    const auto started = Clock::now();
+    const JourneyResult result = GoldenPathJourney(std::move(options)).run();
+    const double took = elapsed_ms(started, Clock::now());
+
+    ASSERT_TRUE(result.failure) << result.to_string();
+    EXPECT_EQ(result.failure->kind_label(), "closed(" + std::to_string(code) + ")")
+        << result.to_string();
+    EXPECT_THAT(result.to_string(), HasSubstr("invalid close code " + std::to_string(code)));
+    EXPECT_EQ(result.failure->after_event, std::optional<std::size_t>(1));
+    EXPECT_LT(took, kPromptMs) << result.to_string();
+}
+
+INSTANTIATE_TEST_SUITE_P(ServerCloseTest, InvalidCloseCodeTest,
+                         testing::Values(999, 1005, 1006, 1015, 5000));
+
 }  // namespace
 }  // namespace goldenpath
