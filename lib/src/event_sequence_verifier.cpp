@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "printable.hpp"
+
 namespace goldenpath {
 
 namespace {
@@ -202,7 +204,7 @@ std::string format_timeline(const std::vector<TimelineEntry>& timeline) {
             out += "#-";
         }
         fmt::format_to(std::back_inserter(out), " {:+.1f}ms ({:+.1f}ms) {}{}\n", entry.offset_ms,
-                       entry.gap_ms, entry.summary, role_marker(entry.role));
+                       entry.gap_ms, detail::printable(entry.summary), role_marker(entry.role));
     }
     return out;
 }

@@ -150,7 +150,7 @@ KeyHandler member_key(std::string_view key) {
                       }};
 }
 
-const std::array<KeyHandler, 27> kKeys = {{
+const std::array<KeyHandler, 28> kKeys = {{
     member_key<&ProtocolProfile::name, read_name>("name"),
     member_key<&ProtocolProfile::agent_started, read_name>("agent_started"),
     member_key<&ProtocolProfile::agent_thinking, read_name>("agent_thinking"),
@@ -188,6 +188,7 @@ const std::array<KeyHandler, 27> kKeys = {{
                }},
     member_key<&ProtocolProfile::subprotocol_template, read_string>("subprotocol_template"),
     member_key<&ProtocolProfile::query_token_param, read_name>("query_token_param"),
+    member_key<&ProtocolProfile::secret_query_params, read_strings>("secret_query_params"),
     member_key<&ProtocolProfile::path, read_string>("path"),
 }};
 
