@@ -60,13 +60,13 @@ std::string leaked_piece(std::string_view text) {
     return {};
 }
 
-struct Run {
+struct MirrorRun {
     JourneyResult result;
     std::string mirror;  // what the server echoed (proves the sweep is not vacuous)
     Outputs outputs;
 };
 
-Run run_against(MirrorOptions mirror_options) {
+MirrorRun run_against(MirrorOptions mirror_options) {
     MirrorServer server(mirror_options);
     auto trace = std::make_shared<fixtures::FrameTrace>();
     JourneyOptions options;
@@ -77,14 +77,14 @@ Run run_against(MirrorOptions mirror_options) {
     options.config.timeouts.max_gap = Milliseconds(500);
     options.profile.auth_methods = {AuthMethod::header, AuthMethod::subprotocol, AuthMethod::query};
     options.client_factory = fixtures::tracing_client_factory(trace);
-    Run run;
+    MirrorRun run;
     run.result = GoldenPathJourney(std::move(options)).run();
     run.mirror = server.wait_for_mirror(Clock::now() + Milliseconds(100)).value_or("");
     run.outputs = outputs_of(run.result, *trace);
     return run;
 }
 
-void expect_clean(const Run& run, const std::string& what) {
+void expect_clean(const MirrorRun& run, const std::string& what) {
     // The token reached the server in all three places, so the mirror holds it three times.
     EXPECT_THAT(run.mirror, HasSubstr("Bearer " + kToken)) << what;
     EXPECT_THAT(run.mirror, HasSubstr("jwt-auth." + kToken)) << what;
@@ -98,7 +98,7 @@ void expect_clean(const Run& run, const std::string& what) {
 class SecretMirrorSweep : public testing::TestWithParam<MirrorPlace> {};
 
 TEST_P(SecretMirrorSweep, NoOutputHoldsAnyPieceOfTheToken) {
-    const Run run = run_against(MirrorOptions{GetParam(), 0, 400});
+    const MirrorRun run = run_against(MirrorOptions{GetParam(), 0, 400});
     expect_clean(run, std::string(test::to_string(GetParam())));
     EXPECT_FALSE(run.result.frames.empty() && GetParam() != MirrorPlace::http_error_body);
 }
@@ -109,8 +109,8 @@ INSTANTIATE_TEST_SUITE_P(EveryPlace, SecretMirrorSweep,
                                          MirrorPlace::close_reason, MirrorPlace::http_error_body,
                                          MirrorPlace::malformed_frame, MirrorPlace::binary_frame,
                                          MirrorPlace::summary_value),
-                         [](const testing::TestParamInfo<MirrorPlace>& info) {
-                             return std::string(test::to_string(info.param));
+                         [](const testing::TestParamInfo<MirrorPlace>& place) {
+                             return std::string(test::to_string(place.param));
                          });
 
 // The HTTP error body excerpt is cut at 200 bytes: the token at every offset around the cut, for
@@ -125,7 +125,7 @@ TEST(SecretMirrorSweepCuts, HttpErrorBodyAtEveryOffsetAroundTheExcerptCut) {
     for (const int status : {404, 401}) {
         for (std::size_t start = kCut - kToken.size() - 2; start <= kCut + 1; ++start) {
             const std::size_t offset = start >= token_at ? start - token_at : 0;
-            const Run run =
+            const MirrorRun run =
                 run_against(MirrorOptions{MirrorPlace::http_error_body, offset, status});
             ASSERT_TRUE(run.result.failure);
             expect_clean(run, "HTTP " + std::to_string(status) + " token at byte " +
@@ -140,7 +140,7 @@ TEST(SecretMirrorSweepCuts, FrameExcerptAndSummaryAtEveryOffsetAroundTheCut) {
     for (const auto& [place, cut] : {std::pair{MirrorPlace::malformed_frame, std::size_t{120}},
                                      std::pair{MirrorPlace::summary_value, std::size_t{40}}}) {
         for (std::size_t offset = cut > 70 ? cut - 70 : 0; offset <= cut; offset += 3) {
-            const Run run = run_against(MirrorOptions{place, offset, 400});
+            const MirrorRun run = run_against(MirrorOptions{place, offset, 400});
             expect_clean(
                 run, std::string(test::to_string(place)) + " at offset " + std::to_string(offset));
         }
