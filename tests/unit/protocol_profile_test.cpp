@@ -139,6 +139,7 @@ TEST(ProfileJson, RoundTripsEveryChangedKey) {
     profile.auth_methods = {AuthMethod::query};
     profile.subprotocol_template = "bearer.{token}";
     profile.query_token_param = "access_token";
+    profile.secret_query_params = {"sig"};
     profile.path = "/api/v1/websocket";
 
     const json json_form = to_json(profile);
