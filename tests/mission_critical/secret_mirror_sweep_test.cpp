@@ -72,6 +72,9 @@ MirrorRun run_against(MirrorOptions mirror_options) {
     JourneyOptions options;
     options.config.url = Url::parse(server.url());
     options.config.tokens = {Secret(kToken)};
+    // Fixed ids: generated ones are hex and may hold "00f1", a piece of the token's \u00f1 form.
+    options.thread_id = "thread-sweep";
+    options.run_id = "run-sweep";
     options.config.retry.max_attempts = 1;
     options.config.timeouts.first_event = Milliseconds(500);
     options.config.timeouts.max_gap = Milliseconds(500);
