@@ -43,6 +43,7 @@
 #include "client_port.hpp"
 #include "close_frame_watcher.hpp"
 #include "goldenpath/config_error.hpp"
+#include "goldenpath/redactor.hpp"
 #include "goldenpath/secret.hpp"
 #include "run_to_completion.hpp"
 
@@ -989,7 +990,8 @@ awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectReques
                                        "upgrade answered with HTTP " + std::to_string(status) +
                                            " " + std::string(response.reason()));
         failure.http_status = status;
-        failure.body_excerpt = response.body().substr(0, kBodyExcerpt);
+        // Redacted before it is cut: a secret across the cut would otherwise survive in part.
+        failure.body_excerpt = Redactor(secrets_).excerpt(response.body(), kBodyExcerpt);
         co_return failure;
     }
     if (request.url.tls() && !client_certificate_reason(ec, sent_client_certificate_).empty()) {

@@ -64,7 +64,7 @@ std::string shown(std::string_view text) {
 }
 
 std::string shown_url(std::string_view text) {
-    return shown(redact_url_token(std::string(text)));
+    return shown(redact_url_secrets(std::string(text)));
 }
 
 // A JSON value as it appears in an error, cut short so a large document does not flood the message.
@@ -739,7 +739,7 @@ void read_json_settings(const json& value, EndpointConfig& config) {
     if (value.contains("fallback_urls")) {
         const json& fallbacks = value["fallback_urls"];
         if (!fallbacks.is_array()) {
-            fail("/fallback_urls", "must be an array of URLs", shown_json(fallbacks));
+            fail("/fallback_urls", "must be an array of URLs", shown_url(shown_json(fallbacks)));
         }
         for (std::size_t i = 0; i < fallbacks.size(); ++i) {
             config.fallback_urls.push_back(json_url(fallbacks[i], child("/fallback_urls", i)));

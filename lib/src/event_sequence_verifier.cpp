@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "bounded_text.hpp"
+#include "printable.hpp"
 
 namespace goldenpath {
 
@@ -228,7 +229,7 @@ std::string format_timeline(const std::vector<TimelineEntry>& timeline) {
             out += "#-";
         }
         fmt::format_to(std::back_inserter(out), " {:+.1f}ms ({:+.1f}ms) {}{}\n", entry.offset_ms,
-                       entry.gap_ms, entry.summary, role_marker(entry.role));
+                       entry.gap_ms, detail::printable(entry.summary), role_marker(entry.role));
     }
     return out;
 }

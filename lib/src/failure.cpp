@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "printable.hpp"
+
 namespace goldenpath {
 
 namespace {
+
+using detail::printable;
 
 // Milliseconds with one decimal, without a trailing ".0": "0.4", "12.3", "300".
 std::string format_ms(double ms) {
@@ -15,7 +19,7 @@ std::string format_ms(double ms) {
     return text;
 }
 
-// A double-quoted string with quotes, backslashes and control characters escaped.
+// A double-quoted string: quotes and backslashes escaped, and all that printable() escapes.
 std::string quoted(std::string_view text) {
     std::string out;
     out.reserve(text.size() + 2);
@@ -23,25 +27,14 @@ std::string quoted(std::string_view text) {
     for (char c : text) {
         if (c == '"' || c == '\\') {
             out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            out += fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        } else {
-            out += c;
         }
+        out += c;
     }
-    out += '"';
-    return out;
+    return printable(out) + '"';
 }
 
 std::string on_url(const std::string& url) {
-    return url.empty() ? std::string() : " on " + url;
+    return url.empty() ? std::string() : " on " + printable(url);
 }
 
 std::string after_event(const std::optional<std::size_t>& after) {
@@ -60,9 +53,10 @@ std::string attempts_clause(const Failure& failure) {
         for (std::size_t i = 0; i < count; ++i) {
             const Attempt& attempt = failure.attempts[i];
             out += i == 0 ? " " : ", ";
-            out += fmt::format("{} {} ms", attempt.kind_label, format_ms(attempt.elapsed_ms));
+            out += fmt::format("{} {} ms", printable(attempt.kind_label),
+                               format_ms(attempt.elapsed_ms));
             if (!attempt.url.empty() && attempt.url != failure.url) {
-                out += " at " + attempt.url;
+                out += " at " + printable(attempt.url);
             }
         }
     }
@@ -143,7 +137,7 @@ std::string describe(const Failure& f) {
 
 // "tls(unknown_ca)"; just "tls" while the reason is unknown.
 std::string labelled(std::string_view kind, const std::string& argument) {
-    return argument.empty() ? std::string(kind) : fmt::format("{}({})", kind, argument);
+    return argument.empty() ? std::string(kind) : fmt::format("{}({})", kind, printable(argument));
 }
 
 }  // namespace
@@ -226,9 +220,7 @@ std::string Failure::to_string() const {
     if (!detail.empty()) {
         // The detail follows the evidence; "; " keeps it apart from a clause that has its own ": ".
         out += what.find(": ") == std::string::npos ? ": " : "; ";
-        for (char c : detail) {
-            out += c == '\n' || c == '\r' ? ' ' : c;  // one line, whatever the OS said
-        }
+        out += printable(detail);  // one line, whatever the OS or the server said
     }
     out += attempts_clause(*this);
     return out;

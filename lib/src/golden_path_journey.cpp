@@ -20,7 +20,10 @@
 #include "client_port.hpp"
 #include "event_loop_impl.hpp"
 #include "goldenpath/secret.hpp"
+#include "goldenpath/url.hpp"
+#include "journey_redaction.hpp"
 #include "journey_spawn.hpp"
+#include "printable.hpp"
 #include "run_to_completion.hpp"
 
 namespace goldenpath {
@@ -133,7 +136,7 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
                     break;
                 case AuthMethod::query:
                     request.url.query += (request.url.query.empty() ? "" : "&") +
-                                         profile.query_token_param + "=" + value;
+                                         profile.query_token_param + "=" + percent_encode(value);
                     break;
             }
         }
@@ -581,6 +584,13 @@ awaitable<JourneyResult> run_journey_on(const JourneyOptions& options,
     co_return co_await run_connected(options, *client, std::move(result));
 }
 
+// Every string of the result passes the redactor here, once, whatever path the journey took.
+awaitable<JourneyResult> redacted(awaitable<JourneyResult> journey, Redactor redactor) {
+    JourneyResult result = co_await std::move(journey);
+    detail::redact_result(result, redactor);
+    co_return result;
+}
+
 // Blocks until `journey` and everything it left behind (background closes) finished.
 JourneyResult run_blocking(awaitable<JourneyResult> journey) {
     net::io_context context{1};
@@ -592,16 +602,20 @@ JourneyResult run_blocking(awaitable<JourneyResult> journey) {
 }  // namespace
 
 JourneyResult GoldenPathJourney::run() {
-    return run_blocking(run_journey(options_, BlockingClients::call_directly));
+    return run_blocking(redacted(run_journey(options_, BlockingClients::call_directly),
+                                 detail::journey_redactor(options_.config, options_.profile)));
 }
 
 JourneyResult GoldenPathJourney::run(WebSocketClient& client) {
-    return run_blocking(run_journey_on(options_, detail::blocking_port(client)));
+    return run_blocking(redacted(run_journey_on(options_, detail::blocking_port(client)),
+                                 detail::journey_redactor(options_.config, options_.profile)));
 }
 
 void detail::spawn_journey(EventLoop& loop, JourneyOptions options, JourneyCompletion done) {
+    auto redactor = detail::journey_redactor(options.config, options.profile);
     net::co_spawn(net::make_strand(loop.impl().context()),
-                  run_journey(completed(std::move(options)), BlockingClients::offload),
+                  redacted(run_journey(completed(std::move(options)), BlockingClients::offload),
+                           std::move(redactor)),
                   std::move(done));
 }
 
@@ -628,7 +642,8 @@ void GoldenPathJourney::async_run(EventLoop& loop, Handler done,
 
 std::string JourneyResult::to_string() const {
     std::string text =
-        fmt::format("goldenpath journey on {} (thread {}, run {})\n", url, thread_id, run_id);
+        fmt::format("goldenpath journey on {} (thread {}, run {})\n", detail::printable(url),
+                    detail::printable(thread_id), detail::printable(run_id));
     if (tls_verification_skipped) {
         text += "WARNING: TLS certificate verification was SKIPPED (insecure_skip_verify)\n";
     }
@@ -642,7 +657,7 @@ std::string JourneyResult::to_string() const {
     if (failure) {
         text += fmt::format("verdict: FAIL {}\n", failure->to_string());
     } else {
-        text += fmt::format("verdict: PASS {}\n", verdict.to_string());
+        text += fmt::format("verdict: PASS {}\n", detail::printable(verdict.to_string()));
     }
     return text;
 }

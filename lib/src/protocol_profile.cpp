@@ -198,6 +198,7 @@ const std::array<KeyHandler, 28> kKeys = {{
                }},
     member_key<&ProtocolProfile::subprotocol_template, read_string>("subprotocol_template"),
     member_key<&ProtocolProfile::query_token_param, read_name>("query_token_param"),
+    member_key<&ProtocolProfile::secret_query_params, read_strings>("secret_query_params"),
     member_key<&ProtocolProfile::path, read_string>("path"),
     member_key<&ProtocolProfile::max_json_depth, read_json_depth>("max_json_depth"),
 }};

@@ -1,7 +1,10 @@
 #include "goldenpath/secret.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <ostream>
+
+#include "goldenpath/redactor.hpp"
 
 namespace goldenpath {
 
@@ -37,13 +40,9 @@ std::string redact(std::string text, std::string_view secret) {
     if (secret.empty()) {
         return text;
     }
-    const std::string_view mask = Secret::redacted();
-    std::size_t position = text.find(secret);
-    while (position != std::string::npos) {
-        text.replace(position, secret.size(), mask);
-        position = text.find(secret, position + mask.size());
-    }
-    return text;
+    Redactor redactor;
+    redactor.add(secret);
+    return redactor.redact(std::move(text));
 }
 
 std::string redact_url_token(std::string url_text, std::string_view param) {
@@ -73,6 +72,36 @@ std::string redact_url_token(std::string url_text, std::string_view param) {
         }
         start = next + 1;
     }
+    return url_text;
+}
+
+std::vector<std::string> default_secret_query_params() {
+    return {"token", "access_token", "api_key", "key", "password", "secret", "jwt"};
+}
+
+std::string redact_url_secrets(std::string url_text, const std::vector<std::string>& params) {
+    for (const std::string& param : params) {
+        url_text = redact_url_token(std::move(url_text), param);
+    }
+    return redact_url_userinfo(std::move(url_text));
+}
+
+std::string redact_url_userinfo(std::string url_text) {
+    const std::size_t separator = url_text.find("://");
+    const std::size_t authority = separator == std::string::npos ? 0 : separator + 3;
+    const std::size_t authority_end =
+        std::min(url_text.find_first_of("/?#", authority), url_text.size());
+    std::size_t at = url_text.substr(0, authority_end).rfind('@');
+    if (at == std::string::npos || at < authority) {
+        // A password may hold '/', '?' or '#': "user:pa/ss@host" still has user information.
+        // Better to hide a host by mistake than to show a password.
+        at = url_text.rfind('@');
+        const std::size_t colon = url_text.find(':', authority);
+        if (at == std::string::npos || at < authority || colon == std::string::npos || colon > at) {
+            return url_text;
+        }
+    }
+    url_text.replace(authority, at - authority, Secret::redacted());
     return url_text;
 }
 

@@ -1,5 +1,6 @@
 #include "goldenpath/url.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <ostream>
@@ -27,9 +28,32 @@ std::string shown(std::string_view text) {
     return text.empty() ? std::string("\"\"") : std::string(text);
 }
 
-// URL text as it may appear in an error: the token query parameter redacted.
+// URL text as it may appear in an error: user information and secret query values redacted.
 std::string shown_url(std::string_view text) {
-    return shown(redact_url_token(std::string(text)));
+    return shown(redact_url_secrets(std::string(text)));
+}
+
+char lower_ascii(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return lower_ascii(x) == lower_ascii(y);
+           });
+}
+
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
 }
 
 [[noreturn]] void fail_url(std::string_view requirement, std::string actual) {
@@ -176,9 +200,61 @@ std::string Url::to_string() const {
     }
     text += path;
     if (!query.empty()) {
-        text += '?' + redact_url_token(query);
+        text += '?' + redact_url_secrets(query);
     }
     return text;
+}
+
+std::string percent_encode(std::string_view text) {
+    static constexpr std::string_view kHex = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        if (is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += c;
+        } else {
+            const auto byte = static_cast<unsigned char>(c);
+            out += '%';
+            out += kHex[byte >> 4U];
+            out += kHex[byte & 0x0FU];
+        }
+    }
+    return out;
+}
+
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+            hex_value(text[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> query_values(std::string_view query,
+                                      const std::vector<std::string>& names) {
+    std::vector<std::string> values;
+    while (!query.empty()) {
+        const std::size_t end = std::min(query.find('&'), query.size());
+        const std::string_view parameter = query.substr(0, end);
+        const std::size_t equals = parameter.find('=');
+        if (equals != std::string_view::npos) {
+            const std::string_view name = parameter.substr(0, equals);
+            if (std::any_of(names.begin(), names.end(), [name](const std::string& wanted) {
+                    return equals_ignoring_case(name, wanted);
+                })) {
+                values.emplace_back(parameter.substr(equals + 1));
+            }
+        }
+        query.remove_prefix(std::min(end + 1, query.size()));
+    }
+    return values;
 }
 
 std::ostream& operator<<(std::ostream& out, const Url& url) {
@@ -200,6 +276,10 @@ Url Url::parse(std::string_view text) {
     }
     if (text.find('#') != std::string_view::npos) {
         fail_url("must not have a fragment (#...)", shown_url(text));
+    }
+    if (const std::string hidden = redact_url_userinfo(std::string(text)); hidden != text) {
+        // The user information may hold a password (with '/' or '?' in it): never quoted.
+        fail_url("must not carry user information (pass tokens separately)", shown_url(hidden));
     }
     const std::string_view rest = text.substr(separator + 3);
     const std::size_t authority_end = rest.find_first_of("/?");

@@ -139,6 +139,7 @@ TEST(ProfileJson, RoundTripsEveryChangedKey) {
     profile.auth_methods = {AuthMethod::query};
     profile.subprotocol_template = "bearer.{token}";
     profile.query_token_param = "access_token";
+    profile.secret_query_params = {"sig"};
     profile.path = "/api/v1/websocket";
     profile.max_json_depth = 12;
 

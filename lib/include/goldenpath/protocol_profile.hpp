@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goldenpath/bounded_json.hpp"
+#include "goldenpath/secret.hpp"
 
 namespace goldenpath {
 
@@ -70,6 +71,9 @@ struct ProtocolProfile {
     std::vector<AuthMethod> auth_methods = {AuthMethod::header, AuthMethod::subprotocol};
     std::string subprotocol_template = "jwt-auth.{token}";
     std::string query_token_param = "token";
+    // Query parameters whose values are secrets (compared ignoring case): redacted from URLs, and
+    // every value given for one of them in a configured URL is redacted from all output.
+    std::vector<std::string> secret_query_params = default_secret_query_params();
     std::string path = "/ws";
 
     // The deepest nesting of arrays and objects accepted in a frame (and in a script read with

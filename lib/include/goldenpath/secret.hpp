@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -31,12 +32,25 @@ std::string to_string(const Secret& secret);
 // Writes "***" (also what GoogleTest prints for a Secret).
 std::ostream& operator<<(std::ostream& out, const Secret& secret);
 
-// Replaces every occurrence of each secret's text in `text` by "***".
+// Replaces every occurrence of `secret` in `text` by "***": its raw text and the forms it takes
+// once escaped (JSON, percent-encoded, XML); see Redactor for several secrets and excerpts.
 std::string redact(std::string text, std::string_view secret);
 
 // Replaces the value of every `param=` query parameter in `url_text` (a URL or a bare query) by
 // "***": the value runs to the next '&' or '#' or the end. The name matches case-insensitively.
 std::string redact_url_token(std::string url_text, std::string_view param = "token");
+
+// The query parameter names whose values are secrets unless a profile says otherwise
+// (ProtocolProfile::secret_query_params): token, access_token, api_key, key, password, secret, jwt.
+std::vector<std::string> default_secret_query_params();
+
+// redact_url_token for each of `params`, then redact_url_userinfo.
+std::string redact_url_secrets(
+    std::string url_text, const std::vector<std::string>& params = default_secret_query_params());
+
+// "ws://user:password@host/ws" -> "ws://***@host/ws": the user information of a URL (which may
+// hold a password) replaced by "***"; text without user information comes back unchanged.
+std::string redact_url_userinfo(std::string url_text);
 
 }  // namespace goldenpath
 

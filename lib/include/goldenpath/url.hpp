@@ -4,6 +4,7 @@
 #include <iosfwd>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace goldenpath {
 
@@ -19,7 +20,8 @@ struct Url {
     bool tls() const noexcept { return scheme == "wss"; }
     // Path plus "?query" when present: the HTTP request target of the upgrade.
     std::string target() const;
-    // Full URL; a token=... query parameter is redacted. Default ports are omitted.
+    // Full URL; the values of secret-named query parameters (token=, api_key=, ...; see
+    // default_secret_query_params) are redacted. Default ports are omitted.
     std::string to_string() const;
     // Host as written in a URL or Host header: IPv6 literals in brackets.
     std::string host_for_header() const;
@@ -30,6 +32,16 @@ struct Url {
 
     friend bool operator==(const Url&, const Url&) = default;
 };
+
+// `text` with every byte but the RFC 3986 unreserved ones (A-Z a-z 0-9 - . _ ~) written as %XX
+// (upper-case hex): safe as a query value, whatever the text holds ('&', '+', '=', non-ASCII).
+std::string percent_encode(std::string_view text);
+// %XX escapes decoded; anything else, malformed escapes included, kept as it is.
+std::string percent_decode(std::string_view text);
+// The values, as written, of the parameters of `query` whose name is one of `names` (compared
+// ignoring case).
+std::vector<std::string> query_values(std::string_view query,
+                                      const std::vector<std::string>& names);
 
 // Writes url.to_string() (token redacted); also what GoogleTest prints for a Url.
 std::ostream& operator<<(std::ostream& out, const Url& url);
