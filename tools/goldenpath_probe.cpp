@@ -445,10 +445,11 @@ int run_merge(const ProbeArgs& args) {
     const auto sla_results = evaluate_slas(slas, summary);
     const int sla_exit = report_slas(sla_results, summary, style);
     if (args.html_file) {
-        write_file(*args.html_file,
-                   html_report(merged_report_json(std::move(reports), summary, sla_results),
-                               {.title = "goldenpath merged report"}),
-                   "--html");
+        cli::write_report_file(
+            *args.html_file,
+            html_report(merged_report_json(std::move(reports), summary, sla_results),
+                        {.title = "goldenpath merged report"}),
+            "--html");
     }
     const bool all_passed = summary.passed == summary.journeys && summary.journeys > 0;
     return all_passed && sla_exit == kExitPassed ? kExitPassed : kExitFailed;
@@ -625,7 +626,7 @@ int run_probe(const ProbeArgs& args) {
         cli::write_report_file(*args.junit_file, cli::junit_xml(results), "--junit");
     }
     if (args.html_file) {
-        write_file(*args.html_file, html_report(report.to_json()), "--html");
+        cli::write_report_file(*args.html_file, html_report(report.to_json()), "--html");
     }
     const bool all_passed =
         summary.passed == summary.journeys && summary.journeys > 0 && report.isolation.count == 0;
