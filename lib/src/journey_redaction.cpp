@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "goldenpath/url.hpp"
+#include "printable.hpp"
 
 namespace goldenpath::detail {
 
@@ -30,8 +31,10 @@ bool is_credential_header(std::string_view name, const ProtocolProfile& profile)
                        });
 }
 
+// Redacted, and valid UTF-8: a binary frame's bytes in a failure must not make to_json().dump()
+// throw.
 void redact_in_place(std::string& text, const Redactor& redactor) {
-    text = redactor.redact_excerpt(std::move(text));
+    text = detail::valid_utf8(redactor.redact_excerpt(std::move(text)));
 }
 
 void redact_failure(Failure& failure, const std::vector<std::string>& frames,
@@ -79,14 +82,11 @@ Redactor journey_redactor(const EndpointConfig& config, const ProtocolProfile& p
 }
 
 void redact_result(JourneyResult& result, const Redactor& redactor) {
-    if (redactor.empty()) {
-        return;
-    }
     if (result.failure) {
         redact_failure(*result.failure, result.frames, redactor);
     }
     for (std::string& frame : result.frames) {
-        frame = redactor.redact(std::move(frame));
+        frame = detail::valid_utf8(redactor.redact(std::move(frame)));
     }
     redact_in_place(result.url, redactor);
     redact_in_place(result.thread_id, redactor);

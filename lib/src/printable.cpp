@@ -94,4 +94,32 @@ std::string printable(std::string_view text) {
     return out;
 }
 
+std::string valid_utf8(std::string text) {
+    std::size_t i = 0;
+    while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) {
+        ++i;
+    }
+    if (i == text.size()) {
+        return text;  // ASCII, the common case: no copy
+    }
+    std::string out(text, 0, i);
+    out.reserve(text.size() + 16);
+    while (i < text.size()) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            out += text[i++];
+            continue;
+        }
+        std::uint32_t code_point = 0;
+        const std::size_t length = utf8_sequence(std::string_view(text).substr(i), code_point);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(text, i, length);
+            i += length;
+        }
+    }
+    return out;
+}
+
 }  // namespace goldenpath::detail

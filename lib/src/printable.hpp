@@ -11,4 +11,8 @@ namespace goldenpath::detail {
 // a line (and forge a "verdict: PASS" line), move the cursor or colour the terminal.
 std::string printable(std::string_view text);
 
+// `text` with every byte that is not valid UTF-8 replaced by U+FFFD and nothing else changed, so
+// that a JSON document holding it can always be written (nlohmann's dump() throws otherwise).
+std::string valid_utf8(std::string text);
+
 }  // namespace goldenpath::detail

@@ -136,5 +136,27 @@ TEST(HumanLine, JourneyToStringHasOneVerdictLineWhateverTheServerSends) {
     EXPECT_THAT(text, HasSubstr("verdict: FAIL")) << text;
 }
 
+// A client other than Beast may hand the journey a frame that is not UTF-8; the JSON report of
+// the failure it causes must still be writable (dump() throws on invalid UTF-8 by default).
+TEST(JsonReport, BytesThatAreNotUtf8StillDumpAsJson) {
+    MockWebSocketClient client;
+    EXPECT_CALL(client, connect(_)).WillOnce(Return(std::nullopt));
+    EXPECT_CALL(client, send_text(_)).WillOnce(Return(std::nullopt));
+    EXPECT_CALL(client, receive(_))
+        .WillOnce(Return(frame_result(R"({"type":"connection_established"})")))
+        .WillOnce(Return(frame_result("{\"type\":\"agent_started\",\"agent_name\":\"\xff\xfe\"}")));
+    EXPECT_CALL(client, close(_, _, _)).WillOnce(Return(std::vector<ReceivedFrame>{}));
+    JourneyOptions options;
+    options.config.url = Url::parse("ws://127.0.0.1:8080/ws");
+
+    const auto result = GoldenPathJourney(std::move(options)).run(client);
+
+    ASSERT_TRUE(result.failure.has_value());
+    EXPECT_EQ(result.failure->kind, FailureKind::malformed_frame) << result.to_string();
+    std::string dumped;
+    EXPECT_NO_THROW(dumped = result.to_json().dump()) << result.to_string();
+    EXPECT_THAT(dumped, HasSubstr("\xEF\xBF\xBD")) << dumped;  // U+FFFD where the bytes were
+}
+
 }  // namespace
 }  // namespace goldenpath
