@@ -1,4 +1,4 @@
-# Fails when a public header includes Boost (DESIGN.md §6: Beast/Asio stay behind pimpl, so
+# Fails when a public header includes Boost (docs/architecture.md: Beast/Asio stay behind pimpl, so
 # consumers never need Boost or matching Boost macros). Usage:
 #   cmake -DINCLUDE_DIRS="dir1;dir2" -P check_public_headers.cmake
 if(NOT INCLUDE_DIRS)

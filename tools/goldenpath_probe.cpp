@@ -1,6 +1,6 @@
 // goldenpath-probe: runs the golden path against a URL (or the embedded server double), prints the
 // timeline and the verdict, and exits 0 (passed), 1 (failed) or 2 (bad usage or config).
-// The flags, output and exit codes are a stable contract (DESIGN.md §8).
+// The flags, output and exit codes are a stable contract (docs/staging-and-load.md).
 
 #include <unistd.h>
 
@@ -115,7 +115,8 @@ struct ProbeArgs {
     std::vector<std::string> merge_files;
 };
 
-// Flags that take a value; those that mirror a GOLDENPATH_* variable override it (DESIGN.md §8).
+// Flags that take a value; those that mirror a GOLDENPATH_* variable override it
+// (docs/staging-and-load.md).
 struct ValueFlag {
     std::string_view flag;
     std::optional<std::string> ProbeArgs::*member;

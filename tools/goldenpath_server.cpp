@@ -1,7 +1,7 @@
 // goldenpath-server: the agent server double as a standalone process. Prints one flushed line
 // `listening ws://127.0.0.1:PORT/ws` (with --tls `listening wss://localhost:PORT/ws ca-file PATH`)
 // once ready and serves until SIGINT/SIGTERM, then exits 0.
-// The flags and output line are a stable contract (DESIGN.md §8).
+// The flags and output line are a stable contract (docs/server-double.md).
 
 #include <pthread.h>
 #include <signal.h>
@@ -104,7 +104,7 @@ goldenpath::AgentServerDoubleOptions parse_args(const std::vector<std::string_vi
     return options;
 }
 
-// The ready line of DESIGN.md §8. With TLS the URL names localhost (a DNS SAN of the
+// The ready line of docs/server-double.md. With TLS the URL names localhost (a DNS SAN of the
 // certificate, so clients check the name the way they would in staging) when bound to 127.0.0.1.
 std::string listening_line(const goldenpath::AgentServerDouble& server) {
     const std::string url = server.url();

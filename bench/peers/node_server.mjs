@@ -1,4 +1,4 @@
-// A `ws` agent server speaking goldenpath's contract (DESIGN.md §2), the same frames as
+// A `ws` agent server speaking goldenpath's contract (docs/wire-contract.md), the same frames as
 // Script::golden_path: connection_established on connect, the five events for each
 // user_message, carrying its thread_id and run_id. Listens on 127.0.0.1 (port 0 unless given)
 // and prints one line `listening ws://127.0.0.1:PORT/ws`; exits on SIGINT/SIGTERM.

@@ -1,5 +1,5 @@
 // An agent server built on the Node `ws` package, speaking the goldenpath wire contract
-// (DESIGN.md §2) with the same frames as goldenpath-server:
+// (docs/wire-contract.md) with the same frames as goldenpath-server:
 // - upgrade on /ws (other paths: 404); with --token, the token must arrive as
 //   `Authorization: Bearer <t>`, as a `jwt-auth.<t>` subprotocol offer (which is then selected)
 //   or as `?token=<t>`, else the upgrade is answered with HTTP 401;

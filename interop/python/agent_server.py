@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """An agent server built on the Python `websockets` package (10.x, legacy API), speaking the
-goldenpath wire contract (DESIGN.md section 2) with the same frames as goldenpath-server:
+goldenpath wire contract (docs/wire-contract.md) with the same frames as goldenpath-server:
 
 - upgrade on /ws (other paths: 404); with --token, the token must arrive as
   `Authorization: Bearer <t>`, as a `jwt-auth.<t>` subprotocol offer (which is then selected) or

@@ -2,7 +2,7 @@
 """A golden-path client built on the Python `websockets` package (10.x): connects to URL with
 `Authorization: Bearer $GOLDENPATH_TOKEN` (no header when the variable is unset), waits for
 connection_established, sends one user_message, receives the run's events and checks them
-against DESIGN.md section 2: agent_started first, agent_thinking before any tool, every
+against docs/wire-contract.md: agent_started first, agent_thinking before any tool, every
 tool_completed matching an open tool_executing, agent_completed last with no tool open and at
 least one tool pair, every event carrying our run_id and thread_id, required fields present.
 

@@ -1,5 +1,5 @@
-// The only translation unit with server-side Boost.Beast (DESIGN.md §6). One io_context on one
-// thread serves every connection; sessions are shared_from_this objects kept alive by their
+// The only translation unit with server-side Boost.Beast (docs/architecture.md). One io_context on
+// one thread serves every connection; sessions are shared_from_this objects kept alive by their
 // handlers, and the Impl outlives them because stop() joins the thread before it goes away.
 #include "goldenpath/agent_server_double.hpp"
 

@@ -1,5 +1,5 @@
-// The only translation unit with client-side Boost.Beast (DESIGN.md §6). BeastConnection is the
-// connection as coroutines on an executor: each step starts an operation and suspends until its
+// The only translation unit with client-side Boost.Beast (docs/architecture.md). BeastConnection is
+// the connection as coroutines on an executor: each step starts an operation and suspends until its
 // handler ran or its deadline passed; on a deadline the socket is cancelled and the operation
 // drained, so no handler outlives its state. AsyncWebSocketClient and journeys run it on an
 // EventLoop; BeastClient, the blocking facade, runs it on a private io_context inside each call.
@@ -198,8 +198,8 @@ std::string client_close_frame(int code, std::string_view reason) {
     return frame;
 }
 
-// The tls(reason) of a failed certificate verification (DESIGN.md §3); empty when the verify
-// result is not one of the reasons we name.
+// The tls(reason) of a failed certificate verification (docs/wire-contract.md); empty when the
+// verify result is not one of the reasons we name.
 std::string_view verify_reason(long result) {
     switch (result) {
         case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:

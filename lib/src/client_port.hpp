@@ -1,5 +1,5 @@
 // The asynchronous face of one client connection, for the journey coroutine. Internal: it
-// exposes Asio's awaitable, which public headers must not (DESIGN.md §6).
+// exposes Asio's awaitable, which public headers must not (docs/architecture.md).
 #pragma once
 
 #include <memory>

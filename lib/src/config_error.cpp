@@ -6,7 +6,7 @@ namespace goldenpath {
 
 namespace {
 
-// "[id] (field) requirement, but is actual": the nlohmann/json error shape (DESIGN.md §7).
+// "[id] (field) requirement, but is actual": the nlohmann/json error shape (docs/architecture.md).
 std::string compose_message(const std::string& id, const std::string& field,
                             const std::string& requirement, const std::string& actual) {
     std::string message;

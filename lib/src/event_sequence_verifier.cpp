@@ -82,9 +82,9 @@ std::string describe_run(const Run& run) {
     return out.empty() ? std::string("an id-less run") : out;
 }
 
-// Routing by ids (DESIGN.md §2 "Routing events to runs"), shared by counted events and frames that
-// only go into a timeline. Several runs may share a thread (one after another): the open one wins,
-// else the latest.
+// Routing by ids (docs/wire-contract.md "Routing events to runs"), shared by counted events and
+// frames that only go into a timeline. Several runs may share a thread (one after another): the
+// open one wins, else the latest.
 enum class Match { none, routed, bind_by_thread, bind_single_open, foreign };
 struct RouteMatch {
     Match match = Match::none;

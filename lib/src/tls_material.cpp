@@ -21,8 +21,9 @@ namespace {
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 
-// ---- TLS material (DESIGN.md §4): one EC P-256 key, a self-signed CA and leaf certificates
-// signed by it, made once per process. OpenSSL objects live in unique_ptrs with their free.
+// ---- TLS material (docs/test-authors.md): one EC P-256 key, a self-signed CA and leaf
+// certificates signed by it, made once per process. OpenSSL objects live in unique_ptrs with their
+// free.
 
 template <class T, void (*Free)(T*)>
 struct OpenSslFree {

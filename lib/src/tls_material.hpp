@@ -1,5 +1,5 @@
 #pragma once
-// The double's TLS material (DESIGN.md §4): one EC P-256 key, a self-signed CA and leaf
+// The double's TLS material (docs/test-authors.md): one EC P-256 key, a self-signed CA and leaf
 // certificates signed by it, made once per process. Internal: not installed.
 
 #include <filesystem>

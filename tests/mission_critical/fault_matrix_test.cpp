@@ -1,5 +1,5 @@
-// Every fault the AgentServerDouble can inject (DESIGN.md §4), through the real BeastClient and
-// GoldenPathJourney, over ws:// and wss://: the exact failure kind, code and event index, each
+// Every fault the AgentServerDouble can inject (docs/test-authors.md), through the real BeastClient
+// and GoldenPathJourney, over ws:// and wss://: the exact failure kind, code and event index, each
 // within its configured deadline (300 ms phases, asserted with +250 ms).
 #include <chrono>
 #include <functional>

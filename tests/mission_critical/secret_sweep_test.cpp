@@ -1,4 +1,4 @@
-// Tokens never appear in anything a journey reports, whatever goes wrong (DESIGN.md §3).
+// Tokens never appear in anything a journey reports, whatever goes wrong (docs/wire-contract.md).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

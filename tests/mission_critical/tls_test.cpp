@@ -1,5 +1,5 @@
 // wss:// end to end: BeastClient against a TLS AgentServerDouble over real loopback sockets, with
-// the per-process test CA (DESIGN.md §4) and every tls(reason) of DESIGN.md §3.
+// the per-process test CA (docs/test-authors.md) and every tls(reason) of docs/wire-contract.md.
 #include <chrono>
 #include <filesystem>
 #include <fstream>

@@ -26,7 +26,7 @@ namespace goldenpath::test {
 // A generous bound for frames that are already on their way.
 inline constexpr std::chrono::seconds kWait{1};
 
-// A request with the 300 ms connect and upgrade deadlines of DESIGN.md §6.
+// A request with the 300 ms connect and upgrade deadlines of docs/architecture.md.
 inline ConnectRequest request_for(const std::string& url) {
     ConnectRequest request;
     request.url = Url::parse(url);

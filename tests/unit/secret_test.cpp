@@ -1,4 +1,4 @@
-// Self-contained check: the header under test comes first (DESIGN.md §7).
+// Self-contained check: the header under test comes first (docs/architecture.md).
 #include "goldenpath/secret.hpp"
 
 #include <filesystem>

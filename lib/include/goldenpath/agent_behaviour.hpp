@@ -8,8 +8,8 @@
 
 namespace goldenpath {
 
-// What an agent server double does with a message (DESIGN.md §4). The default behaviour answers
-// start messages with the configured Script; implement this (or use fixtures'
+// What an agent server double does with a message (docs/test-authors.md). The default behaviour
+// answers start messages with the configured Script; implement this (or use fixtures'
 // MockAgentBehaviour) to decide per message, or to assert on what the server received.
 class AgentBehaviour {
   public:

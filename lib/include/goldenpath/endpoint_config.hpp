@@ -27,7 +27,7 @@ DeploymentEnvironment parse_environment(std::string_view text, std::string_view 
 // Writes to_string(environment); also what GoogleTest prints.
 std::ostream& operator<<(std::ostream& out, DeploymentEnvironment environment);
 
-// Deadline of each journey phase (DESIGN.md §2 "Deadlines and gaps").
+// Deadline of each journey phase (docs/wire-contract.md "Deadlines and gaps").
 struct Timeouts {
     Milliseconds connect{1000};
     Milliseconds tls{1000};
@@ -43,7 +43,7 @@ struct Timeouts {
     friend bool operator==(const Timeouts&, const Timeouts&) = default;
 };
 
-// Connection retries (DESIGN.md §3). Backoff before attempt n (n >= 1) is
+// Connection retries (docs/wire-contract.md). Backoff before attempt n (n >= 1) is
 // min(initial * multiplier^(n-1), max) with +-jitter fraction; the overall deadline bounds all.
 struct RetryPolicy {
     int max_attempts = 1;  // per URL, >= 1
@@ -66,7 +66,8 @@ using EnvironmentLookup = std::function<std::optional<std::string>(std::string_v
 EnvironmentLookup process_environment();
 
 // Where and how to reach the agent endpoint. Build it from the environment (the GOLDENPATH_*
-// variables of DESIGN.md §8), from JSON, or field by field; validate() checks the invariants.
+// variables of docs/staging-and-load.md), from JSON, or field by field; validate() checks the
+// invariants.
 struct EndpointConfig {
     Url url;
     std::vector<Url> fallback_urls;  // tried in order after `url`
@@ -89,7 +90,7 @@ struct EndpointConfig {
     // Run events a journey judges; the one after the last fails it as
     // protocol_violation(too_many_events). 0 = no limit.
     std::size_t max_events_per_run = 100'000;
-    std::optional<Milliseconds> keepalive;                // ping after this much silence
+    std::optional<Milliseconds> keepalive;  // ping after this much silence
     bool permessage_deflate = false;
     // An HTTP CONNECT proxy (scheme "http", see parse_proxy_url) that every connection is tunnelled
     // through, except to targets that no_proxy lists (see bypasses_proxy).
@@ -149,7 +150,7 @@ std::vector<std::string> parse_no_proxy(std::string_view text, std::string_view 
 // parse_no_proxy_entry would reject match nothing. There is no implicit bypass for loopback.
 bool bypasses_proxy(const Url& target, const std::vector<std::string>& no_proxy);
 
-// Checks one SLA expression (DESIGN.md §8):
+// Checks one SLA expression (docs/staging-and-load.md):
 // `(p50|p95|p99|max).(connect|first_event|completion)<Nms` or `success>=P%` (P 0-100, may have
 // decimals). ConfigError naming `field` (a variable name or a JSON pointer) and quoting the
 // expression otherwise.

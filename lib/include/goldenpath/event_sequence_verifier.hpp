@@ -13,7 +13,7 @@
 
 namespace goldenpath {
 
-// The golden-path rules of DESIGN.md §2; rule_name() gives the stable identifiers.
+// The golden-path rules of docs/wire-contract.md; rule_name() gives the stable identifiers.
 enum class Rule {
     first_not_started,
     duplicate_started,
@@ -103,7 +103,7 @@ struct Verdict {
 // Renders a timeline, one line per frame: `#3 +12.4ms (+0.3ms) tool_completed {tool_name: search}`.
 std::string format_timeline(const std::vector<TimelineEntry>& timeline);
 
-// Judges events as they arrive, for one or several runs on one connection (DESIGN.md §2
+// Judges events as they arrive, for one or several runs on one connection (docs/wire-contract.md
 // "Routing" and "Golden-path order"). Not thread-safe: feed from one thread.
 class EventSequenceVerifier {
   public:

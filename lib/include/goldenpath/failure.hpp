@@ -8,7 +8,7 @@
 
 namespace goldenpath {
 
-// The failure taxonomy of DESIGN.md §3.
+// The failure taxonomy of docs/wire-contract.md.
 enum class FailureKind {
     refused,
     dns,
@@ -55,7 +55,7 @@ struct Failure {
     std::size_t frame_index = 0;  // malformed_frame
     std::string excerpt;          // malformed_frame
 
-    std::string rule;  // protocol_violation: a rule name of DESIGN.md §2
+    std::string rule;  // protocol_violation: a rule name of docs/wire-contract.md
     std::optional<std::size_t> event_index;
 
     double waited_ms = 0;  // stalled, timeout

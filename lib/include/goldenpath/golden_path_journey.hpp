@@ -72,7 +72,8 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
                                    std::size_t user, const Url& url);
 
 // One user's golden path: connect (retries and fallback URLs), wait for ready, send the start
-// message, collect until completion or failure, verify, time (DESIGN.md §2, §3, §5).
+// message, collect until completion or failure, verify, time (docs/wire-contract.md,
+// docs/staging-and-load.md).
 //
 // One implementation serves all three entry points: run() and run(client) block the caller (a
 // private EventLoop runs the journey; retry backoff is a timer on it), async_run() runs it on the

@@ -53,7 +53,7 @@ struct LoadRunOptions {
     std::size_t io_threads = 1;
 };
 
-// A user that received an event of a run or thread it never started (DESIGN.md §2
+// A user that received an event of a run or thread it never started (docs/wire-contract.md
 // `foreign_event`): another user's events leaking into this connection.
 struct IsolationViolation {
     std::size_t user = 0;
@@ -102,7 +102,7 @@ struct LoadReport {
     nlohmann::json to_json() const;
 };
 
-// Runs the golden path for many users at once (DESIGN.md §1 journeys layer, §5): each user runs
+// Runs the golden path for many users at once (docs/architecture.md): each user runs
 // `runs_per_user` journeys one after another; users start spread over the ramp-up; the duration
 // stops new journeys. Isolation violations and SLAs are judged on the results.
 //

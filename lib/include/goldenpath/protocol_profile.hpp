@@ -13,11 +13,11 @@
 
 namespace goldenpath {
 
-// How the endpoint hands over the token (DESIGN.md §2 "Auth"); a profile may use several.
+// How the endpoint hands over the token (docs/wire-contract.md "Auth"); a profile may use several.
 enum class AuthMethod { header, subprotocol, query };
 
 // Everything about the wire protocol that differs between agent backends, as data. The default
-// values are the `agent-chat-v1` contract of DESIGN.md §2.
+// values are the `agent-chat-v1` contract of docs/wire-contract.md.
 struct ProtocolProfile {
     std::string name = "agent-chat-v1";
 

@@ -17,8 +17,8 @@ class ConnectionJournal;
 }
 
 // One upgraded connection of an AgentServerDouble, as a handle a test can wait for and drive
-// (DESIGN.md §4): its recorded handshake, its inbox, and frames, pings, close and reset sent on
-// demand. Get it from AgentServerDouble::wait_for_connection() or the on_connection option.
+// (docs/test-authors.md): its recorded handshake, its inbox, and frames, pings, close and reset
+// sent on demand. Get it from AgentServerDouble::wait_for_connection() or the on_connection option.
 //
 // Thread-safe. Commands are queued to the double's io thread and go out in call order, behind
 // whatever the connection's script already queued. A command on a connection that has ended (or
