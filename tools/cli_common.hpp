@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "goldenpath/version.hpp"
+
 namespace goldenpath::cli {
 
 // Prints the usage or the version and returns exit 0 when --help/-h or --version is present.
@@ -17,7 +19,7 @@ inline std::optional<int> help_or_version(const std::vector<std::string_view>& a
             return 0;
         }
         if (arg == "--version") {
-            std::cout << tool << " " << GOLDENPATH_VERSION << "\n";
+            std::cout << tool << " " << version_string << "\n";
             return 0;
         }
     }

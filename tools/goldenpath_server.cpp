@@ -38,7 +38,7 @@ options:
                          (SANs 127.0.0.1, ::1, localhost), signed by a CA whose PEM file
                          is printed after "ca-file" and removed when the server exits
   --token T              accept this token (repeatable); none = no auth
-  --script FILE          JSON script: events and indexed faults (README "Server scripts")
+  --script FILE          JSON script: events and indexed faults (docs/server-double.md)
   --profile FILE         protocol profile JSON (default: agent-chat-v1)
   --reject-upgrade CODE  answer every upgrade with this HTTP status (e.g. 404)
   --help, --version

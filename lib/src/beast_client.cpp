@@ -4,6 +4,7 @@
 // drained, so no handler outlives its state. AsyncWebSocketClient and journeys run it on an
 // EventLoop; BeastClient, the blocking facade, runs it on a private io_context inside each call.
 #include "goldenpath/beast_client.hpp"
+#include "goldenpath/version.hpp"
 
 #include <algorithm>
 #include <array>
@@ -70,7 +71,8 @@ constexpr std::size_t kKeptReadBuffer = 64U * 1024U;
 // floods during the close gets the rest read and dropped.
 constexpr std::size_t kMaxDrainedFrames = 100;
 constexpr std::size_t kMaxDrainedBytes = 1024U * 1024U;
-constexpr const char* kUserAgent = "goldenpath/0.1";
+// "goldenpath/MAJOR.MINOR.PATCH", from the generated version header.
+const std::string kUserAgent = "goldenpath/" + std::string(version_string);
 
 // Completion state of one asynchronous operation, shared with its handler. The waiting
 // coroutine sleeps on `wake` until its deadline; the handler cancels the sleep.

@@ -1,5 +1,6 @@
 // BeastClient against the in-process AgentServerDouble over real loopback sockets.
-#include "goldenpath/beast_client.hpp"  // first: the header is self-contained
+#include "goldenpath/beast_client.hpp"
+#include "goldenpath/version.hpp"  // first: the header is self-contained
 
 #include <chrono>
 #include <memory>
@@ -254,7 +255,8 @@ TEST(BeastClient, ConnectsToANameThroughTheInjectedResolver) {
     ASSERT_EQ(server.connections().size(), 1U);
     EXPECT_EQ(server.connections()[0].header("host"),
               "agent.test:" + std::to_string(server.port()));
-    EXPECT_EQ(server.connections()[0].header("user-agent"), "goldenpath/0.1");
+    EXPECT_EQ(server.connections()[0].header("user-agent"),
+              "goldenpath/" + std::string(version_string));
 }
 
 TEST(BeastClient, ReceiveTimesOutAtItsDeadlineWhenTheServerStalls) {

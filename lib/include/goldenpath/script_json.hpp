@@ -9,7 +9,7 @@
 
 namespace goldenpath {
 
-// The JSON script format of `goldenpath-server --script` (README "Server scripts"):
+// The JSON script format of `goldenpath-server --script` (docs/server-double.md):
 //   {"events": [ {...}, ... ],          optional; default: the profile's golden path
 //    "faults": [ {"at": 3, "close": {"code": 1011, "reason": "boom"}},
 //                {"at": 1, "send_raw": "{not json"},
