@@ -38,11 +38,14 @@ function(goldenpath_add_executable name)
     goldenpath_set_warnings(${name})
 endfunction()
 
-# goldenpath_add_test_suite(<target> LABEL <label> SOURCES ... [LIBS ...])
-# Every test binary is discovered test by test, carries its ctest label and a 30 s timeout, and
-# reports GTEST_SKIP as a ctest skip.
+# goldenpath_add_test_suite(<target> LABEL <label> SOURCES ... [LIBS ...] [TIMEOUT seconds])
+# Every test binary is discovered test by test, carries its ctest label and a timeout (30 s unless
+# given: soak tests measure for longer), and reports GTEST_SKIP as a ctest skip.
 function(goldenpath_add_test_suite target)
-    cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS" ${ARGN})
+    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 30)
+    endif()
     goldenpath_add_executable(${target} ${ARG_SOURCES})
     target_link_libraries(${target} PRIVATE goldenpath::fixtures GTest::gmock_main ${ARG_LIBS})
     if(ARG_LABEL MATCHES "^(unit|mission_critical)$")
@@ -50,5 +53,5 @@ function(goldenpath_add_test_suite target)
     endif()
     gtest_discover_tests(${target}
         DISCOVERY_TIMEOUT 60
-        PROPERTIES LABELS ${ARG_LABEL} TIMEOUT 30 SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]")
+        PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]")
 endfunction()
