@@ -430,6 +430,7 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     void check_server_close_payload();
     std::optional<Failure> invalid_server_close() const;
     bool invalid_close_due() const;
+    bool server_may_speak_tls(const error_code& ec) const;
     awaitable<std::optional<Failure>> handshake(const ConnectRequest& request,
                                                 Clock::time_point deadline);
     ReceivedFrame take_frame();
@@ -655,6 +656,22 @@ bool is_sendable_close_code(unsigned code) {
            (code >= 3000 && code <= 4999);
 }
 }  // namespace
+
+// The hint for a failed plain-text upgrade: the first bytes the server sent have the shape of a
+// TLS record (an alert, a handshake), or it closed without a byte, as OpenSSL servers do with a
+// plain-text request. A server that spoke HTTP (a garbage status line, a bad
+// Sec-WebSocket-Accept, no Upgrade header, headers too large) gets no hint.
+bool BeastConnection::server_may_speak_tls(const error_code& ec) const {
+    const auto& scanner = std::visit(
+        [](const auto& ws) -> const detail::ServerFrameScanner& {
+            return ws.next_layer().scanner();
+        },
+        *ws_);
+    if (scanner.first_bytes_look_like_tls()) {
+        return true;
+    }
+    return scanner.bytes_seen() == 0 && ended_before_an_http_line(ec);
+}
 
 // The watcher sees the close frame as its bytes arrive, possibly behind data messages Beast has
 // yet to hand out: those come first.
@@ -1002,10 +1019,7 @@ awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectReques
     std::string detail = is_connection_loss(ec)
                              ? "connection lost during the upgrade: " + ec.message()
                              : "invalid upgrade response: " + ec.message();
-    if (!request.url.tls() && ended_before_an_http_line(ec)) {
-        // A TLS server drops a plain-text upgrade request, or answers with an alert record
-        // (0x15 0x03 ...) and closes. A server that sent more (a garbage status line, a bad
-        // Sec-WebSocket-Accept, no Upgrade header, headers too large) gets no hint.
+    if (!request.url.tls() && server_may_speak_tls(ec)) {
         detail += "; the server may speak TLS: try wss://";
     }
     Failure failure = make_failure(FailureKind::closed, Phase::upgrade, std::move(detail));

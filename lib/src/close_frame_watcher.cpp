@@ -10,7 +10,16 @@ constexpr std::size_t kMaxControlPayload = 125;
 constexpr unsigned char kCloseOpcode = 0x8;
 }  // namespace
 
+bool ServerFrameScanner::first_bytes_look_like_tls() const {
+    return bytes_seen_ >= first_bytes_.size() && first_bytes_[0] >= 0x14 &&
+           first_bytes_[0] <= 0x17 && first_bytes_[1] == 0x03 && first_bytes_[2] <= 0x04;
+}
+
 void ServerFrameScanner::scan(const unsigned char* data, std::size_t size) {
+    for (std::size_t i = 0; i < size && bytes_seen_ + i < first_bytes_.size(); ++i) {
+        first_bytes_[static_cast<std::size_t>(bytes_seen_) + i] = data[i];
+    }
+    bytes_seen_ += size;
     std::size_t at = 0;
     while (at < size && !close_payload_) {
         switch (state_) {

@@ -32,6 +32,11 @@ class ServerFrameScanner {
     const std::optional<std::string>& close_payload() const { return close_payload_; }
     // Data messages whose last frame came before that close frame.
     std::size_t messages_before_close() const { return messages_; }
+    // Bytes received so far, counting from the first (the upgrade response).
+    std::uint64_t bytes_seen() const { return bytes_seen_; }
+    // The first bytes have the shape of a TLS record header (content type 20-23, version 3.x):
+    // a TLS server answering a plain-text upgrade request, usually with an alert.
+    bool first_bytes_look_like_tls() const;
 
   private:
     enum class State { http, header, payload };
@@ -49,6 +54,8 @@ class ServerFrameScanner {
     std::string close_bytes_;
     std::optional<std::string> close_payload_;
     std::size_t messages_ = 0;
+    std::uint64_t bytes_seen_ = 0;
+    std::array<unsigned char, 3> first_bytes_{};
 };
 
 template <class NextLayer>

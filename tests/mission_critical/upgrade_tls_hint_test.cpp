@@ -1,6 +1,6 @@
 // A ws:// upgrade that fails says "the server may speak TLS: try wss://" only when the server
-// looks like a TLS server (issue 13 item 14): it closed before sending as much as "HTTP/1.1", with
-// nothing or a TLS alert record. A server that sent HTTP, however bad, or garbage gets no hint.
+// looks like a TLS server (issue 13 item 14): its first bytes are a TLS record header, or it closed
+// without sending a byte. A server that sent HTTP, however bad, or other garbage gets no hint.
 #include <memory>
 #include <string>
 #include <utility>
@@ -114,6 +114,19 @@ TEST(UpgradeTlsHintTest, TlsProtocolVersionAlertGetsTheHint) {
     // read as a ClientHello.
     const Failure failure = upgrade_failure(std::string("\x15\x03\x01\x00\x02\x02\x46", 7));
     EXPECT_THAT(test::all_text(failure), HasSubstr(kHint));
+}
+
+TEST(UpgradeTlsHintTest, LongTlsHandshakeRecordGetsTheHint) {
+    // A handshake record longer than an HTTP version, as a TLS server that reads the request as a
+    // malformed ClientHello may send: the first bytes decide, not the length.
+    const Failure failure =
+        upgrade_failure(std::string("\x16\x03\x03\x00\x10", 5) + std::string(16, '\x01'));
+    EXPECT_THAT(test::all_text(failure), HasSubstr(kHint));
+}
+
+TEST(UpgradeTlsHintTest, ShortGarbageThatIsNoTlsRecordGetsNoHint) {
+    const Failure failure = upgrade_failure("NOPE\r\n");
+    EXPECT_THAT(test::all_text(failure), Not(HasSubstr(kHint)));
 }
 
 TEST(UpgradeTlsHintTest, SilentCloseGetsTheHint) {
