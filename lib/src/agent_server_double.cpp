@@ -410,7 +410,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         read_buffer_.consume(read_buffer_.size());
         const bool is_text = ws_.got_text();
         if (is_text) {
-            journal_->update(id_, [&text](RecordedConnection& c) { c.received.push_back(text); });
+            const std::size_t limit = server_.options().max_recorded_messages;
+            journal_->update(id_, [&text, limit](RecordedConnection& c) {
+                if (c.received.size() < limit) {
+                    c.received.push_back(text);
+                } else {
+                    ++c.received_omitted;  // a client that sends without end costs no memory
+                }
+            });
             on_message(text);
         }
         if (!closing_) {

@@ -67,6 +67,24 @@ TEST(ServerDoubleLimits, AHandleSendingIntoAFullQueueClosesTheConnectionWith1008
     EXPECT_LE(server.connections().at(0).peak_outgoing_bytes, kLimit + kFrame + 1024);
 }
 
+TEST(ServerDoubleLimits, AClientThatSendsWithoutEndIsAnsweredButRecordedBoundedly) {
+    AgentServerDoubleOptions options;
+    options.max_recorded_messages = 10;
+    options.send_connection_established = false;
+    AgentServerDouble server(options);
+    RawWebSocketClient client(server.port(), "/ws", Clock::now() + 1s);
+    for (int i = 0; i < 50; ++i) {
+        ASSERT_TRUE(client.send_text(R"({"type":"heartbeat"})", Clock::now() + 1s));
+    }
+    ASSERT_TRUE(client.send_text(start_message(1), Clock::now() + 1s));
+    // The run's five events come after every earlier message was handled, in order.
+    ASSERT_EQ(client.read_frames(5, Clock::now() + 2s), 5U) << "the start message past the limit "
+                                                               "must still be answered";
+    const auto recorded = server.connections().at(0);
+    EXPECT_EQ(recorded.received.size(), 10U);
+    EXPECT_EQ(recorded.received_omitted, 41U);
+}
+
 TEST(ServerDoubleLimits, TheJournalKeepsTheLastEndedConnectionsAndHandlesKeepTheirOwn) {
     AgentServerDoubleOptions options;
     options.journal_capacity = 3;

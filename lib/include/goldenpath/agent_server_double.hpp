@@ -85,6 +85,9 @@ struct AgentServerDoubleOptions {
     // Ended connections connections() keeps, the most recent ones; open ones are always kept.
     // A ServerConnection handle keeps its own connection's recording however old.
     std::size_t journal_capacity = 1000;
+    // Text messages recorded per connection (RecordedConnection::received, a handle's inbox); the
+    // double still answers those past it, and counts them in received_omitted.
+    std::size_t max_recorded_messages = 10000;
 
     // Where the double reports what needs a human: harness errors (a callback above threw) and
     // accept errors (e.g. out of file descriptors) and their recovery. Called on the double's

@@ -19,9 +19,11 @@ struct RecordedConnection {
     std::vector<std::pair<std::string, std::string>> headers;  // as received (not redacted)
     std::vector<std::string> offered_subprotocols;
     std::string selected_subprotocol;
-    bool upgraded = false;                 // false: rejected before the upgrade
-    int rejected_status = 0;               // HTTP status when rejected
-    std::vector<std::string> received;     // text frames from the client, in order
+    bool upgraded = false;    // false: rejected before the upgrade
+    int rejected_status = 0;  // HTTP status when rejected
+    // Text frames from the client, in order: the first max_recorded_messages of them.
+    std::vector<std::string> received;
+    std::size_t received_omitted = 0;      // text frames past that limit, answered, not recorded
     std::optional<int> client_close_code;  // close code the client sent, if any
     Clock::time_point accepted_at{};       // when the TCP connection was accepted
     // Most bytes of frames waiting to be written at once (frame payloads plus bookkeeping);
