@@ -4,6 +4,7 @@
 
 #include "agent_protocol.hpp"
 #include "goldenpath/secret.hpp"
+#include "harness_error.hpp"
 
 namespace goldenpath {
 
@@ -81,8 +82,12 @@ void InMemoryConnection::run_script(std::string_view message) {
     std::optional<detail::Reply> reply;
     try {
         reply = detail::answer(recorded_, message, options_);
-    } catch (const std::exception&) {
-        outbox_.push_back({Outgoing::Kind::close, "agent behaviour threw", 1011, Clock::now()});
+    } catch (...) {
+        // As AgentServerDouble does: the test's own double failed, and the close reason says so.
+        outbox_.push_back({Outgoing::Kind::close,
+                           detail::bounded_close_reason(detail::harness_error(
+                               "AgentBehaviour", detail::describe_current_exception())),
+                           1011, Clock::now()});
         return;
     }
     if (!reply) {

@@ -1,8 +1,14 @@
 #include "goldenpath/in_memory_connection.hpp"  // first: the header is self-contained
 
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "goldenpath/agent_behaviour.hpp"
 #include "goldenpath/fixtures/matchers.hpp"
 #include "goldenpath/golden_path_journey.hpp"
 
@@ -58,6 +64,24 @@ TEST(InMemoryConnectionTest, SwappedToolPairIsCaught) {
     EXPECT_THAT(
         run_in_memory(scripted(Script::golden_path().swap_events(2, 3))),
         FailsWith(FailureKind::protocol_violation, "protocol_violation(unmatched_tool_completed)"));
+}
+
+// A behaviour that throws is the test's own bug: the close reason names the exception, as the
+// socket double's does.
+class ThrowingBehaviour : public AgentBehaviour {
+  public:
+    std::optional<Script> on_message(const RecordedConnection&, const std::string&) override {
+        throw std::runtime_error("no script for this message");
+    }
+};
+
+TEST(InMemoryConnectionTest, AThrowingBehaviourIsAHarnessErrorNamingTheException) {
+    AgentServerDoubleOptions server;
+    server.behaviour = std::make_shared<ThrowingBehaviour>();
+    const auto result = run_in_memory(server);
+    EXPECT_THAT(result, FailsWith(FailureKind::closed, "closed(1011)"));
+    EXPECT_EQ(result.failure->close_reason,
+              "harness: AgentBehaviour threw std::runtime_error: no script for this message");
 }
 
 TEST(InMemoryConnectionTest, CloseStepIsClosedAfterEventN) {
