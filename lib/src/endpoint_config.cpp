@@ -1211,7 +1211,8 @@ EndpointConfig EndpointConfig::from_json(const nlohmann::json& json_config) {
                       "keepalive_ms",
                       "permessage_deflate",
                       "proxy",
-                      "no_proxy"},
+                      "no_proxy",
+                      "max_events_per_run"},
                      known_keys);
     EndpointConfig config;
     config.tokens = json_tokens(json_config);
