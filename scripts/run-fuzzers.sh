@@ -19,12 +19,15 @@ for target in "${targets[@]}"; do
         # a journey that takes 10 s (its deadlines are virtual: it should take microseconds).
         limits=(-rss_limit_mb=1024 -malloc_limit_mb=64 -timeout=10)
     fi
+    # Inputs that once crashed a target stay in its corpus as regression seeds.
+    regressions=()
+    [ -d "fuzz/corpus/$target-crashes" ] && regressions=("fuzz/corpus/$target-crashes")
     scratch=build/fuzz/corpus-$target
     mkdir -p "$scratch"
     echo "== fuzz_$target for ${seconds}s"
     build/fuzz/fuzz/fuzz_$target -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
         "${limits[@]}" -artifact_prefix=build/fuzz/crashes/$target- "$scratch" \
-        fuzz/corpus/$target 2>&1 |
+        fuzz/corpus/$target "${regressions[@]}" 2>&1 |
         grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)|Done [0-9]+ runs|out-of-memory|malloc\(|timeout" || true
     test "${PIPESTATUS[0]}" -eq 0 || { echo "fuzz_$target found a bug: see build/fuzz/crashes/"; exit 1; }
 done
