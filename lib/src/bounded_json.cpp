@@ -151,6 +151,10 @@ nlohmann::json parse_json_config(std::string_view text, const std::string& sourc
             fmt::format("deeper (at byte {})", excess.byte));
     } catch (const nlohmann::json::parse_error& error) {
         throw ConfigError(error_id, source, "must hold valid JSON", error.what());
+    } catch (const nlohmann::json::exception&) {
+        // out_of_range.406: a number too large for a double; its text may be megabytes long.
+        throw ConfigError(error_id, source, "must hold valid JSON",
+                          "a number too large for a double");
     }
 }
 

@@ -257,6 +257,10 @@ std::variant<Event, EventParseError> parse_event(std::string_view text,
                                  e.excess().max_depth, e.excess().byte));
     } catch (const nlohmann::json::parse_error& e) {
         return error(describe_parse_error(e));
+    } catch (const nlohmann::json::exception&) {
+        // out_of_range.406, a number too large for a double (1e999, 400 digits): not a
+        // parse_error, and its message quotes the whole number.
+        return error("a number too large for a double");
     }
     if (!body.is_object()) {
         return error(fmt::format("not a JSON object but {} {}", body.is_array() ? "an" : "a",

@@ -33,6 +33,16 @@ EventParseError parse_error(std::string_view text) {
                : EventParseError{};
 }
 
+// Found by fuzz_journey: nlohmann reports a number too large for a double as out_of_range, not
+// parse_error, and the journey let it escape.
+TEST(ParseEvent, ANumberTooLargeForADoubleIsAMalformedFrameNotAnException) {
+    const std::string frame = R"({"type":"agent_thinking","n":)" + std::string(400, '5') + "}";
+    EventParseError error;
+    EXPECT_NO_THROW(error = parse_error(frame));
+    EXPECT_THAT(error.reason, HasSubstr("too large for a double"));
+    EXPECT_LT(error.reason.size(), 200U) << "the reason must not quote the whole number";
+}
+
 TEST(ParseEvent, ExtractsTypeIdsArrivalAndFrameIndex) {
     const Event event =
         parse_ok(R"({"type":"agent_started","run_id":"run-1","thread_id":"thread-1",)"
