@@ -1380,7 +1380,16 @@ class BeastClient::Impl {
         return detail::run_to_completion(context_, connection_->send_text(std::string(text)));
     }
     ReceiveResult receive(Clock::time_point deadline) {
-        return detail::run_to_completion(context_, connection_->receive(deadline));
+        ReceiveResult result = detail::run_to_completion(context_, connection_->receive(deadline));
+        if (result.status == ReceiveResult::Status::closed) {
+            // receive() returns as the server's close frame arrives; Beast answers it right after.
+            // With no thread of its own, the blocking client sends that answer now (the server
+            // then sees its own code echoed), without waiting for the server's FIN.
+            context_.restart();
+            for (int round = 0; round < 8 && context_.poll() > 0; ++round) {
+            }
+        }
+        return result;
     }
     std::vector<ReceivedFrame> close(int code, std::string_view reason,
                                      Clock::time_point deadline) {
