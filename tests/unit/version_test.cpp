@@ -8,9 +8,9 @@
 namespace {
 
 TEST(Version, StringAndNumbersAgree) {
-    EXPECT_EQ(goldenpath::version_string, fmt::format("{}.{}.{}", goldenpath::version.major,
-                                                      goldenpath::version.minor,
-                                                      goldenpath::version.patch));
+    EXPECT_EQ(goldenpath::version_string,
+              fmt::format("{}.{}.{}", goldenpath::version.major, goldenpath::version.minor,
+                          goldenpath::version.patch));
 }
 
 TEST(Version, IsTheProjectVersionOfTheBuild) {
