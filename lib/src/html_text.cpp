@@ -1,41 +1,14 @@
 #include "html_text.hpp"
 
 #include <cmath>
+#include <cstdint>
 
 #include <fmt/format.h>
 
+#include "printable.hpp"
+
 namespace goldenpath::html {
-namespace {
-
-bool continuation(unsigned byte) {
-    return (byte & 0xC0U) == 0x80U;
-}
-
-// Length of the valid UTF-8 sequence at `at` (2-4), or 0 when it is not one.
-std::size_t multibyte_length(std::string_view text, std::size_t at) {
-    const unsigned lead = static_cast<unsigned char>(text[at]);
-    const auto byte = [&](std::size_t i) -> unsigned {
-        return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0U;
-    };
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        return continuation(byte(1)) ? 2 : 0;
-    }
-    if (lead >= 0xE0 && lead <= 0xEF) {
-        const unsigned low = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
-        const unsigned high = lead == 0xED ? 0x9F : 0xBF;  // no surrogates
-        return byte(1) >= low && byte(1) <= high && continuation(byte(2)) ? 3 : 0;
-    }
-    if (lead >= 0xF0 && lead <= 0xF4) {
-        const unsigned low = lead == 0xF0 ? 0x90 : 0x80;
-        const unsigned high = lead == 0xF4 ? 0x8F : 0xBF;
-        return byte(1) >= low && byte(1) <= high && continuation(byte(2)) && continuation(byte(3))
-                   ? 4
-                   : 0;
-    }
-    return 0;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string escape(std::string_view text, std::size_t max_bytes) {
     const bool clipped = text.size() > max_bytes;
@@ -47,7 +20,8 @@ std::string escape(std::string_view text, std::size_t max_bytes) {
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
-            const std::size_t length = multibyte_length(text, i);
+            std::uint32_t code_point = 0;
+            const std::size_t length = detail::utf8_sequence(text.substr(i), code_point);
             if (length == 0) {
                 out += "\xEF\xBF\xBD";  // U+FFFD
                 ++i;

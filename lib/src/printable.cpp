@@ -9,6 +9,16 @@ namespace goldenpath::detail {
 
 namespace {
 
+// C1 controls (U+0080-U+009F, e.g. the one-byte CSI), the line and paragraph separators and the
+// bidirectional embeddings, overrides and isolates that reorder what a terminal shows.
+bool is_invisible_control(std::uint32_t code_point) {
+    return (code_point >= 0x80 && code_point <= 0x9F) || code_point == 0x2028 ||
+           code_point == 0x2029 || (code_point >= 0x202A && code_point <= 0x202E) ||
+           (code_point >= 0x2066 && code_point <= 0x2069);
+}
+
+}  // namespace
+
 // The length of the valid UTF-8 sequence at the start of `text` (shortest form, no surrogates,
 // at most U+10FFFF) and its code point; 0 when the bytes there are not one.
 std::size_t utf8_sequence(std::string_view text, std::uint32_t& code_point) {
@@ -44,16 +54,6 @@ std::size_t utf8_sequence(std::string_view text, std::uint32_t& code_point) {
     }
     return length;
 }
-
-// C1 controls (U+0080-U+009F, e.g. the one-byte CSI), the line and paragraph separators and the
-// bidirectional embeddings, overrides and isolates that reorder what a terminal shows.
-bool is_invisible_control(std::uint32_t code_point) {
-    return (code_point >= 0x80 && code_point <= 0x9F) || code_point == 0x2028 ||
-           code_point == 0x2029 || (code_point >= 0x202A && code_point <= 0x202E) ||
-           (code_point >= 0x2066 && code_point <= 0x2069);
-}
-
-}  // namespace
 
 std::string printable(std::string_view text) {
     std::string out;
