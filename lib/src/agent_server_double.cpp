@@ -627,6 +627,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
     // Closes the socket: gracefully (FIN) or, with `abort`, with an RST (SO_LINGER {on, 0}).
     void hard_close(bool abort = false) {
+        // The client's close frame counts even when its TCP side stayed open past the grace (a
+        // blocking client between calls): Beast has parsed it, its handler comes after the end.
+        record_client_close({});
         error_code ignored;
         close_timer_.cancel();
         for (const auto& run : runs_) {

@@ -9,11 +9,16 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
 
 #include "goldenpath/agent_server_double.hpp"
@@ -29,6 +34,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using namespace goldenpath::test;
+namespace net = boost::asio;
+using net::ip::tcp;
 using testing::ElementsAre;
 using testing::HasSubstr;
 
@@ -186,6 +193,35 @@ TEST(ServerConnection, CloseReachesTheClientAndWaitClosedGivesTheClientsAnswer) 
     EXPECT_EQ(handle->wait_closed(Clock::now() + kWait), std::optional<int>(4001));
     EXPECT_FALSE(handle->is_open());
     EXPECT_FALSE(handle->send_text("too late"));
+}
+
+// A client that answers the close frame but keeps its TCP side open (a blocking client between
+// calls never reads the server's FIN): the double ends the connection after its grace, and the
+// answer it read still counts.
+TEST(ServerConnection, AnAnswerWithoutTheTcpCloseStillCounts) {
+    AgentServerDouble server(silent_options());
+    net::io_context context;
+    tcp::socket socket(context);
+    socket.connect({net::ip::make_address("127.0.0.1"), server.port()});
+    net::write(socket, net::buffer(std::string_view(
+                           "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                           "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                           "Sec-WebSocket-Version: 13\r\n\r\n")));
+    const auto handle = server.wait_for_connection(Clock::now() + kWait);
+    ASSERT_NE(handle, nullptr);
+    ASSERT_TRUE(handle->close(4001, "go away"));
+
+    std::string received;
+    bool read_done = false;
+    net::async_read_until(socket, net::dynamic_buffer(received), "go away",
+                          [&](boost::system::error_code, std::size_t) { read_done = true; });
+    context.run_for(kWait);
+    ASSERT_TRUE(read_done) << "no close frame within 1 s; got " << received.size() << " bytes";
+    // A masked close frame with a zero mask: FIN+close, MASK+2, mask 0, code 4001.
+    const std::string answer{'\x88', '\x82', '\0', '\0', '\0', '\0', '\x0f', '\xa1'};
+    net::write(socket, net::buffer(answer));
+
+    EXPECT_EQ(handle->wait_closed(Clock::now() + kWait), std::optional<int>(4001));
 }
 
 TEST(ServerConnection, ClientCloseEndsTheConnectionWithItsCode) {
