@@ -5,6 +5,8 @@
 #include "agent_protocol.hpp"
 #include "goldenpath/secret.hpp"
 #include "harness_error.hpp"
+#include "retry_decision.hpp"
+#include "script_runner.hpp"
 
 namespace goldenpath {
 
@@ -32,7 +34,7 @@ std::optional<Failure> InMemoryConnection::connect(const ConnectRequest& request
         failure.close_code = 1006;
         failure.close_reason = "connection dropped before the upgrade";
         failure.detail = "the server dropped the connection before answering the upgrade";
-        failure.retryable = true;
+        failure.retryable = detail::is_retryable(failure);
         return failure;
     }
     const auto decision = detail::decide_upgrade(recorded_, options_);
@@ -44,7 +46,7 @@ std::optional<Failure> InMemoryConnection::connect(const ConnectRequest& request
                            : FailureKind::http_status;
         failure.http_status = decision.reject_status;
         failure.body_excerpt = decision.body;
-        failure.retryable = decision.reject_status >= 500;
+        failure.retryable = detail::is_retryable(failure);
         for (const auto& secret : request.secrets) {
             failure.body_excerpt = redact(failure.body_excerpt, secret);
         }
@@ -93,36 +95,37 @@ void InMemoryConnection::run_script(std::string_view message) {
     if (!reply) {
         return;
     }
-    auto due = Clock::now();
-    for (const ScriptStep& step : reply->script.steps()) {
-        switch (step.kind) {
-            case ScriptStep::Kind::event:
-                outbox_.push_back({Outgoing::Kind::frame,
-                                   detail::render_event(step.event, reply->ids, options_.profile),
-                                   1000, due});
-                break;
-            case ScriptStep::Kind::send_raw:
-                outbox_.push_back({Outgoing::Kind::frame, step.text, 1000, due});
-                break;
-            case ScriptStep::Kind::send_binary:
-                outbox_.push_back({Outgoing::Kind::frame, step.text, 1000, due, true});
-                break;
-            case ScriptStep::Kind::ping:
-                break;  // answered by the client's WebSocket layer, never seen by its caller
-            case ScriptStep::Kind::reset:
-                outbox_.push_back({Outgoing::Kind::close, "connection reset by peer", 1006, due});
-                return;
-            case ScriptStep::Kind::delay:
-                due += step.delay;
-                break;
-            case ScriptStep::Kind::close:
-                outbox_.push_back({Outgoing::Kind::close, step.text, step.close_code, due});
-                return;
-            case ScriptStep::Kind::stall:
-                outbox_.push_back({Outgoing::Kind::stall, {}, 1000, due});
-                return;
+    // Frames are due in virtual time: a delay moves `due` on, and nothing waits.
+    class OutboxOutput final : public detail::ScriptOutput {
+      public:
+        explicit OutboxOutput(std::deque<Outgoing>& outbox) : outbox_(outbox) {}
+        void text(std::string text) override {
+            outbox_.push_back({Outgoing::Kind::frame, std::move(text), 1000, due_});
         }
-    }
+        void binary(std::string payload) override {
+            outbox_.push_back({Outgoing::Kind::frame, std::move(payload), 1000, due_, true});
+        }
+        // Answered by the client's WebSocket layer, never seen by its caller.
+        void ping(std::string /*payload*/) override {}
+        void close(int code, std::string reason) override {
+            outbox_.push_back({Outgoing::Kind::close, std::move(reason), code, due_});
+        }
+        void reset() override {
+            outbox_.push_back({Outgoing::Kind::close, "connection reset by peer", 1006, due_});
+        }
+        void stall() override { outbox_.push_back({Outgoing::Kind::stall, {}, 1000, due_}); }
+        bool delay(Milliseconds delay) override {
+            due_ += delay;
+            return true;
+        }
+
+      private:
+        std::deque<Outgoing>& outbox_;
+        Clock::time_point due_ = Clock::now();
+    };
+    OutboxOutput output(outbox_);
+    detail::ScriptRun run{std::move(reply->script), std::move(reply->ids)};
+    (void)detail::advance_script_run(run, options_.profile, output);
 }
 
 ReceiveResult InMemoryConnection::receive(Clock::time_point deadline) {
