@@ -47,3 +47,23 @@ TEST(Reconnect, TwoDroppedUpgradesThenTheGoldenPath) {
     EXPECT_GE(connections[1].accepted_at - connections[0].accepted_at, Milliseconds(32));
 }
 // [end]
+
+// [readme:server_double_wait_closed]
+TEST(CloseCodes, TheDoubleRecordsWhatTheClientSent) {
+    AgentServerDoubleOptions server_options;
+    server_options.script = Script().close(4003, "run cancelled");
+    AgentServerDouble server(server_options);
+    BeastClient client;
+    ConnectRequest request;
+    request.url = Url::parse(server.url());
+    ASSERT_FALSE(client.connect(request));
+    ASSERT_FALSE(client.send_text(default_profile().start_message("hi", "thread-1", "run-1")));
+    ReceiveResult received;
+    do {  // connection_established, then the double's close, which the client answers
+        received = client.receive(Clock::now() + Milliseconds(1000));
+    } while (received.status == ReceiveResult::Status::frame);
+    EXPECT_EQ(received.close.code, 4003);
+    // The answer reaches the double after receive() returned: wait for it.
+    EXPECT_EQ(server.wait_closed(1, Clock::now() + Milliseconds(1000)), 4003);
+}
+// [end]

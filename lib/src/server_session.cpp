@@ -243,6 +243,13 @@ class Session : public ServerSession, public std::enable_shared_from_this<Sessio
             return;
         }
         upgraded_ = true;
+        // The client's close code is recorded as its close frame arrives, before Beast answers
+        // it: a client whose close() returned (it waits for the answer) finds it recorded.
+        ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+            if (kind == websocket::frame_type::close) {
+                record_client_close(websocket::error::closed);
+            }
+        });
         if (stopping_) {
             enqueue_close(1001, "server stopping");
             return;

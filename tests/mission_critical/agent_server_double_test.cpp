@@ -78,6 +78,40 @@ TEST(AgentServerDouble, RecordsReceivedMessagesInOrderAndTheClientCloseCode) {
     EXPECT_EQ(server.connections()[0].client_close_code, std::optional<int>(4000));
 }
 
+// No stop(), no wait: the server records the client's close frame before it answers it, and the
+// client's close() returns only once the answer arrived (issue 14 item 7).
+TEST(AgentServerDouble, TheClientsCloseCodeIsRecordedWhenTheClientsCloseReturns) {
+    AgentServerDouble server;
+    BeastClient client;
+    ASSERT_TRUE(ok(client.connect(request_for(server.url()))));
+    ASSERT_TRUE(server.wait_for_connections(1, Clock::now() + kWait));
+
+    client.close(4002, "bye", Clock::now() + kWait);
+    const auto connections = server.connections();
+    ASSERT_EQ(connections.size(), 1U);
+    EXPECT_EQ(connections[0].client_close_code, std::optional<int>(4002));
+}
+
+// The server closes first: the blocking client answers inside receive(), and wait_closed() is
+// how a test waits for that answer to be recorded.
+TEST(AgentServerDouble, WaitClosedReturnsTheClientsAnswerToTheServersClose) {
+    AgentServerDoubleOptions options;
+    options.script = Script().close(4003, "server done");
+    AgentServerDouble server(options);
+    BeastClient client;
+    ASSERT_TRUE(ok(client.connect(request_for(server.url()))));
+    ASSERT_TRUE(ok(client.send_text(default_profile().start_message("hi", "t", "r"))));
+    EXPECT_EQ(server.wait_closed(1, Clock::now() + 20ms), std::nullopt) << "still open";
+
+    ReceiveResult result;
+    for (int i = 0; i < 3 && result.status != ReceiveResult::Status::closed; ++i) {
+        result = client.receive(Clock::now() + kWait);  // connection_established, then the close
+    }
+    ASSERT_EQ(result.status, ReceiveResult::Status::closed);
+    EXPECT_EQ(result.close.code, 4003);
+    EXPECT_EQ(server.wait_closed(1, Clock::now() + kWait), std::optional<int>(4003));
+}
+
 TEST(AgentServerDouble, RejectedUpgradesAreRecordedWithTheirStatus) {
     AgentServerDoubleOptions options;
     options.tokens = {"secret"};
