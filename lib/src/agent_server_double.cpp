@@ -40,7 +40,7 @@ namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
 
-constexpr auto kStopLimit = std::chrono::seconds(1);          // stop() waits at most this long
+constexpr auto kStopLimit = std::chrono::seconds(1);  // stop() waits at most this long
 constexpr std::size_t kHarnessErrorsKept = 100;
 
 // The server: acceptor, io thread, recorded connections. AgentServerDouble::Impl is this.
@@ -83,7 +83,7 @@ class ServerCore : public detail::SessionHost {
     tcp::acceptor acceptor_;
     std::uint16_t port_ = 0;
     std::vector<std::weak_ptr<detail::ServerSession>> sessions_;  // io thread only
-    std::size_t sweep_sessions_at_ = 64;                // when to drop ended ones (amortised)
+    std::size_t sweep_sessions_at_ = 64;  // when to drop ended ones (amortised)
     detail::AcceptLoop accept_loop_;
     std::shared_ptr<detail::ConnectionJournal> journal_;
 
@@ -163,19 +163,20 @@ void ServerCore::run() noexcept {
 
 void ServerCore::on_accepted(tcp::socket socket) {
     if (sessions_.size() >= sweep_sessions_at_) {
-        sessions_.erase(
-            std::remove_if(sessions_.begin(), sessions_.end(),
-                           [](const std::weak_ptr<detail::ServerSession>& s) { return s.expired(); }),
-            sessions_.end());
+        sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
+                                       [](const std::weak_ptr<detail::ServerSession>& s) {
+                                           return s.expired();
+                                       }),
+                        sessions_.end());
         sweep_sessions_at_ = std::max<std::size_t>(64, 2 * sessions_.size());
     }
     const auto accepted_at = Clock::now();
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // no Nagle delay on small frames
     const std::shared_ptr<detail::ServerSession> session =
-        tls_context_ ? detail::make_server_session(*this, accepted_at, std::move(socket),
-                                                   *tls_context_)
-                     : detail::make_server_session(*this, accepted_at, std::move(socket));
+        tls_context_
+            ? detail::make_server_session(*this, accepted_at, std::move(socket), *tls_context_)
+            : detail::make_server_session(*this, accepted_at, std::move(socket));
     sessions_.push_back(session);
     session->start();
 }

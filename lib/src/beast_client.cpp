@@ -20,9 +20,9 @@ namespace goldenpath {
 namespace {
 
 namespace net = boost::asio;
-using net::awaitable;
 using detail::BeastConnection;
 using detail::kBackgroundCloseTimeout;
+using net::awaitable;
 
 // A BeastConnection as the journey's port. Its destructor closes a connection still open on
 // the connection's executor, without waiting (1001, going away).

@@ -300,8 +300,8 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
     } else if (is_read_failure(state->ec)) {
         // What the server did wrong at the WebSocket layer, indexed like the frames receive()
         // returned, or silence after a keepalive ping.
-        result.failure = read_failure(
-            state->ec, ReadContext{frames_delivered_, max_message_bytes_, keepalive_});
+        result.failure =
+            read_failure(state->ec, ReadContext{frames_delivered_, max_message_bytes_, keepalive_});
         result.failure.url = url_;
         closed_ = CloseInfo{result.failure.close_code, result.failure.close_reason};
         open_ = false;

@@ -91,8 +91,7 @@ TlsProblem tls_handshake_problem(SSL* native, const error_code& ec, bool verifyi
     }
     if (is_connection_loss(ec) || ec == net::ssl::error::stream_truncated) {
         return {"handshake_failed",
-                "the server closed the connection during the TLS handshake (" + ec.message() +
-                    ")"};
+                "the server closed the connection during the TLS handshake (" + ec.message() + ")"};
     }
     return {"handshake_failed", ec.message()};
 }

@@ -51,7 +51,8 @@ net::awaitable<std::optional<Failure>> open_proxy_tunnel(beast::tcp_stream& stre
     connect_request.set(http::field::user_agent, user_agent);
     stream.expires_at(deadline);
     error_code ec;
-    co_await http::async_write(stream, connect_request, net::redirect_error(net::use_awaitable, ec));
+    co_await http::async_write(stream, connect_request,
+                               net::redirect_error(net::use_awaitable, ec));
     if (ec == beast::error::timeout) {
         co_return timed_out();
     }
@@ -88,9 +89,9 @@ net::awaitable<std::optional<Failure>> open_proxy_tunnel(beast::tcp_stream& stre
         if (reason.empty()) {
             reason = std::string(http::obsolete_reason(response.result()));
         }
-        Failure failure = tunnel_failure(FailureKind::http_status,
-                                         "proxy " + proxy + " answered CONNECT with " +
-                                             std::to_string(status) + " " + reason);
+        Failure failure =
+            tunnel_failure(FailureKind::http_status, "proxy " + proxy + " answered CONNECT with " +
+                                                         std::to_string(status) + " " + reason);
         failure.http_status = status;
         co_return failure;
     }

@@ -54,7 +54,8 @@ class Session : public ServerSession, public std::enable_shared_from_this<Sessio
         !std::is_same_v<typename WsStream::next_layer_type, beast::tcp_stream>;
 
     template <class... StreamArgs>
-    explicit Session(SessionHost& server, Clock::time_point accepted_at, StreamArgs&&... stream_args)
+    explicit Session(SessionHost& server, Clock::time_point accepted_at,
+                     StreamArgs&&... stream_args)
         : server_(server),
           journal_(server.journal_ptr()),
           accepted_at_(accepted_at),
@@ -105,7 +106,8 @@ class Session : public ServerSession, public std::enable_shared_from_this<Sessio
 
     // Progress of one script run, started by one start message.
     struct Run {
-        Run(net::io_context& ioc, ScriptRun script_run) : timer(ioc), progress(std::move(script_run)) {}
+        Run(net::io_context& ioc, ScriptRun script_run)
+            : timer(ioc), progress(std::move(script_run)) {}
         net::steady_timer timer;
         ScriptRun progress;
         bool paused = false;  // waits for room in the outgoing queue
@@ -132,12 +134,11 @@ class Session : public ServerSession, public std::enable_shared_from_this<Sessio
         void stall() override {}
         bool delay(Milliseconds delay) override {
             run_->timer.expires_after(delay);
-            run_->timer.async_wait(
-                [self = session_.shared_from_this(), run = run_](error_code ec) {
-                    if (!ec && !self->stopping_) {
-                        self->advance(run);
-                    }
-                });
+            run_->timer.async_wait([self = session_.shared_from_this(), run = run_](error_code ec) {
+                if (!ec && !self->stopping_) {
+                    self->advance(run);
+                }
+            });
             return false;
         }
 
@@ -258,8 +259,7 @@ class Session : public ServerSession, public std::enable_shared_from_this<Sessio
         // Commands from handles come back to this session on the io thread, if it still lives.
         journal_->opened(
             id_,
-            [&ioc = server_.ioc(),
-             weak = this->weak_from_this()](ConnectionCommand command) {
+            [&ioc = server_.ioc(), weak = this->weak_from_this()](ConnectionCommand command) {
                 net::post(ioc, [weak, command = std::move(command)]() mutable {
                     if (const auto self = weak.lock()) {
                         self->execute(std::move(command));
@@ -274,8 +274,7 @@ class Session : public ServerSession, public std::enable_shared_from_this<Sessio
             try {
                 options.on_connection(std::make_shared<ServerConnection>(journal_, id_));
             } catch (...) {
-                enqueue_close(1011,
-                              bounded_close_reason(report_harness_error("on_connection")));
+                enqueue_close(1011, bounded_close_reason(report_harness_error("on_connection")));
             }
         }
         read();

@@ -82,11 +82,11 @@ INSTANTIATE_TEST_SUITE_P(
     Scripts, ScriptRunnerParityTest,
     testing::Values(
         ParityCase{"golden_path_then_close", Script::golden_path().close(1000, "bye")},
-        ParityCase{"raw_binary_and_ping",
-                   Script().send_raw("not json").ping("p").send_binary("\x01\x02").close(4001,
-                                                                                         "custom")},
-        ParityCase{"delay_between_frames", Script().send_raw("a").delay(20ms).send_raw("b").close(
-                                               1000, "after delay")},
+        ParityCase{
+            "raw_binary_and_ping",
+            Script().send_raw("not json").ping("p").send_binary("\x01\x02").close(4001, "custom")},
+        ParityCase{"delay_between_frames",
+                   Script().send_raw("a").delay(20ms).send_raw("b").close(1000, "after delay")},
         ParityCase{"reset_after_a_frame", Script().send_raw("last").reset()},
         ParityCase{"stall_after_a_frame", Script().send_raw("first").stall().send_raw("never")},
         ParityCase{"close_ends_the_run", Script().close(1011, "boom").send_raw("never")}),
