@@ -1,8 +1,11 @@
 // The golden path of the orders agent, against goldenpath's in-process server double.
+#include <filesystem>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "goldenpath/fixtures/agent_server_double_test.hpp"
+#include "goldenpath/fixtures/golden_trace_file.hpp"
 #include "goldenpath/fixtures/matchers.hpp"
 #include "goldenpath/fixtures/temporary_directory.hpp"
 #include "goldenpath/script_json.hpp"
@@ -59,18 +62,24 @@ TEST_F(OrdersGoldenPathTest, ServerSawTheTokenAndTheQuestion) {
 
 TEST_F(OrdersGoldenPathTest, ToolCrashMidRunIsClosed1011) {
     auto options = server_options();
-    options.script.insert_before_event(
-        3,
-        goldenpath::ScriptStep{
-            goldenpath::ScriptStep::Kind::close, {}, "db down", 1011, goldenpath::Milliseconds(0)});
+    options.script.close_before_event(3, 1011, "db down");
     RestartServer(std::move(options));
     EXPECT_THAT(RunGoldenPath(), FailsWith(FailureKind::closed, "closed(1011)"));
 }
 
 TEST_F(OrdersGoldenPathTest, ShippedProfilesAreInstalled) {
-    const auto profile = goldenpath::load_profile(std::string(ORDERS_GOLDENPATH_DATA_DIR) +
+    // No definition of our own: linking goldenpath::fixtures defines GOLDENPATH_DATA_DIR.
+    const auto profile = goldenpath::load_profile(std::string(GOLDENPATH_DATA_DIR) +
                                                   "/profiles/chat-message-root.json");
     EXPECT_EQ(profile.start_type, "chat_message");
+    EXPECT_TRUE(std::filesystem::is_regular_file(goldenpath::fixtures::shipped_data_dir() /
+                                                 "traces" / "happy_path.jsonl"));
+}
+
+// Our own golden trace, next to the sources: GOLDENPATH_UPDATE_GOLDEN=1 rewrites it.
+TEST_F(OrdersGoldenPathTest, SameEventsAsOurGoldenTrace) {
+    EXPECT_THAT(RunGoldenPath(), goldenpath::fixtures::MatchesGoldenTraceFile(
+                                     std::string(ORDERS_TRACES_DIR) + "/orders.jsonl"));
 }
 
 TEST_F(OrdersGoldenPathTest, ServerScriptFromAFile) {

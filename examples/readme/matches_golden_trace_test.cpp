@@ -8,7 +8,7 @@
 using goldenpath::fixtures::GoldenTrace;
 using goldenpath::fixtures::MatchesGoldenTrace;
 
-// Installed packages name the folder goldenpath_DATA_DIR; goldenpath's own build defines this.
+// Linking goldenpath::fixtures defines GOLDENPATH_DATA_DIR, installed or not.
 const std::filesystem::path kTraces = std::filesystem::path(GOLDENPATH_DATA_DIR) / "traces";
 
 class RecordedRun : public goldenpath::fixtures::AgentServerDoubleTest {};

@@ -148,8 +148,9 @@ UpgradeDecision decide_upgrade(const RecordedConnection& request,
     if (path != options.profile.path) {
         decision.reject_status = 404;
         decision.body = "not found";
-    } else if (options.reject_upgrade_status) {
-        decision.reject_status = *options.reject_upgrade_status;
+    } else if (options.reject_upgrade_status || options.script.rejected_upgrade_status()) {
+        decision.reject_status = options.reject_upgrade_status.value_or(
+            options.script.rejected_upgrade_status().value_or(0));
         decision.body = options.reject_upgrade_body;
     } else if (!authorised(request, options, decision.selected_subprotocol)) {
         decision.reject_status = 401;

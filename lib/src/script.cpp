@@ -4,8 +4,67 @@
 #include <string>
 #include <utility>
 
+#include "goldenpath/config_error.hpp"
+
 namespace goldenpath {
 namespace {
+
+constexpr const char* kScriptErrorId = "goldenpath.script";
+
+// A bad argument of a fault builder: "[goldenpath.script] (close_before_event: code) must be a
+// close code 1000-4999, but is 99".
+[[noreturn]] void bad_argument(const char* builder, const char* argument,
+                               const std::string& requirement, const std::string& actual) {
+    throw ConfigError(kScriptErrorId, std::string(builder) + ": " + argument, requirement, actual);
+}
+
+ScriptStep close_step(const char* builder, int code, std::string reason) {
+    if (code < 1000 || code > 4999) {
+        bad_argument(builder, "code", "must be a close code 1000-4999", std::to_string(code));
+    }
+    // A close frame's payload is at most 125 bytes: 2 for the code, 123 for the reason.
+    if (reason.size() > 123) {
+        bad_argument(builder, "reason", "must be at most 123 bytes",
+                     std::to_string(reason.size()) + " bytes");
+    }
+    ScriptStep step;
+    step.kind = ScriptStep::Kind::close;
+    step.close_code = code;
+    step.text = std::move(reason);
+    return step;
+}
+
+ScriptStep text_step(ScriptStep::Kind kind, std::string text) {
+    ScriptStep step;
+    step.kind = kind;
+    step.text = std::move(text);
+    return step;
+}
+
+ScriptStep delay_step(const char* builder, Milliseconds duration) {
+    if (duration.count() < 0 || duration.count() > 600000) {
+        bad_argument(builder, "duration", "must be 0-600000 ms",
+                     std::to_string(duration.count()) + " ms");
+    }
+    ScriptStep step;
+    step.kind = ScriptStep::Kind::delay;
+    step.delay = duration;
+    return step;
+}
+
+ScriptStep ping_step(const char* builder, std::string payload) {
+    if (payload.size() > 125) {
+        bad_argument(builder, "payload", "must be at most 125 bytes",
+                     std::to_string(payload.size()) + " bytes");
+    }
+    return text_step(ScriptStep::Kind::ping, std::move(payload));
+}
+
+ScriptStep bare_step(ScriptStep::Kind kind) {
+    ScriptStep step;
+    step.kind = kind;
+    return step;
+}
 
 // An event of `type` whose details go into the profile's first detail container, or at the root
 // when the profile has none.
@@ -174,6 +233,139 @@ Script& Script::insert_before_event(std::size_t event_index, ScriptStep step) {
         position = step_of_event(event_index);
     }
     steps_.insert(steps_.begin() + static_cast<std::ptrdiff_t>(position), std::move(step));
+    return *this;
+}
+
+Script& Script::insert_fault(const char* builder, std::size_t event_index, ScriptStep step) {
+    const std::size_t count = event_count();
+    if (event_index > count) {
+        bad_argument(builder, "event_index",
+                     "must be an event index 0-" + std::to_string(count) + " (" +
+                         std::to_string(count) + ": after the last)",
+                     std::to_string(event_index));
+    }
+    return insert_before_event(event_index, std::move(step));
+}
+
+Script& Script::insert_fault_after(const char* builder, std::size_t event_index, ScriptStep step) {
+    const std::size_t count = event_count();
+    if (count == 0) {
+        bad_argument(builder, "event_index", "must name one of the script's events (none are left)",
+                     std::to_string(event_index));
+    }
+    if (event_index >= count) {
+        bad_argument(builder, "event_index",
+                     "must be an event index 0-" + std::to_string(count - 1),
+                     std::to_string(event_index));
+    }
+    return insert_before_event(event_index + 1, std::move(step));
+}
+
+Script& Script::close_before_event(std::size_t event_index, int code, std::string reason) {
+    constexpr const char* builder = "close_before_event";
+    return insert_fault(builder, event_index, close_step(builder, code, std::move(reason)));
+}
+
+Script& Script::close_after(std::size_t event_index, int code, std::string reason) {
+    constexpr const char* builder = "close_after";
+    return insert_fault_after(builder, event_index, close_step(builder, code, std::move(reason)));
+}
+
+Script& Script::send_raw_before_event(std::size_t event_index, std::string text) {
+    return insert_fault("send_raw_before_event", event_index,
+                        text_step(ScriptStep::Kind::send_raw, std::move(text)));
+}
+
+Script& Script::send_raw_after(std::size_t event_index, std::string text) {
+    return insert_fault_after("send_raw_after", event_index,
+                              text_step(ScriptStep::Kind::send_raw, std::move(text)));
+}
+
+Script& Script::send_binary_before_event(std::size_t event_index, std::string bytes) {
+    return insert_fault("send_binary_before_event", event_index,
+                        text_step(ScriptStep::Kind::send_binary, std::move(bytes)));
+}
+
+Script& Script::send_binary_after(std::size_t event_index, std::string bytes) {
+    return insert_fault_after("send_binary_after", event_index,
+                              text_step(ScriptStep::Kind::send_binary, std::move(bytes)));
+}
+
+Script& Script::delay_before_event(std::size_t event_index, Milliseconds duration) {
+    constexpr const char* builder = "delay_before_event";
+    return insert_fault(builder, event_index, delay_step(builder, duration));
+}
+
+Script& Script::delay_after(std::size_t event_index, Milliseconds duration) {
+    constexpr const char* builder = "delay_after";
+    return insert_fault_after(builder, event_index, delay_step(builder, duration));
+}
+
+Script& Script::stall_before_event(std::size_t event_index) {
+    return insert_fault("stall_before_event", event_index, bare_step(ScriptStep::Kind::stall));
+}
+
+Script& Script::stall_after(std::size_t event_index) {
+    return insert_fault_after("stall_after", event_index, bare_step(ScriptStep::Kind::stall));
+}
+
+Script& Script::ping_before_event(std::size_t event_index, std::string payload) {
+    constexpr const char* builder = "ping_before_event";
+    return insert_fault(builder, event_index, ping_step(builder, std::move(payload)));
+}
+
+Script& Script::ping_after(std::size_t event_index, std::string payload) {
+    constexpr const char* builder = "ping_after";
+    return insert_fault_after(builder, event_index, ping_step(builder, std::move(payload)));
+}
+
+Script& Script::reset_before_event(std::size_t event_index) {
+    return insert_fault("reset_before_event", event_index, bare_step(ScriptStep::Kind::reset));
+}
+
+Script& Script::reset_after(std::size_t event_index) {
+    return insert_fault_after("reset_after", event_index, bare_step(ScriptStep::Kind::reset));
+}
+
+namespace {
+
+// An edit's event index must name an event.
+void check_event(const char* builder, const char* argument, std::size_t event_index,
+                 std::size_t count) {
+    if (count == 0) {
+        bad_argument(builder, argument, "must name one of the script's events (none are left)",
+                     std::to_string(event_index));
+    }
+    if (event_index >= count) {
+        bad_argument(builder, argument, "must be an event index 0-" + std::to_string(count - 1),
+                     std::to_string(event_index));
+    }
+}
+
+}  // namespace
+
+Script& Script::drop(std::size_t event_index) {
+    check_event("drop", "event_index", event_index, event_count());
+    return drop_event(event_index);
+}
+
+Script& Script::duplicate(std::size_t event_index) {
+    check_event("duplicate", "event_index", event_index, event_count());
+    return duplicate_event(event_index);
+}
+
+Script& Script::swap(std::size_t first, std::size_t second) {
+    check_event("swap", "first", first, event_count());
+    check_event("swap", "second", second, event_count());
+    return swap_events(first, second);
+}
+
+Script& Script::reject_upgrade(int status) {
+    if (status < 100 || status > 599 || status == 101) {
+        bad_argument("reject_upgrade", "status", "must be an HTTP status 100-599 other than 101",
+                     std::to_string(status));
+    }
+    reject_upgrade_status_ = status;
     return *this;
 }
 

@@ -88,9 +88,10 @@ TEST(FrameInboxTest, AFrameIsReturnedOnlyOnce) {
     auto connection = started_run(first_events(1, stall_step()));
     FrameInbox inbox(*connection);
     ASSERT_TRUE(inbox.wait_for(HasSubstr("agent_started"), Milliseconds(300)));
-    const auto failures = failures_of(
-        [&] { EXPECT_FALSE(inbox.wait_for(HasSubstr("agent_started"), Milliseconds(50))); });
-    EXPECT_THAT(failures, ElementsAre(HasSubstr("#1 ")));
+    const auto again = inbox.wait_for(HasSubstr("agent_started"), Milliseconds(50));
+    EXPECT_FALSE(again);
+    EXPECT_FALSE(again.has_value());
+    EXPECT_THAT(again.message(), HasSubstr("#1 "));
 }
 
 TEST(FrameInboxTest, WaitForEventMatchesParsedEvents) {
@@ -109,36 +110,104 @@ TEST(FrameInboxTest, TimeoutNamesWhatWasExpectedWhatArrivedAndWhen) {
     auto connection = started_run(first_events(2, stall_step()));
     FrameInbox inbox(*connection);
     ASSERT_TRUE(inbox.wait_for(HasSubstr("agent_started"), Milliseconds(300)));
-    const auto failures = failures_of([&] {
-        EXPECT_EQ(inbox.wait_for(HasSubstr("agent_completed"), Milliseconds(100)), std::nullopt);
-    });
-    EXPECT_THAT(
-        failures,
-        ElementsAre(AllOf(HasSubstr("Expected: a frame that has substring \"agent_completed\""),
-                          HasSubstr("Actual: none by +"), HasSubstr("ms (deadline)"),
-                          HasSubstr("the connection is open; 3 frames arrived (* = already read):"),
-                          HasSubstr("#0 "), HasSubstr("#1 "), HasSubstr("ms* {"),
-                          HasSubstr("\"agent_thinking\""))));
+    const auto completed = inbox.wait_for(HasSubstr("agent_completed"), Milliseconds(100));
+    EXPECT_EQ(completed.optional(), std::nullopt);
+    EXPECT_THAT(completed.message(),
+                AllOf(HasSubstr("Expected: a frame that has substring \"agent_completed\""),
+                      HasSubstr("Actual: none by +"), HasSubstr("ms (deadline)"),
+                      HasSubstr("the connection is open; 3 frames arrived (* = already read):"),
+                      HasSubstr("#0 "), HasSubstr("#1 "), HasSubstr("ms* {"),
+                      HasSubstr("\"agent_thinking\"")));
     inbox.allow_unread();
 }
 
-TEST(FrameInboxTest, TimeoutIsANonFatalFailure) {
+TEST(FrameInboxTest, TimeoutUnderExpectTrueIsANonFatalFailure) {
     auto connection = started_run(first_events(0, stall_step()));
     FrameInbox inbox(*connection);
-    EXPECT_NONFATAL_FAILURE(inbox.wait_for_event(OfType("agent_started"), Milliseconds(50)),
-                            "Expected: an event that is an object whose field `type` is equal to "
-                            "\"agent_started\"");
+    EXPECT_NONFATAL_FAILURE(
+        EXPECT_TRUE(inbox.wait_for_event(OfType("agent_started"), Milliseconds(50))),
+        "Expected: an event that is an object whose field `type` is equal to "
+        "\"agent_started\"");
+    inbox.allow_unread();
+}
+
+// The failure an EXPECT_TRUE reports for a miss: where it points and what it says.
+struct ReportedFailure {
+    std::string file;
+    int line = 0;
+    std::string message;
+};
+
+template <typename Statement>
+std::vector<ReportedFailure> reported_failures_of(Statement&& statement) {
+    testing::TestPartResultArray results;
+    {
+        const testing::ScopedFakeTestPartResultReporter reporter(
+            testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
+        statement();
+    }
+    std::vector<ReportedFailure> failures;
+    for (int index = 0; index < results.size(); ++index) {
+        const auto& result = results.GetTestPartResult(index);
+        failures.push_back({result.file_name() == nullptr ? "" : result.file_name(),
+                            result.line_number(), result.message()});
+    }
+    return failures;
+}
+
+// A miss under EXPECT_TRUE is one failure, at the test's own file and line (not the library's
+// source), and it carries what was expected, what arrived and when.
+TEST(FrameInboxTest, AMissIsReportedOnceAtTheCallersLine) {
+    auto connection = started_run(first_events(1, stall_step()));
+    FrameInbox inbox(*connection);
+    int expect_line = 0;
+    const auto failures = reported_failures_of([&] {
+        // clang-format off
+        expect_line = __LINE__; EXPECT_TRUE(inbox.wait_for(HasSubstr("agent_completed"), Milliseconds(50)));
+        // clang-format on
+    });
+    ASSERT_EQ(failures.size(), 1u);
+    EXPECT_EQ(failures[0].file, __FILE__);
+    EXPECT_EQ(failures[0].line, expect_line);
+    EXPECT_THAT(failures[0].message,
+                AllOf(HasSubstr("Expected: a frame that has substring \"agent_completed\""),
+                      HasSubstr("Actual: none by +"), HasSubstr("agent_started")));
+
+    const auto event_failures = reported_failures_of([&] {
+        // clang-format off
+        expect_line = __LINE__; ASSERT_TRUE(inbox.wait_for_event(OfType("agent_completed"), Milliseconds(50)));
+        // clang-format on
+    });
+    ASSERT_EQ(event_failures.size(), 1u);
+    EXPECT_EQ(event_failures[0].file, __FILE__);
+    EXPECT_EQ(event_failures[0].line, expect_line);
+    EXPECT_THAT(event_failures[0].message, HasSubstr("Expected: an event that "));
+    inbox.allow_unread();
+}
+
+TEST(FrameInboxTest, AMatchHoldsWhatWasFound) {
+    auto connection = started_run();
+    FrameInbox inbox(*connection);
+    const auto frame = inbox.wait_for(HasSubstr("agent_thinking"), Milliseconds(300));
+    ASSERT_TRUE(frame);
+    EXPECT_TRUE(frame.has_value());
+    EXPECT_THAT(*frame, HasSubstr("\"agent_thinking\""));
+    EXPECT_EQ(frame->find("agent_thinking") != std::string::npos, true);
+    EXPECT_EQ(testing::PrintToString(frame), testing::PrintToString(frame.value()));
+    const auto missing = inbox.wait_for(HasSubstr("nothing like this"), Milliseconds(20));
+    EXPECT_THAT(testing::PrintToString(missing), HasSubstr("no match (Expected: a frame that"));
+    EXPECT_THROW(static_cast<void>(missing.value()), std::bad_optional_access);
     inbox.allow_unread();
 }
 
 TEST(FrameInboxTest, ACloseEndsTheWaitAndTheFailureSaysSo) {
     auto connection = started_run(first_events(2, close_step(1011, "boom")));
     FrameInbox inbox(*connection);
-    const auto failures = failures_of(
-        [&] { EXPECT_FALSE(inbox.wait_for_event(OfType("agent_completed"), Milliseconds(300))); });
-    EXPECT_THAT(failures,
-                ElementsAre(AllOf(HasSubstr("the connection closed with 1011 \"boom\""),
-                                  Not(HasSubstr("(deadline)")), HasSubstr("3 frames arrived"))));
+    const auto completed = inbox.wait_for_event(OfType("agent_completed"), Milliseconds(300));
+    EXPECT_FALSE(completed);
+    EXPECT_THAT(completed.message(),
+                AllOf(HasSubstr("the connection closed with 1011 \"boom\""),
+                      Not(HasSubstr("(deadline)")), HasSubstr("3 frames arrived")));
     ASSERT_TRUE(inbox.close_info());
     EXPECT_EQ(inbox.close_info()->code, 1011);
     inbox.allow_unread();
@@ -149,13 +218,12 @@ TEST(FrameInboxTest, StrictModeFailsWhenAnotherFrameArrivesFirst) {
     FrameInboxOptions options;
     options.fail_on_unexpected_frame = true;
     FrameInbox inbox(*connection, options);
-    const auto failures = failures_of(
-        [&] { EXPECT_FALSE(inbox.wait_for(HasSubstr("agent_thinking"), Milliseconds(300))); });
-    EXPECT_THAT(failures,
-                ElementsAre(AllOf(HasSubstr("Expected: the next frame to be a frame that has "
-                                            "substring \"agent_thinking\""),
-                                  HasSubstr("Actual: #1 "), HasSubstr("agent_started"),
-                                  HasSubstr("arrived first"))));
+    const auto thinking = inbox.wait_for(HasSubstr("agent_thinking"), Milliseconds(300));
+    EXPECT_FALSE(thinking);
+    EXPECT_THAT(thinking.message(), AllOf(HasSubstr("Expected: the next frame to be a frame that "
+                                                    "has substring \"agent_thinking\""),
+                                          HasSubstr("Actual: #1 "), HasSubstr("agent_started"),
+                                          HasSubstr("arrived first")));
     // In order it passes; connection_established is a background type and skipped.
     EXPECT_TRUE(inbox.wait_for(HasSubstr("agent_started"), Milliseconds(300)));
     EXPECT_TRUE(inbox.wait_for(HasSubstr("agent_thinking"), Milliseconds(300)));
@@ -256,8 +324,9 @@ TEST(FrameInboxTest, WorksOverLoopbackWithTheSocketDouble) {
     const double waited = elapsed_ms(started, Clock::now());
     EXPECT_GE(waited, 100.0);
     EXPECT_LT(waited, 100.0 + 250.0);
-    EXPECT_NONFATAL_FAILURE(inbox.wait_for(HasSubstr("agent_completed"), Milliseconds(50)),
-                            "Actual: none by +");
+    EXPECT_NONFATAL_FAILURE(
+        EXPECT_TRUE(inbox.wait_for(HasSubstr("agent_completed"), Milliseconds(50))),
+        "Actual: none by +");
     inbox.mark_all_read();
     client.close(1000, "done", Clock::now() + Milliseconds(300));
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,5 +34,14 @@ struct RecordedConnection {
     // Header value by case-insensitive name; empty when absent.
     std::string header(std::string_view name) const;
 };
+
+// The headers, in order, with every credential replaced by "***": the values of
+// Authorization, Proxy-Authorization, Cookie and headers named like a secret query parameter
+// (after the scheme: "Bearer ***"), token subprotocol entries ("jwt-auth.***"), and those
+// secrets wherever else they appear.
+std::vector<std::pair<std::string, std::string>> redacted_headers(
+    const RecordedConnection& connection);
+// How GoogleTest prints a connection: id, target and headers, redacted the same way.
+void PrintTo(const RecordedConnection& connection, std::ostream* out);
 
 }  // namespace goldenpath

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct ScriptStep {
     std::string text;
     int close_code = 1000;
     Milliseconds delay{0};
+
+    friend bool operator==(const ScriptStep&, const ScriptStep&) = default;
 };
 
 // What the server double answers to a start message: a list of steps. Build one with the named
@@ -56,6 +59,41 @@ class Script {
     Script& reset();
     Script& send_binary(std::string bytes);
 
+    // ---- Faults in one line. Each has the same name in a JSON script's "faults" list, with its
+    // arguments as one value or an array in the same order (docs/server-double.md):
+    //   Script::golden_path().close_before_event(3, 1011, "tool crashed")
+    //   {"faults": [{"close_before_event": [3, 1011, "tool crashed"]}]}
+    // Events are counted from 0 over event steps; "before event N" with N = the number of events
+    // means after the last, "after event N" is "before event N + 1". A bad argument throws a
+    // ConfigError with id "goldenpath.script" naming the builder, the argument and its value:
+    //   [goldenpath.script] (close_before_event: code) must be a close code 1000-4999, but is 99
+    Script& close_before_event(std::size_t event_index, int code, std::string reason = {});
+    Script& close_after(std::size_t event_index, int code, std::string reason = {});
+    Script& send_raw_before_event(std::size_t event_index, std::string text);
+    Script& send_raw_after(std::size_t event_index, std::string text);
+    Script& send_binary_before_event(std::size_t event_index, std::string bytes);
+    Script& send_binary_after(std::size_t event_index, std::string bytes);
+    // A server-side timer, 0-600000 ms.
+    Script& delay_before_event(std::size_t event_index, Milliseconds duration);
+    Script& delay_after(std::size_t event_index, Milliseconds duration);
+    Script& stall_before_event(std::size_t event_index);
+    Script& stall_after(std::size_t event_index);
+    Script& ping_before_event(std::size_t event_index, std::string payload = {});
+    Script& ping_after(std::size_t event_index, std::string payload = {});
+    Script& reset_before_event(std::size_t event_index);
+    Script& reset_after(std::size_t event_index);
+    // Edits, checked like the faults: remove, repeat or exchange events.
+    Script& drop(std::size_t event_index);
+    Script& duplicate(std::size_t event_index);
+    Script& swap(std::size_t first, std::size_t second);
+    // The double answers the upgrade with this HTTP status (100-599, not 101) instead of running
+    // the script; it applies to AgentServerDoubleOptions::script (and goldenpath-server's
+    // --script), which is known before the upgrade, not to scripts chosen per message.
+    Script& reject_upgrade(int status);
+    const std::optional<int>& rejected_upgrade_status() const noexcept {
+        return reject_upgrade_status_;
+    }
+
     // Editing helpers address event steps by their event index (0-based over event steps).
     Script& drop_event(std::size_t event_index);
     Script& duplicate_event(std::size_t event_index);
@@ -66,9 +104,16 @@ class Script {
     const std::vector<ScriptStep>& steps() const noexcept { return steps_; }
     std::size_t event_count() const;
 
+    friend bool operator==(const Script&, const Script&) = default;
+
   private:
     std::size_t step_of_event(std::size_t event_index) const;
+    // The fault builders: checks `event_index` (0 to the number of events) and inserts.
+    Script& insert_fault(const char* builder, std::size_t event_index, ScriptStep step);
+    // "after event N": checks N names an event, then inserts before event N + 1.
+    Script& insert_fault_after(const char* builder, std::size_t event_index, ScriptStep step);
     std::vector<ScriptStep> steps_;
+    std::optional<int> reject_upgrade_status_;
 };
 
 }  // namespace goldenpath

@@ -18,9 +18,13 @@ namespace goldenpath {
 //                {"at": 2, "ping": "keepalive"},      a ping frame (payload <= 125 bytes)
 //                {"at": 3, "reset": true},            TCP reset: the client sees closed(1006)
 //                {"at": 1, "send_binary": "bytes"},   a binary frame
-//                {"drop": 2}, {"duplicate": 1}, {"swap": [2, 3]} ]}
-// "at": N acts before event N (N = number of events: after the last). Edits (drop, duplicate, swap)
-// apply first, in order, then the indexed faults, in order. Errors are ConfigError with id
+//                {"drop": 2}, {"duplicate": 1}, {"swap": [2, 3]},
+//                {"close_before_event": [3, 1011, "boom"]}, {"stall_after": 2},
+//                {"reject_upgrade": 401} ]}
+// "at": N acts before event N (N = number of events: after the last). Every builder of Script
+// (close_before_event, stall_after, ...) is a fault of the same name whose value is its arguments:
+// one value or an array in the builder's order. Edits (drop, duplicate, swap) apply first, in
+// order, then the indexed faults, in order. Errors are ConfigError with id
 // "goldenpath.script" and the JSON pointer of the field.
 Script script_from_json(const nlohmann::json& json, const ProtocolProfile& profile);
 Script load_script(const std::filesystem::path& path, const ProtocolProfile& profile);
