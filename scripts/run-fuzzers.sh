@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
-targets=(event_parser sequence_verifier endpoint_config protocol_profile journey)
+targets=(event_parser sequence_verifier endpoint_config protocol_profile sse_parser journey)
 GOLDENPATH_WITH_CLANG=1 scripts/install-deps.sh
 [ -f build/fuzz/CMakeCache.txt ] || cmake --preset fuzz >/dev/null
 cmake --build build/fuzz --target "${targets[@]/#/fuzz_}"
