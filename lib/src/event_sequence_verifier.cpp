@@ -330,6 +330,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
             counted(role) ? std::optional<std::size_t>(run.event_count) : std::nullopt;
         entry.summary = record(run, event, role, index);
         entry.event_index = index;
+        last_event_index_ = index;
         if (index) {
             judge(run, event, role);
         }
@@ -338,6 +339,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
         }
     } else {
         entry.summary = bounded(event.summary(profile_), kMaxSummaryBytes);
+        last_event_index_.reset();
     }
     connection_timeline_.push(std::move(entry));
     return role;

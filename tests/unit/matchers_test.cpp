@@ -72,6 +72,70 @@ TEST(FollowsGoldenPathTest, FailedExpectationReportsThroughGoogleTest) {
     EXPECT_NONFATAL_FAILURE(EXPECT_THAT(events, FollowsGoldenPath()), "no_thinking_before_tool");
 }
 
+// What a user's own client collects: the ready frame first, then the five events carrying the ids
+// the server gave the run.
+std::vector<Event> events_as_a_client_saw_them(const std::string& thread_id,
+                                               const std::string& run_id) {
+    std::vector<nlohmann::json> bodies = {
+        {{"type", "connection_established"}, {"data", {{"connection_id", "c"}, {"user_id", "u"}}}},
+        {{"type", "agent_started"}, {"agent_name", "triage"}},
+        {{"type", "agent_thinking"}, {"data", {{"reasoning", "look up"}}}},
+        {{"type", "tool_executing"}, {"data", {{"tool_name", "search"}, {"tool_call_id", "c1"}}}},
+        {{"type", "tool_completed"},
+         {"data", {{"tool_name", "search"}, {"tool_call_id", "c1"}, {"results", "ok"}}}},
+        {{"type", "agent_completed"}, {"data", {{"final_response", "done"}}}},
+    };
+    for (std::size_t i = 1; i < bodies.size(); ++i) {
+        bodies[i]["thread_id"] = thread_id;
+        bodies[i]["run_id"] = run_id;
+    }
+    return events_of(bodies);
+}
+
+TEST(FollowsGoldenPathTest, JudgesAListAsTheClientThatCollectedItSawIt) {
+    const auto events = events_as_a_client_saw_them("thread-1", "run-1");
+    testing::StringMatchResultListener listener;
+    EXPECT_TRUE(testing::ExplainMatchResult(FollowsGoldenPath(), events, &listener))
+        << listener.str();
+    EXPECT_EQ(listener.str(), "which follows the golden path (5 events)");
+}
+
+TEST(FollowsGoldenPathTest, ATimelineOfAClientsListNumbersTheRunEvents) {
+    auto events = events_as_a_client_saw_them("thread-1", "run-1");
+    events.pop_back();
+    testing::StringMatchResultListener listener;
+    EXPECT_FALSE(testing::ExplainMatchResult(FollowsGoldenPath(), events, &listener));
+    EXPECT_THAT(listener.str(), HasSubstr("ended_before_completion"));
+    EXPECT_THAT(listener.str(), HasSubstr("[ready]\n#0 "));
+    EXPECT_THAT(listener.str(), HasSubstr("\n#3 "));
+    EXPECT_THAT(listener.str(), Not(HasSubstr("foreign_event")));
+}
+
+
+TEST(FollowsGoldenPathTest, TakesTheRunsIdsWhenGiven) {
+    const auto events = events_as_a_client_saw_them("thread-1", "run-1");
+    EXPECT_THAT(events, FollowsGoldenPath(RunIds{"thread-1", "run-1"}));
+    EXPECT_THAT(events, FollowsGoldenPath(RunIds{"thread-1", ""}));
+    testing::StringMatchResultListener listener;
+    EXPECT_FALSE(testing::ExplainMatchResult(
+        FollowsGoldenPath(RunIds{"thread-2", "run-2"}), events, &listener));
+    EXPECT_THAT(listener.str(),
+                HasSubstr("foreign_event: event #0 is agent_started with run_id run-1 thread_id "
+                          "thread-1, but an event of a run this client started was expected "
+                          "(runs started: thread thread-2/run run-2)"));
+}
+
+
+TEST(FollowsGoldenPathTest, EventsOfAnotherRunInAClientsListAreForeign) {
+    auto events = events_as_a_client_saw_them("thread-1", "run-1");
+    events[3].thread_id = "thread-9";
+    events[3].run_id = "run-9";
+    testing::StringMatchResultListener listener;
+    EXPECT_FALSE(testing::ExplainMatchResult(FollowsGoldenPath(), events, &listener));
+    EXPECT_THAT(listener.str(), HasSubstr("foreign_event: event #2 is tool_executing with run_id "
+                                          "run-9 thread_id thread-9"));
+}
+
 TEST(FailsWithTest, MatchesKindAndLabel) {
     JourneyResult result;
     Failure failure;

@@ -119,6 +119,9 @@ class EventSequenceVerifier {
 
     // Feeds one received event; returns the role it played.
     EventRole feed(const Event& event);
+    // The index within its run of the event fed last (its timeline's "#N"); nullopt when it was
+    // not counted in a run (ready, ignored, unknown, foreign) or nothing was fed yet.
+    std::optional<std::size_t> last_event_index() const noexcept { return last_event_index_; }
 
     // The stream ended (close, EOF, stall, deadline): every run still open gets
     // ended_before_completion, with `reason` in its message.
@@ -180,6 +183,7 @@ class EventSequenceVerifier {
     // start_run.
     Clock::time_point first_arrival_{};
     std::size_t frames_fed_ = 0;
+    std::optional<std::size_t> last_event_index_;
 };
 
 }  // namespace goldenpath
