@@ -13,8 +13,7 @@ RunIds run_ids_seen(const std::vector<Event>& events, const ProtocolProfile& pro
     }
     const auto counted = std::find_if(events.begin(), events.end(), [&](const Event& event) {
         return event.type != profile.ready_type && !profile.is_ignored(event.type) &&
-               (profile.is_golden_path_type(event.type) ||
-                profile.is_terminal_failure(event.type));
+               (profile.is_golden_path_type(event.type) || profile.is_terminal_failure(event.type));
     });
     if (counted != events.end()) {
         return RunIds{counted->thread_id, counted->run_id};
@@ -22,8 +21,7 @@ RunIds run_ids_seen(const std::vector<Event>& events, const ProtocolProfile& pro
     return {};
 }
 
-EventListVerdict verify_event_list(const std::vector<Event>& events,
-                                   const ProtocolProfile& profile,
+EventListVerdict verify_event_list(const std::vector<Event>& events, const ProtocolProfile& profile,
                                    const std::optional<RunIds>& run) {
     EventSequenceVerifier verifier(profile);
     const RunIds ids = run ? *run : run_ids_seen(events, profile);

@@ -175,8 +175,9 @@ TEST(EventsInOrderTest, NumbersEventsAsTheTimelineDoes) {
     EXPECT_EQ(explain(EventsInOrder({"heartbeat", "agent_started"}), events),
               "whose events contain heartbeat at #-, but no agent_started after that heartbeat");
     EXPECT_EQ(explain(HasEventType("tool_completed"), events), "whose event #2 is tool_completed");
-    EXPECT_EQ(explain(EventWithData("tool_completed", {{"tool_name", "other"}}), events),
-              R"(whose closest event #2 tool_completed has /tool_name "lookup", but "other" was expected)");
+    EXPECT_EQ(
+        explain(EventWithData("tool_completed", {{"tool_name", "other"}}), events),
+        R"(whose closest event #2 tool_completed has /tool_name "lookup", but "other" was expected)");
 }
 
 // What a failed EXPECT_THAT reports, word for word.
@@ -220,24 +221,25 @@ JourneyResult passed_journey() {
 // its numbers are the timeline's.
 TEST(EventsInOrderTest, AJourneysExplanationComesBeforeItsTimeline) {
     const JourneyResult result = passed_journey();
-    EXPECT_EQ(failure_message_of([&] {
-                  EXPECT_THAT(result, EventsInOrder({"agent_started", "agent_error"}));
-              }),
-              "Value of: result\n"
-              "Expected: has events agent_started, agent_error in this order (others may come "
-              "between)\n"
-              "  Actual: goldenpath journey on ws://127.0.0.1:1/ws (thread t1, run r1): PASS follows "
-              "the golden path (5 events) (of type goldenpath::JourneyResult), whose events contain "
-              "agent_started at #0, but no "
-              "agent_error after #0\n"
-              "timeline:\n"
-              "#- +0.0ms (+0.0ms) connection_established [ready]\n"
-              "#0 +1.0ms (+1.0ms) agent_started {agent_name: triage}\n"
-              "#1 +2.0ms (+1.0ms) agent_thinking\n"
-              "#2 +3.0ms (+1.0ms) tool_executing {tool_name: lookup, tool_call_id: c1}\n"
-              "#3 +4.0ms (+1.0ms) tool_completed {tool_name: lookup, tool_call_id: c1}\n"
-              "#4 +5.0ms (+1.0ms) agent_completed\n"
-              "timings: connect - | ready - | first event - | completion 5.0 ms");
+    EXPECT_EQ(
+        failure_message_of([&] {
+            EXPECT_THAT(result, EventsInOrder({"agent_started", "agent_error"}));
+        }),
+        "Value of: result\n"
+        "Expected: has events agent_started, agent_error in this order (others may come "
+        "between)\n"
+        "  Actual: goldenpath journey on ws://127.0.0.1:1/ws (thread t1, run r1): PASS follows "
+        "the golden path (5 events) (of type goldenpath::JourneyResult), whose events contain "
+        "agent_started at #0, but no "
+        "agent_error after #0\n"
+        "timeline:\n"
+        "#- +0.0ms (+0.0ms) connection_established [ready]\n"
+        "#0 +1.0ms (+1.0ms) agent_started {agent_name: triage}\n"
+        "#1 +2.0ms (+1.0ms) agent_thinking\n"
+        "#2 +3.0ms (+1.0ms) tool_executing {tool_name: lookup, tool_call_id: c1}\n"
+        "#3 +4.0ms (+1.0ms) tool_completed {tool_name: lookup, tool_call_id: c1}\n"
+        "#4 +5.0ms (+1.0ms) agent_completed\n"
+        "timings: connect - | ready - | first event - | completion 5.0 ms");
 }
 
 TEST(EventsInOrderTest, FailedExpectationReportsThroughGoogleTest) {

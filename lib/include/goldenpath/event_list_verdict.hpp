@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct RunIds {
 
     friend bool operator==(const RunIds&, const RunIds&) = default;
 };
+std::ostream& operator<<(std::ostream& out, const RunIds& ids);  // {thread_id: t, run_id: r}
 
 // The run a list of received events shows: the ids of its first agent_started, else those of its
 // first run or terminal event; both empty when no event carries any (an id-less run).

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct ScriptStep {
     int close_code = 1000;
     Milliseconds delay{0};
 };
+std::ostream& operator<<(std::ostream& out, ScriptStep::Kind kind);  // its name
 
 // What the server double answers to a start message: a list of steps. Build one with the named
 // constructors and the editing helpers; it is plain data, so the same script produces the same
