@@ -12,9 +12,9 @@ TEST_F(ToolCall, LooksTheOrderUp) {
     // Top-level keys are found in "data", "payload" or the root; only the keys given count.
     EXPECT_THAT(result, EventWithData("tool_executing", {{"tool_name", "order_lookup"}}));
     EXPECT_THAT(result, EventWithData({{"results", {{"status", "shipped"}}}}));
-    // With "search" instead, the explanation says: ... whose closest event #3 tool_executing
+    // With "search" instead, the explanation says: ... whose closest event #2 tool_executing
     //                                             has /tool_name "order_lookup", but "search"
-    //                                             was expected
+    //                                             was expected, then the journey's timeline
 }
 // [end]
 
@@ -23,7 +23,9 @@ TEST_F(ToolCall, ExplanationQuotedInTheReadme) {
     testing::StringMatchResultListener listener;
     EXPECT_FALSE(testing::ExplainMatchResult(
         EventWithData("tool_executing", {{"tool_name", "search"}}), RunGoldenPath(), &listener));
-    EXPECT_EQ(listener.str(),
-              "whose closest event #3 tool_executing has /tool_name \"order_lookup\", but "
+    const std::string explanation = listener.str();
+    EXPECT_EQ(explanation.substr(0, explanation.find('\n')),
+              "whose closest event #2 tool_executing has /tool_name \"order_lookup\", but "
               "\"search\" was expected");
+    EXPECT_THAT(explanation, testing::HasSubstr("\ntimeline:\n"));
 }

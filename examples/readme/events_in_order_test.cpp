@@ -20,8 +20,9 @@ TEST(EventOrder, OtherEventsMayComeBetween) {
                    profile)};
     EXPECT_THAT(events, EventsInOrder({"agent_started", "agent_thinking", "tool_completed"}));
     EXPECT_THAT(events, Not(EventsInOrder({"tool_completed", "agent_started"})));
-    // Reversed, the explanation says: ... whose events contain tool_completed at #3, but no
-    //                                 agent_started after #3
+    // Reversed, the explanation says: ... whose events contain tool_completed at #2, but no
+    //                                 agent_started after #2 (numbered as the timeline numbers
+    //                                 them: the heartbeat is #-)
 }
 // [end]
 
@@ -38,5 +39,5 @@ TEST(EventOrder, ExplanationQuotedInTheReadme) {
     EXPECT_FALSE(testing::ExplainMatchResult(EventsInOrder({"tool_completed", "agent_started"}),
                                              events, &listener));
     EXPECT_EQ(listener.str(),
-              "whose events contain tool_completed at #3, but no agent_started after #3");
+              "whose events contain tool_completed at #2, but no agent_started after #2");
 }

@@ -1,6 +1,7 @@
 #include "goldenpath/event_sequence_verifier.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <utility>
 
@@ -214,7 +215,16 @@ std::string Verdict::to_string() const {
                        plural(event_count, "event"));
 }
 
+namespace {
+std::atomic<std::size_t> timelines_formatted{0};
+}  // namespace
+
+std::size_t formatted_timeline_count() noexcept {
+    return timelines_formatted.load(std::memory_order_relaxed);
+}
+
 std::string format_timeline(const std::vector<TimelineEntry>& timeline) {
+    timelines_formatted.fetch_add(1, std::memory_order_relaxed);
     std::string out;
     out.reserve(timeline.size() * 64);
     for (const TimelineEntry& entry : timeline) {
@@ -330,6 +340,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
             counted(role) ? std::optional<std::size_t>(run.event_count) : std::nullopt;
         entry.summary = record(run, event, role, index);
         entry.event_index = index;
+        last_event_index_ = index;
         if (index) {
             judge(run, event, role);
         }
@@ -338,6 +349,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
         }
     } else {
         entry.summary = bounded(event.summary(profile_), kMaxSummaryBytes);
+        last_event_index_.reset();
     }
     connection_timeline_.push(std::move(entry));
     return role;

@@ -2,6 +2,7 @@
 // mismatch.
 #include "goldenpath/fixtures/event_matchers.hpp"  // first: the header is self-contained
 #include "explain.hpp"
+#include "goldenpath/event_list_verdict.hpp"
 
 #include <stdexcept>
 
@@ -43,7 +44,7 @@ std::vector<Event> golden_events() {
     return make_events(golden_bodies());
 }
 
-// A journey whose frames start with connection_established, so event #N is frame #N.
+// A journey whose frames start with connection_established, so event #N is frame #N+1.
 JourneyResult journey_of(const std::vector<nlohmann::json>& bodies) {
     JourneyResult result;
     result.frames.push_back(
@@ -85,8 +86,10 @@ TEST(HasEventTypeTest, ParsesAJourneysFrames) {
     EXPECT_THAT(result, HasEventType("connection_established"));
     EXPECT_THAT(result, HasEventType("agent_completed"));
     EXPECT_THAT(result, Not(HasEventType("agent_error")));
-    // The malformed frame is skipped: positions count parsed frames.
-    EXPECT_EQ(explain(HasEventType("tool_executing"), result), "whose event #3 is tool_executing");
+    // Numbered as the timeline numbers them: agent_started is #0, connection_established is #-.
+    EXPECT_EQ(explain(HasEventType("tool_executing"), result), "whose event #2 is tool_executing");
+    EXPECT_EQ(explain(HasEventType("connection_established"), result),
+              "whose event #- is connection_established");
 }
 
 TEST(HasEventTypeTest, FailedExpectationReportsThroughGoogleTest) {
@@ -151,7 +154,92 @@ TEST(EventsInOrderTest, ParsesAJourneysFrames) {
     const auto result = journey_of(golden_bodies());
     EXPECT_THAT(result, EventsInOrder({"connection_established", "agent_started"}));
     EXPECT_EQ(explain(EventsInOrder({"agent_started", "agent_error"}), result),
-              "whose events contain agent_started at #1, but no agent_error after #1");
+              "whose events contain agent_started at #0, but no agent_error after #0");
+}
+
+// Issue 14.2: one numbering everywhere, the timeline's: a run event is #N within its run, and a
+// frame outside the count (ready, ignored, unknown) is #-, as its timeline line shows it.
+TEST(EventsInOrderTest, NumbersEventsAsTheTimelineDoes) {
+    const auto events =
+        make_events({{{"type", "connection_established"}, {"data", {{"connection_id", "c"}}}},
+                     golden_bodies()[0],
+                     {{"type", "heartbeat"}},
+                     golden_bodies()[1],
+                     golden_bodies()[3]});
+    EXPECT_EQ(explain(EventsInOrder({"connection_established", "agent_started", "tool_completed"}),
+                      events),
+              "whose events contain connection_established at #-, agent_started at #0 and "
+              "tool_completed at #2");
+    EXPECT_EQ(explain(EventsInOrder({"agent_thinking", "agent_started"}), events),
+              "whose events contain agent_thinking at #1, but no agent_started after #1");
+    EXPECT_EQ(explain(EventsInOrder({"heartbeat", "agent_started"}), events),
+              "whose events contain heartbeat at #-, but no agent_started after that heartbeat");
+    EXPECT_EQ(explain(HasEventType("tool_completed"), events), "whose event #2 is tool_completed");
+    EXPECT_EQ(
+        explain(EventWithData("tool_completed", {{"tool_name", "other"}}), events),
+        R"(whose closest event #2 tool_completed has /tool_name "lookup", but "other" was expected)");
+}
+
+// What a failed EXPECT_THAT reports, word for word.
+template <typename Check>
+std::string failure_message_of(Check check) {
+    testing::TestPartResultArray results;
+    {
+        testing::ScopedFakeTestPartResultReporter reporter(
+            testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
+        check();
+    }
+    return results.size() == 1 ? std::string(results.GetTestPartResult(0).message())
+                               : "(" + std::to_string(results.size()) + " failures)";
+}
+
+// A passed journey as GoldenPathJourney gives it: frames, ids, timeline and timings.
+JourneyResult passed_journey() {
+    const auto profile = default_profile();
+    std::vector<nlohmann::json> bodies = golden_bodies();
+    for (auto& body : bodies) {
+        body["thread_id"] = "t1";
+        body["run_id"] = "r1";
+    }
+    bodies.insert(bodies.begin(), nlohmann::json{{"type", "connection_established"},
+                                                 {"data", {{"connection_id", "c"}}}});
+    JourneyResult result;
+    result.url = "ws://127.0.0.1:1/ws";
+    result.thread_id = "t1";
+    result.run_id = "r1";
+    std::vector<Event> events;
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+        result.frames.push_back(bodies[i].dump());
+        events.push_back(make_event(bodies[i], profile, Clock::time_point{} + Milliseconds(i), i));
+    }
+    result.verdict = verify_event_list(events, profile, RunIds{"t1", "r1"}).verdict;
+    result.timings.completion_ms = 5;
+    return result;
+}
+
+// Issue 14.2: the explanation comes right after the journey's one line, before its timeline, and
+// its numbers are the timeline's.
+TEST(EventsInOrderTest, AJourneysExplanationComesBeforeItsTimeline) {
+    const JourneyResult result = passed_journey();
+    EXPECT_EQ(
+        failure_message_of([&] {
+            EXPECT_THAT(result, EventsInOrder({"agent_started", "agent_error"}));
+        }),
+        "Value of: result\n"
+        "Expected: has events agent_started, agent_error in this order (others may come "
+        "between)\n"
+        "  Actual: goldenpath journey on ws://127.0.0.1:1/ws (thread t1, run r1): PASS follows "
+        "the golden path (5 events) (of type goldenpath::JourneyResult), whose events contain "
+        "agent_started at #0, but no "
+        "agent_error after #0\n"
+        "timeline:\n"
+        "#- +0.0ms (+0.0ms) connection_established [ready]\n"
+        "#0 +1.0ms (+1.0ms) agent_started {agent_name: triage}\n"
+        "#1 +2.0ms (+1.0ms) agent_thinking\n"
+        "#2 +3.0ms (+1.0ms) tool_executing {tool_name: lookup, tool_call_id: c1}\n"
+        "#3 +4.0ms (+1.0ms) tool_completed {tool_name: lookup, tool_call_id: c1}\n"
+        "#4 +5.0ms (+1.0ms) agent_completed\n"
+        "timings: connect - | ready - | first event - | completion 5.0 ms");
 }
 
 TEST(EventsInOrderTest, FailedExpectationReportsThroughGoogleTest) {
@@ -231,7 +319,7 @@ TEST(EventWithDataTest, ParsesAJourneysFrames) {
     EXPECT_THAT(result, EventWithData({{"connection_id", "c"}}));
     EXPECT_EQ(
         explain(EventWithData("tool_executing", {{"tool_name", "search"}}), result),
-        R"(whose closest event #3 tool_executing has /tool_name "lookup", but "search" was expected)");
+        R"(whose closest event #2 tool_executing has /tool_name "lookup", but "search" was expected)");
 }
 
 TEST(EventWithDataTest, RejectsFieldsThatAreNotAnObject) {

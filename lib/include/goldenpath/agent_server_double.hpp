@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ enum class TlsCertificate {
     expired,        // loopback SANs, expired yesterday: tls(expired)
     not_yet_valid,  // loopback SANs, valid from tomorrow: tls(not_yet_valid)
 };
+std::ostream& operator<<(std::ostream& out, TlsCertificate certificate);  // its name
 
 // What the double does with an upgrade request instead of answering it (reconnection tests).
 enum class UpgradeFault {
@@ -34,6 +36,7 @@ enum class UpgradeFault {
     close,  // close the TCP connection (FIN) without a response
     reset,  // abort the TCP connection (RST) without a response
 };
+std::ostream& operator<<(std::ostream& out, UpgradeFault fault);  // its name
 
 // Paths of a client certificate and its key (PEM), signed by the CA of ca_file().
 struct ClientCertificateFiles {

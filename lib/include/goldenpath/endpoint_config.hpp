@@ -42,6 +42,7 @@ struct Timeouts {
     static Timeouts defaults_for(DeploymentEnvironment environment);
     friend bool operator==(const Timeouts&, const Timeouts&) = default;
 };
+std::ostream& operator<<(std::ostream& out, const Timeouts& timeouts);  // every deadline
 
 // Connection retries (docs/wire-contract.md). Backoff before attempt n (n >= 1) is
 // min(initial * multiplier^(n-1), max) with +-jitter fraction; the overall deadline bounds all.
@@ -59,6 +60,7 @@ struct RetryPolicy {
     static RetryPolicy defaults_for(DeploymentEnvironment environment);
     friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
 };
+std::ostream& operator<<(std::ostream& out, const RetryPolicy& policy);  // every setting
 
 // Reads one environment variable; injectable so tests never touch the process environment.
 using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view name)>;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ enum class Rule {
 };
 
 std::string_view rule_name(Rule rule) noexcept;
+std::ostream& operator<<(std::ostream& out, Rule rule);  // rule_name
 
 struct Violation {
     Rule rule = Rule::first_not_started;
@@ -44,6 +46,9 @@ struct Violation {
 
 // How the verifier treated one frame.
 enum class EventRole { run_event, terminal_failure, ignored, ready, unknown };
+
+std::string_view to_string(EventRole role) noexcept;  // "run_event", ...
+std::ostream& operator<<(std::ostream& out, EventRole role);
 
 struct TimelineEntry {
     std::size_t frame_index = 0;
@@ -103,6 +108,10 @@ struct Verdict {
 // Renders a timeline, one line per frame: `#3 +12.4ms (+0.3ms) tool_completed {tool_name: search}`.
 std::string format_timeline(const std::vector<TimelineEntry>& timeline);
 
+// How many timelines format_timeline has rendered in this process (thread-safe): lets a test check
+// that a matcher renders none when nobody reads its explanation.
+std::size_t formatted_timeline_count() noexcept;
+
 // Judges events as they arrive, for one or several runs on one connection (docs/wire-contract.md
 // "Routing" and "Golden-path order"). Not thread-safe: feed from one thread.
 class EventSequenceVerifier {
@@ -119,6 +128,9 @@ class EventSequenceVerifier {
 
     // Feeds one received event; returns the role it played.
     EventRole feed(const Event& event);
+    // The index within its run of the event fed last (its timeline's "#N"); nullopt when it was
+    // not counted in a run (ready, ignored, unknown, foreign) or nothing was fed yet.
+    std::optional<std::size_t> last_event_index() const noexcept { return last_event_index_; }
 
     // The stream ended (close, EOF, stall, deadline): every run still open gets
     // ended_before_completion, with `reason` in its message.
@@ -180,6 +192,7 @@ class EventSequenceVerifier {
     // start_run.
     Clock::time_point first_arrival_{};
     std::size_t frames_fed_ = 0;
+    std::optional<std::size_t> last_event_index_;
 };
 
 }  // namespace goldenpath

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ enum class Phase { connect, tls, upgrade, ready, first_event, completion };
 
 std::string_view to_string(FailureKind kind) noexcept;
 std::string_view to_string(Phase phase) noexcept;
+// Print the name (GoogleTest finds these, so a failed EXPECT_EQ says "closed", not bytes).
+std::ostream& operator<<(std::ostream& out, FailureKind kind);
+std::ostream& operator<<(std::ostream& out, Phase phase);
 
 // One connection attempt that failed, kept in the final failure.
 struct Attempt {

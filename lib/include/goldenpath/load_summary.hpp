@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,7 @@ struct JourneySample {
     nlohmann::json to_json() const;
     friend bool operator==(const JourneySample&, const JourneySample&) = default;
 };
+std::ostream& operator<<(std::ostream& out, const JourneySample& sample);  // its JSON
 
 // Latencies of one phase in fixed log-linear buckets of whole microseconds, so histograms from
 // different processes and machines add up exactly. Below 128 µs every microsecond is a bucket;
@@ -78,6 +80,7 @@ struct PhasePercentiles {
     static std::optional<PhasePercentiles> of(const LatencyHistogram& histogram);
     friend bool operator==(const PhasePercentiles&, const PhasePercentiles&) = default;
 };
+std::ostream& operator<<(std::ostream& out, const PhasePercentiles& percentiles);
 
 // Success rate, failures grouped by kind, and per-phase latency histograms and percentiles of many
 // journeys. Summaries merge exactly: merging the summaries of parts equals the summary of the
@@ -145,6 +148,8 @@ struct SlaExpression {
     // Throws ConfigError naming `field` (a flag or variable) and quoting the expression.
     static SlaExpression parse(std::string_view text, std::string_view field);
 };
+std::ostream& operator<<(std::ostream& out, SlaExpression::Metric metric);        // its name
+std::ostream& operator<<(std::ostream& out, SlaExpression::Statistic statistic);  // its name
 
 struct SlaResult {
     SlaExpression expression;

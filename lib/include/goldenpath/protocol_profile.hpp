@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@ namespace goldenpath {
 
 // How the endpoint hands over the token (docs/wire-contract.md "Auth"); a profile may use several.
 enum class AuthMethod { header, subprotocol, query };
+std::ostream& operator<<(std::ostream& out, AuthMethod method);  // its name
 
 // Everything about the wire protocol that differs between agent backends, as data. The default
 // values are the `agent-chat-v1` contract of docs/wire-contract.md.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ struct ScriptStep {
 
     friend bool operator==(const ScriptStep&, const ScriptStep&) = default;
 };
+std::ostream& operator<<(std::ostream& out, ScriptStep::Kind kind);  // its name
 
 // What the server double answers to a start message: a list of steps. Build one with the named
 // constructors and the editing helpers; it is plain data, so the same script produces the same

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,7 @@ struct ReceiveResult {
     CloseInfo close;      // Status::closed
     Failure failure;      // Status::error
 };
+std::ostream& operator<<(std::ostream& out, ReceiveResult::Status status);  // its name
 
 // A WebSocket client connection: the seam between journeys and transports. BeastClient talks to
 // real sockets; MockWebSocketClient (fixtures) lets code under test take any client.
