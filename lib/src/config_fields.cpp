@@ -90,10 +90,11 @@ std::vector<Secret> read_token_file(const std::filesystem::path& path, std::stri
             continue;
         }
         if (std::any_of(token.begin(), token.end(), detail::is_space_or_control)) {
-            detail::fail_field(field,
-                 fmt::format("must hold one token per line without inner whitespace (line {})",
-                             number),
-                 detail::shown(path.string()));
+            detail::fail_field(
+                field,
+                fmt::format("must hold one token per line without inner whitespace (line {})",
+                            number),
+                detail::shown(path.string()));
         }
         tokens.emplace_back(std::string(token));
     }
@@ -102,7 +103,7 @@ std::vector<Secret> read_token_file(const std::filesystem::path& path, std::stri
     }
     if (tokens.empty()) {
         detail::fail_field(field, "must contain at least one token (blank and # lines are skipped)",
-             detail::shown(path.string()));
+                           detail::shown(path.string()));
     }
     return tokens;
 }

@@ -1,24 +1,28 @@
 // The deployment environments and the timeouts and retries each implies by default.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <ostream>
 
+#include "enum_names.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
 #include "text_helpers.hpp"
 
 namespace goldenpath {
 
+namespace {
+
+constexpr detail::EnumNames<DeploymentEnvironment, 3> kEnvironmentNames{{
+    {DeploymentEnvironment::development, "development"},
+    {DeploymentEnvironment::staging, "staging"},
+    {DeploymentEnvironment::production, "production"},
+}};
+
+}  // namespace
+
 std::string_view to_string(DeploymentEnvironment environment) noexcept {
-    switch (environment) {
-        case DeploymentEnvironment::development:
-            return "development";
-        case DeploymentEnvironment::staging:
-            return "staging";
-        case DeploymentEnvironment::production:
-            return "production";
-    }
-    return "unknown";
+    return detail::name_of(kEnvironmentNames, environment);
 }
 
 std::ostream& operator<<(std::ostream& out, DeploymentEnvironment environment) {
@@ -26,17 +30,13 @@ std::ostream& operator<<(std::ostream& out, DeploymentEnvironment environment) {
 }
 
 DeploymentEnvironment parse_environment(std::string_view text, std::string_view field) {
-    const std::string name = detail::lower_ascii(detail::trim(text));
-    for (const auto environment :
-         {DeploymentEnvironment::development, DeploymentEnvironment::staging,
-          DeploymentEnvironment::production}) {
-        if (name == to_string(environment)) {
-            return environment;
-        }
+    const std::optional<DeploymentEnvironment> environment =
+        detail::enum_named(kEnvironmentNames, detail::lower_ascii(detail::trim(text)));
+    if (!environment) {
+        throw ConfigError("goldenpath.env", std::string(field),
+                          "must be development, staging or production", detail::shown(text));
     }
-    throw ConfigError("goldenpath.env", std::string(field),
-                      "must be development, staging or production",
-                      detail::shown(text));
+    return *environment;
 }
 
 Timeouts Timeouts::defaults_for(DeploymentEnvironment environment) {

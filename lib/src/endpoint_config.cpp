@@ -59,33 +59,34 @@ void EndpointConfig::validate() const {
     }
     if (retry.max_attempts < 1) {
         fail_field("/retry/max_attempts", "must be a positive integer",
-             std::to_string(retry.max_attempts));
+                   std::to_string(retry.max_attempts));
     }
     if (!(retry.jitter >= 0.0 && retry.jitter <= 1.0)) {
         fail_field("/retry/jitter", "must be a number 0-1", fmt::format("{}", retry.jitter));
     }
     if (!(retry.multiplier >= 1.0) || !std::isfinite(retry.multiplier)) {
         fail_field("/retry/multiplier", "must be a number of at least 1",
-             fmt::format("{}", retry.multiplier));
+                   fmt::format("{}", retry.multiplier));
     }
     if (retry.initial_backoff.count() < 0) {
         fail_field("/retry/initial_backoff_ms", "must be a non-negative integer",
-             std::to_string(retry.initial_backoff.count()));
+                   std::to_string(retry.initial_backoff.count()));
     }
     if (retry.max_backoff.count() < 0) {
         fail_field("/retry/max_backoff_ms", "must be a non-negative integer",
-             std::to_string(retry.max_backoff.count()));
+                   std::to_string(retry.max_backoff.count()));
     }
     if (retry.overall_deadline.count() <= 0) {
         fail_field("/retry/overall_deadline_ms", "must be a positive integer",
-             std::to_string(retry.overall_deadline.count()));
+                   std::to_string(retry.overall_deadline.count()));
     }
     for (const auto& [name, member] : detail::kTimeoutFields) {
         const long long value = (timeouts.*member).count();
         if (name == "linger" ? value < 0 : value <= 0) {
-            fail_field(child_pointer("/timeouts_ms", name),
-                 name == "linger" ? "must be a non-negative integer" : "must be a positive integer",
-                 std::to_string(value));
+            fail_field(
+                child_pointer("/timeouts_ms", name),
+                name == "linger" ? "must be a non-negative integer" : "must be a positive integer",
+                std::to_string(value));
         }
     }
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -96,10 +97,11 @@ void EndpointConfig::validate() const {
     }
     if (client_key_file && !client_certificate_file) {
         fail_field("/client_key_file", "must come with client_certificate_file",
-             fmt::format("\"{}\"", client_key_file->string()));
+                   fmt::format("\"{}\"", client_key_file->string()));
     }
     if (keepalive && keepalive->count() <= 0) {
-        fail_field("/keepalive_ms", "must be a positive integer", std::to_string(keepalive->count()));
+        fail_field("/keepalive_ms", "must be a positive integer",
+                   std::to_string(keepalive->count()));
     }
     if (proxy && !is_proxy_url(*proxy)) {
         fail_field("/proxy", detail::kProxyRequirement, proxy->to_string());

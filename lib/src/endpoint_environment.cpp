@@ -24,7 +24,6 @@ using detail::shown;
 using detail::split;
 using detail::trim;
 
-
 // Empty counts as unset (an exported but empty variable is a common leftover).
 std::optional<std::string> env_value(const EnvironmentLookup& env, std::string_view name) {
     std::optional<std::string> value = env(name);
@@ -52,7 +51,7 @@ std::vector<Secret> env_tokens(const EnvironmentLookup& env) {
     const std::optional<std::string> token_file = env_value(env, "GOLDENPATH_TOKEN_FILE");
     if (token && token_file) {
         fail_field("GOLDENPATH_TOKEN", "must not be set together with GOLDENPATH_TOKEN_FILE",
-             fmt::format("set (and GOLDENPATH_TOKEN_FILE={})", *token_file));
+                   fmt::format("set (and GOLDENPATH_TOKEN_FILE={})", *token_file));
     }
     if (token) {
         const std::string_view trimmed = trim(*token);
@@ -122,9 +121,11 @@ void read_env_settings(const EnvironmentLookup& env, EndpointConfig& config) {
     }
     config.timeouts = Timeouts::defaults_for(config.environment);
     config.retry = RetryPolicy::defaults_for(config.environment);
-    config.users = static_cast<int>(env_integer(env, "GOLDENPATH_USERS", 1, static_cast<long long>(kMaxLoadUsers), 1));
-    config.timeouts.completion = Milliseconds{env_integer(
-        env, "GOLDENPATH_TIMEOUT_MS", 1, detail::kMaxTimeoutMs, config.timeouts.completion.count())};
+    config.users = static_cast<int>(
+        env_integer(env, "GOLDENPATH_USERS", 1, static_cast<long long>(kMaxLoadUsers), 1));
+    config.timeouts.completion =
+        Milliseconds{env_integer(env, "GOLDENPATH_TIMEOUT_MS", 1, detail::kMaxTimeoutMs,
+                                 config.timeouts.completion.count())};
     if (const std::optional<std::string> sla = env_value(env, "GOLDENPATH_SLA")) {
         config.sla = detail::parse_sla_list(*sla, "GOLDENPATH_SLA");
     }

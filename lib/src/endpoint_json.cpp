@@ -47,14 +47,10 @@ struct UrlParts {
 };
 
 const std::array<JsonMember<UrlParts>, 4> kUrlMembers{{
-    {"scheme",
-     [](const JsonReader& reader, const json& value, const std::string& pointer, UrlParts& url) {
-         url.scheme = reader.string(value, pointer);
-     }},
-    {"host",
-     [](const JsonReader& reader, const json& value, const std::string& pointer, UrlParts& url) {
-         url.host = reader.string(value, pointer);
-     }},
+    {"scheme", [](const JsonReader& reader, const json& value, const std::string& pointer,
+                  UrlParts& url) { url.scheme = reader.string(value, pointer); }},
+    {"host", [](const JsonReader& reader, const json& value, const std::string& pointer,
+                UrlParts& url) { url.host = reader.string(value, pointer); }},
     {"port",
      [](const JsonReader& reader, const json& value, const std::string& pointer, UrlParts& url) {
          // The range itself is Url::build's to check (and to word).
@@ -64,10 +60,8 @@ const std::array<JsonMember<UrlParts>, 4> kUrlMembers{{
          }
          url.port = value.get<std::int64_t>();
      }},
-    {"path",
-     [](const JsonReader& reader, const json& value, const std::string& pointer, UrlParts& url) {
-         url.path = reader.string(value, pointer);
-     }},
+    {"path", [](const JsonReader& reader, const json& value, const std::string& pointer,
+                UrlParts& url) { url.path = reader.string(value, pointer); }},
 }};
 
 Url json_url(const JsonReader& reader, const json& value, const std::string& pointer) {
@@ -75,13 +69,14 @@ Url json_url(const JsonReader& reader, const json& value, const std::string& poi
         return detail::parse_url_as(value.get_ref<const std::string&>(), pointer, "");
     }
     if (!value.is_object()) {
-        reader.fail(pointer, "must be a ws:// or wss:// URL or an object {scheme, host, port, path}",
-                    value);
+        reader.fail(pointer,
+                    "must be a ws:// or wss:// URL or an object {scheme, host, port, path}", value);
     }
     UrlParts parts;
     detail::read_members(reader, value, pointer, kUrlMembers,
                          known_key_requirement(detail::member_keys(kUrlMembers)), parts);
-    const long long port = parts.port.value_or(detail::lower_ascii(parts.scheme) == "wss" ? 443 : 80);
+    const long long port =
+        parts.port.value_or(detail::lower_ascii(parts.scheme) == "wss" ? 443 : 80);
     try {
         return Url::build(parts.scheme, parts.host, port, parts.path);
     } catch (const ConfigError& error) {
@@ -151,8 +146,8 @@ struct TimeoutMember {
 constexpr auto kTimeoutMembers = [] {
     std::array<TimeoutMember, detail::kTimeoutFields.size()> members{};
     for (std::size_t i = 0; i < members.size(); ++i) {
-        members[i] = TimeoutMember{detail::kTimeoutFields[i].first,
-                                   detail::kTimeoutFields[i].second};
+        members[i] =
+            TimeoutMember{detail::kTimeoutFields[i].first, detail::kTimeoutFields[i].second};
     }
     return members;
 }();
@@ -172,8 +167,8 @@ const std::array<JsonMember<RetryPolicy>, 6> kRetryMembers{{
     {"max_attempts",
      [](const JsonReader& reader, const json& value, const std::string& pointer,
         RetryPolicy& retry) {
-         retry.max_attempts =
-             static_cast<int>(reader.integer(value, pointer, 1, 1000, "must be a positive integer"));
+         retry.max_attempts = static_cast<int>(
+             reader.integer(value, pointer, 1, 1000, "must be a positive integer"));
      }},
     retry_duration<&RetryPolicy::initial_backoff, 0>("initial_backoff_ms"),
     {"multiplier",
@@ -274,9 +269,8 @@ void read_before_the_rest(const JsonReader& /*reader*/, const json& /*value*/,
 
 // Every key of the configuration, in the order of the unknown-key message and of reading.
 const std::array<JsonMember<EndpointConfig>, 22> kConfigMembers{{
-    {"url",
-     [](const JsonReader& reader, const json& value, const std::string& pointer,
-        EndpointConfig& config) { config.url = json_url(reader, value, pointer); }},
+    {"url", [](const JsonReader& reader, const json& value, const std::string& pointer,
+               EndpointConfig& config) { config.url = json_url(reader, value, pointer); }},
     {"fallback_urls",
      [](const JsonReader& reader, const json& value, const std::string& pointer,
         EndpointConfig& config) {
@@ -334,9 +328,8 @@ const std::array<JsonMember<EndpointConfig>, 22> kConfigMembers{{
          config.users = static_cast<int>(reader.integer(
              value, pointer, 1, static_cast<long long>(kMaxLoadUsers), kUsersRequirement));
      }},
-    {"sla",
-     [](const JsonReader& reader, const json& value, const std::string& pointer,
-        EndpointConfig& config) { config.sla = json_sla(reader, value, pointer); }},
+    {"sla", [](const JsonReader& reader, const json& value, const std::string& pointer,
+               EndpointConfig& config) { config.sla = json_sla(reader, value, pointer); }},
     {"profile",
      [](const JsonReader& reader, const json& value, const std::string& pointer,
         EndpointConfig& config) {

@@ -8,24 +8,16 @@
 
 namespace goldenpath::detail {
 
+std::string json_text(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string quoted_json(const nlohmann::json& value) {
-    return bounded(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                   kMaxQuotedJsonBytes);
+    return bounded(json_text(value), kMaxQuotedJsonBytes);
 }
 
 std::string pointer_token(std::string_view key) {
-    std::string token;
-    token.reserve(key.size());
-    for (const char c : key) {
-        if (c == '~') {
-            token += "~0";
-        } else if (c == '/') {
-            token += "~1";
-        } else {
-            token += c;
-        }
-    }
-    return token;
+    return (nlohmann::json::json_pointer() / std::string(key)).to_string().substr(1);
 }
 
 std::string child_pointer(std::string_view pointer, std::string_view key) {

@@ -14,6 +14,10 @@
 
 namespace goldenpath::detail {
 
+// `value` as compact JSON text with invalid UTF-8 replaced by U+FFFD: unlike a plain dump(), never
+// throws, whatever bytes a server or a file put into a string.
+std::string json_text(const nlohmann::json& value);
+
 // A JSON value as an error quotes it ("but is ..."): compact, invalid UTF-8 replaced (never
 // throws, unlike dump()), cut to at most kMaxQuotedJsonBytes so a large document cannot flood a
 // message.

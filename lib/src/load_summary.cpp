@@ -421,11 +421,10 @@ LoadSummary merge_reports(const std::vector<NamedReport>& reports) {
     for (const auto& named : reports) {
         const auto version = version_of(named);
         if (version != first_version) {
-            throw ConfigError(
-                "goldenpath.report", named.name + ": /schema_version",
-                fmt::format("must equal the schema_version of {} ({}) to merge",
-                            reports.front().name, detail::quoted_json(first_version)),
-                detail::quoted_json(version));
+            throw ConfigError("goldenpath.report", named.name + ": /schema_version",
+                              fmt::format("must equal the schema_version of {} ({}) to merge",
+                                          reports.front().name, detail::quoted_json(first_version)),
+                              detail::quoted_json(version));
         }
         try {
             merged.merge(LoadSummary::from_report_json(named.report));

@@ -5,12 +5,15 @@
 #include <cerrno>
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "bounded_text.hpp"
+#include "enum_names.hpp"
 #include "goldenpath/config_error.hpp"
 #include "json_reader.hpp"
 
@@ -63,20 +66,11 @@ std::vector<std::string> read_strings(const nlohmann::json& value, const std::st
     return strings;
 }
 
-constexpr std::array<std::pair<AuthMethod, std::string_view>, 3> kAuthMethodNames = {{
+constexpr detail::EnumNames<AuthMethod, 3> kAuthMethodNames = {{
     {AuthMethod::header, "header"},
     {AuthMethod::subprotocol, "subprotocol"},
     {AuthMethod::query, "query"},
 }};
-
-std::string_view auth_method_name(AuthMethod method) {
-    for (const auto& [candidate, name] : kAuthMethodNames) {
-        if (candidate == method) {
-            return name;
-        }
-    }
-    return "header";
-}
 
 std::size_t read_json_depth(const nlohmann::json& value, const std::string& pointer) {
     const bool in_range = value.is_number_integer() && value.get<std::int64_t>() >= 1 &&
@@ -95,13 +89,11 @@ std::vector<AuthMethod> read_auth_methods(const nlohmann::json& value, const std
     for (std::size_t i = 0; i < value.size(); ++i) {
         const std::string element_pointer = detail::child_pointer(pointer, i);
         const std::string name = read_string(value[i], element_pointer);
-        const auto* match =
-            std::find_if(kAuthMethodNames.begin(), kAuthMethodNames.end(),
-                         [&name](const auto& entry) { return entry.second == name; });
-        if (match == kAuthMethodNames.end()) {
+        const std::optional<AuthMethod> method = detail::enum_named(kAuthMethodNames, name);
+        if (!method) {
             fail(element_pointer, "must be one of header, subprotocol, query", value[i]);
         }
-        methods.push_back(match->first);
+        methods.push_back(*method);
     }
     return methods;
 }
@@ -142,12 +134,13 @@ struct KeyHandler {
 // The handler of a key that maps to one member, read by `Reader` and written as it is.
 template <auto Member, auto Reader>
 KeyHandler member_key(std::string_view key) {
-    return KeyHandler{key,
-                      [](const detail::JsonReader& /*reader*/, const nlohmann::json& v,
-                         const std::string& ptr, ProtocolProfile& p) { p.*Member = Reader(v, ptr); },
-                      [](const ProtocolProfile& p, nlohmann::json& out, const std::string& name) {
-                          out[name] = p.*Member;
-                      }};
+    return KeyHandler{
+        key,
+        [](const detail::JsonReader& /*reader*/, const nlohmann::json& v, const std::string& ptr,
+           ProtocolProfile& p) { p.*Member = Reader(v, ptr); },
+        [](const ProtocolProfile& p, nlohmann::json& out, const std::string& name) {
+            out[name] = p.*Member;
+        }};
 }
 
 const std::array<KeyHandler, 29> kKeys = {{
@@ -175,17 +168,17 @@ const std::array<KeyHandler, 29> kKeys = {{
     member_key<&ProtocolProfile::start_container, read_string>("start_container"),
     member_key<&ProtocolProfile::start_text_field, read_name>("start_text_field"),
     // auth_methods is written as names, not as the enum's integers.
-    KeyHandler{"auth_methods",
-               [](const detail::JsonReader& /*reader*/, const nlohmann::json& v,
-                  const std::string& ptr,
-                  ProtocolProfile& p) { p.auth_methods = read_auth_methods(v, ptr); },
-               [](const ProtocolProfile& p, nlohmann::json& out, const std::string& key) {
-                   nlohmann::json names = nlohmann::json::array();
-                   for (AuthMethod method : p.auth_methods) {
-                       names.push_back(auth_method_name(method));
-                   }
-                   out[key] = std::move(names);
-               }},
+    KeyHandler{
+        "auth_methods",
+        [](const detail::JsonReader& /*reader*/, const nlohmann::json& v, const std::string& ptr,
+           ProtocolProfile& p) { p.auth_methods = read_auth_methods(v, ptr); },
+        [](const ProtocolProfile& p, nlohmann::json& out, const std::string& key) {
+            nlohmann::json names = nlohmann::json::array();
+            for (AuthMethod method : p.auth_methods) {
+                names.push_back(detail::name_of(kAuthMethodNames, method, "header"));
+            }
+            out[key] = std::move(names);
+        }},
     member_key<&ProtocolProfile::subprotocol_template, read_string>("subprotocol_template"),
     member_key<&ProtocolProfile::query_token_param, read_name>("query_token_param"),
     member_key<&ProtocolProfile::secret_query_params, read_strings>("secret_query_params"),
@@ -208,7 +201,7 @@ std::string ProtocolProfile::start_message(std::string_view text, std::string_vi
         message[start_container] = std::move(fields);
     }
     message[type_field] = start_type;
-    return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return detail::json_text(message);
 }
 
 const nlohmann::json* ProtocolProfile::find_field(const nlohmann::json& body,
@@ -231,6 +224,17 @@ const nlohmann::json* ProtocolProfile::find_field(const nlohmann::json& body,
         return &*found;
     }
     return nullptr;
+}
+
+std::string ProtocolProfile::server_message(const nlohmann::json& body) const {
+    for (const std::string& field : error_message_fields) {
+        if (const nlohmann::json* value = find_field(body, field)) {
+            return detail::bounded(value->is_string() ? value->get_ref<const std::string&>()
+                                                      : detail::json_text(*value),
+                                   detail::kMaxServerMessageBytes);
+        }
+    }
+    return {};
 }
 
 bool ProtocolProfile::is_ignored(std::string_view type) const {

@@ -134,9 +134,10 @@ Url parse_proxy_url(std::string_view text, std::string_view field) {
     const std::size_t separator = trimmed.find("://");
     if (separator != std::string_view::npos &&
         lower_ascii(trimmed.substr(0, separator)) != "http") {
-        fail_field(field,
-             "must be an http://host:port proxy URL (https:// and SOCKS proxies are not supported)",
-             shown_proxy(trimmed));
+        fail_field(
+            field,
+            "must be an http://host:port proxy URL (https:// and SOCKS proxies are not supported)",
+            shown_proxy(trimmed));
     }
     const std::string_view rest =
         separator == std::string_view::npos ? trimmed : trimmed.substr(separator + 3);
@@ -144,16 +145,17 @@ Url parse_proxy_url(std::string_view text, std::string_view field) {
     const std::string_view authority = rest.substr(0, authority_end);
     if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
         fail_field(field,
-             "must not carry user information (proxy authentication is not supported, and "
-             "credentials never go into a configuration that may be printed)",
-             shown_proxy(trimmed));
+                   "must not carry user information (proxy authentication is not supported, and "
+                   "credentials never go into a configuration that may be printed)",
+                   shown_proxy(trimmed));
     }
     const std::string_view after = rest.substr(authority_end);
     if (!after.empty() && after != "/") {
         fail_field(field, "must be an http://host:port proxy URL without a path or query",
-             shown_proxy(trimmed));
+                   shown_proxy(trimmed));
     }
-    if (authority.empty() || std::any_of(authority.begin(), authority.end(), detail::is_space_or_control)) {
+    if (authority.empty() ||
+        std::any_of(authority.begin(), authority.end(), detail::is_space_or_control)) {
         fail_field(field, kProxyRequirement, shown_proxy(trimmed));
     }
     Url url;
@@ -161,7 +163,7 @@ Url parse_proxy_url(std::string_view text, std::string_view field) {
         url = Url::parse("ws://" + std::string(authority));
     } catch (const ConfigError& error) {
         fail_field(field, std::string(kProxyRequirement) + ": " + error.requirement(),
-             shown_proxy(trimmed));
+                   shown_proxy(trimmed));
     }
     url.scheme = "http";
     url.path.clear();

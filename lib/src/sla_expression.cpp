@@ -1,6 +1,5 @@
 #include "goldenpath/sla_expression.hpp"
 
-#include <array>
 #include <charconv>
 #include <cmath>
 #include <ostream>
@@ -8,6 +7,7 @@
 #include <utility>
 
 #include "config_fields.hpp"
+#include "enum_names.hpp"
 #include "strict_integer.hpp"
 #include "text_helpers.hpp"
 
@@ -18,14 +18,14 @@ namespace {
 constexpr std::string_view kSlaRequirement =
     "must be (p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P% with P 0-100";
 
-constexpr std::array<std::pair<SlaExpression::Statistic, std::string_view>, 4> kStatistics{{
+constexpr detail::EnumNames<SlaExpression::Statistic, 4> kStatistics{{
     {SlaExpression::Statistic::p50, "p50"},
     {SlaExpression::Statistic::p95, "p95"},
     {SlaExpression::Statistic::p99, "p99"},
     {SlaExpression::Statistic::max, "max"},
 }};
 
-constexpr std::array<std::pair<SlaExpression::Metric, std::string_view>, 4> kMetrics{{
+constexpr detail::EnumNames<SlaExpression::Metric, 4> kMetrics{{
     {SlaExpression::Metric::connect, "connect"},
     {SlaExpression::Metric::first_event, "first_event"},
     {SlaExpression::Metric::completion, "completion"},
@@ -35,10 +35,10 @@ constexpr std::array<std::pair<SlaExpression::Metric, std::string_view>, 4> kMet
 // digits, optionally followed by '.' and digits, as a number 0-100.
 std::optional<double> parse_percent(std::string_view text) {
     const std::size_t dot = text.find('.');
-    const bool decimal = dot == std::string_view::npos
-                             ? detail::is_digits(text)
-                             : detail::is_digits(text.substr(0, dot)) &&
-                                   detail::is_digits(text.substr(dot + 1));
+    const bool decimal =
+        dot == std::string_view::npos
+            ? detail::is_digits(text)
+            : detail::is_digits(text.substr(0, dot)) && detail::is_digits(text.substr(dot + 1));
     double value = 0;
     const char* const end = text.data() + text.size();
     if (!decimal) {
@@ -49,17 +49,6 @@ std::optional<double> parse_percent(std::string_view text) {
         return std::nullopt;
     }
     return value;
-}
-
-template <typename Enum>
-std::optional<Enum> enum_named(const std::array<std::pair<Enum, std::string_view>, 4>& names,
-                               std::string_view name) {
-    for (const auto& [value, candidate] : names) {
-        if (candidate == name) {
-            return value;
-        }
-    }
-    return std::nullopt;
 }
 
 }  // namespace
@@ -90,8 +79,10 @@ std::optional<SlaExpression> SlaExpression::try_parse(std::string_view written) 
     if (dot == std::string_view::npos || less == std::string_view::npos || less < dot) {
         return std::nullopt;
     }
-    const std::optional<Statistic> statistic = enum_named(kStatistics, written.substr(0, dot));
-    const std::optional<Metric> metric = enum_named(kMetrics, written.substr(dot + 1, less - dot - 1));
+    const std::optional<Statistic> statistic =
+        detail::enum_named(kStatistics, written.substr(0, dot));
+    const std::optional<Metric> metric =
+        detail::enum_named(kMetrics, written.substr(dot + 1, less - dot - 1));
     std::string_view limit = written.substr(less + 1);
     if (!statistic || !metric || *metric == Metric::success || !limit.ends_with("ms")) {
         return std::nullopt;
@@ -116,12 +107,7 @@ SlaExpression SlaExpression::parse(std::string_view written, std::string_view fi
 }
 
 std::string_view to_string(SlaExpression::Metric metric) noexcept {
-    for (const auto& [value, name] : kMetrics) {
-        if (value == metric) {
-            return name;
-        }
-    }
-    return "?";
+    return detail::name_of(kMetrics, metric, "?");
 }
 
 std::ostream& operator<<(std::ostream& out, const SlaExpression& expression) {

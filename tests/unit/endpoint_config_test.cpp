@@ -318,8 +318,8 @@ TEST_F(ConnectionParameters, SlaExpressionsAreParsedWhereTheyAreRead) {
     EXPECT_EQ(from_env.sla[1].limit, 99.5);
     const EndpointConfig from_json =
         EndpointConfig::from_json(json{{"sla", {" max.first_event<20ms "}}});
-    EXPECT_EQ(from_json.sla, std::vector<SlaExpression>{SlaExpression::parse("max.first_event<20ms",
-                                                                             "--sla")});
+    EXPECT_EQ(from_json.sla,
+              std::vector<SlaExpression>{SlaExpression::parse("max.first_event<20ms", "--sla")});
     EXPECT_EQ(from_json.sla[0].text, "max.first_event<20ms");
 }
 

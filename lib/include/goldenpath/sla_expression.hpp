@@ -20,8 +20,8 @@ struct SlaExpression {
     double limit = 0;  // milliseconds, or percent for success
 
     SlaExpression() = default;
-    // Parses `written` as parse(written, "/sla") does; implicit so that a list of expressions can be
-    // written as {"p95.completion<500ms", "success>=99%"}.
+    // Parses `written` as parse(written, "/sla") does; implicit so that a list of expressions can
+    // be written as {"p95.completion<500ms", "success>=99%"}.
     SlaExpression(const char* written);  // NOLINT(google-explicit-constructor)
 
     // Throws ConfigError naming `field` (a flag, a variable or a JSON pointer) and quoting the
