@@ -171,8 +171,9 @@ TEST(ProfileJson, AbsentKeysKeepTheDefaults) {
 // look it up each their own way).
 TEST(ProfileServerMessage, IsTheFirstErrorMessageFieldFoundBounded) {
     const ProtocolProfile profile = default_profile();
+    // "message" comes first in error_message_fields, and is looked up in the payload first.
     EXPECT_EQ(profile.server_message(json{
-                  {"type", "agent_error"}, {"payload", {{"error", "quota"}}}, {"message", "root"}}),
+                  {"type", "agent_error"}, {"payload", {{"message", "quota"}}}, {"error", "root"}}),
               "quota");
     EXPECT_EQ(profile.server_message(json{{"type", "error"}, {"detail", {{"code", 7}}}}),
               "{\"code\":7}");
