@@ -532,8 +532,6 @@ int run_probe(const ProbeArgs& args) {
             config.retry.max_attempts =
                 static_cast<int>(parse_count(args.retries, "--retries", 0, 100, 0)) + 1;
         }
-        // Checked here so the error names the flag or variable; LoadRun evaluates them.
-        parse_slas(config.sla, args.slas.empty() ? "GOLDENPATH_SLA" : "--sla");
         if (embedded) {
             if (auto problem = cli::check_embedded_descriptors(
                     static_cast<std::size_t>(std::max(1, config.users)));

@@ -1,12 +1,14 @@
 #include "goldenpath/event.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "goldenpath/bounded_json.hpp"
+#include "json_reader.hpp"
 
 namespace goldenpath {
 
@@ -26,10 +28,6 @@ std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
         --cut;
     }
     return text.substr(0, cut);
-}
-
-std::string dump(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // nlohmann's parse_error text is "[json.exception.parse_error.101] parse error at line 1,
@@ -73,27 +71,6 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
     return false;
 }
 
-bool is_leap(int year) {
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int days_in_month(int year, int month) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(int year, int month, int day) {
-    const std::int64_t y = static_cast<std::int64_t>(year) - (month <= 2 ? 1 : 0);
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const std::int64_t year_of_era = y - era * 400;
-    const std::int64_t shifted_month = month > 2 ? month - 3 : month + 9;
-    const std::int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    const std::int64_t day_of_era =
-        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    return era * 146097 + day_of_era - 719468;
-}
-
 // "YYYY-MM-DDTHH:MM:SS[.fraction][Z|+HH:MM|-HH:MM|+HHMM|+HH]", 'T' or a space between date and
 // time; no zone means UTC.
 std::optional<double> parse_iso8601(std::string_view text) {
@@ -117,8 +94,11 @@ std::optional<double> parse_iso8601(std::string_view text) {
         !read_digits(text, pos, 2, second)) {
         return std::nullopt;
     }
-    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
-        minute > 59 || second > 60) {
+    // std::chrono knows the month lengths and leap years (proleptic Gregorian, as ISO 8601).
+    const std::chrono::year_month_day date{std::chrono::year{year},
+                                           std::chrono::month{static_cast<unsigned>(month)},
+                                           std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
         return std::nullopt;
     }
     double fraction = 0;
@@ -159,8 +139,8 @@ std::optional<double> parse_iso8601(std::string_view text) {
     if (pos != text.size()) {
         return std::nullopt;
     }
-    const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 +
-                                 minute * 60 + second - offset_seconds;
+    const std::int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
+    const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
     return static_cast<double>(seconds) + fraction;
 }
 
@@ -174,7 +154,7 @@ void append_summary_field(std::string& out, bool& first, std::string_view name,
     std::string dumped;
     const std::string_view text = value.is_string()
                                       ? std::string_view(value.get_ref<const std::string&>())
-                                      : std::string_view(dumped = dump(value));
+                                      : std::string_view(dumped = detail::json_text(value));
     if (text.size() <= kSummaryValueLength) {
         out += text;
     } else {
@@ -317,7 +297,7 @@ std::string field_text(const nlohmann::json* value) {
         return std::to_string(value->get<std::int64_t>());
     }
     if (value->is_number_float()) {
-        return dump(*value);
+        return detail::json_text(*value);
     }
     return {};
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "enum_names.hpp"
 #include "printable.hpp"
 
 namespace goldenpath {
@@ -140,52 +141,37 @@ std::string labelled(std::string_view kind, const std::string& argument) {
     return argument.empty() ? std::string(kind) : fmt::format("{}({})", kind, printable(argument));
 }
 
+constexpr detail::EnumNames<FailureKind, 11> kFailureKindNames{{
+    {FailureKind::refused, "refused"},
+    {FailureKind::dns, "dns"},
+    {FailureKind::timeout, "timeout"},
+    {FailureKind::tls, "tls"},
+    {FailureKind::http_status, "http_status"},
+    {FailureKind::auth_rejected, "auth_rejected"},
+    {FailureKind::closed, "closed"},
+    {FailureKind::malformed_frame, "malformed_frame"},
+    {FailureKind::protocol_violation, "protocol_violation"},
+    {FailureKind::stalled, "stalled"},
+    {FailureKind::agent_error, "agent_error"},
+}};
+
+constexpr detail::EnumNames<Phase, 6> kPhaseNames{{
+    {Phase::connect, "connect"},
+    {Phase::tls, "tls"},
+    {Phase::upgrade, "upgrade"},
+    {Phase::ready, "ready"},
+    {Phase::first_event, "first_event"},
+    {Phase::completion, "completion"},
+}};
+
 }  // namespace
 
 std::string_view to_string(FailureKind kind) noexcept {
-    switch (kind) {
-        case FailureKind::refused:
-            return "refused";
-        case FailureKind::dns:
-            return "dns";
-        case FailureKind::timeout:
-            return "timeout";
-        case FailureKind::tls:
-            return "tls";
-        case FailureKind::http_status:
-            return "http_status";
-        case FailureKind::auth_rejected:
-            return "auth_rejected";
-        case FailureKind::closed:
-            return "closed";
-        case FailureKind::malformed_frame:
-            return "malformed_frame";
-        case FailureKind::protocol_violation:
-            return "protocol_violation";
-        case FailureKind::stalled:
-            return "stalled";
-        case FailureKind::agent_error:
-            return "agent_error";
-    }
-    return "unknown";
+    return detail::name_of(kFailureKindNames, kind);
 }
 
 std::string_view to_string(Phase phase) noexcept {
-    switch (phase) {
-        case Phase::connect:
-            return "connect";
-        case Phase::tls:
-            return "tls";
-        case Phase::upgrade:
-            return "upgrade";
-        case Phase::ready:
-            return "ready";
-        case Phase::first_event:
-            return "first_event";
-        case Phase::completion:
-            return "completion";
-    }
-    return "unknown";
+    return detail::name_of(kPhaseNames, phase);
 }
 
 std::string Failure::kind_label() const {

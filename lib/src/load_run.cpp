@@ -185,9 +185,6 @@ LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
         throw ConfigError(kLoadErrorId, "/duration_ms", "must be at least 1",
                           std::to_string(options_.duration->count()));
     }
-    for (std::size_t i = 0; i < options_.config.sla.size(); ++i) {
-        slas_.push_back(SlaExpression::parse(options_.config.sla[i], fmt::format("/sla/{}", i)));
-    }
     if (!options_.resolver) {
         options_.resolver = system_resolver();
     }
@@ -344,7 +341,7 @@ LoadReport LoadRun::run() {
     report.wall_ms = elapsed_ms(started, Clock::now());
     report.summary = LoadSummary::of(report.samples());
     report.isolation = isolation_of(report.journeys);
-    report.slas = evaluate_slas(slas_, report.summary);
+    report.slas = evaluate_slas(options_.config.sla, report.summary);
     return report;
 }
 

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 
 #include <fmt/format.h>
 
 #include "goldenpath/config_error.hpp"
-#include "goldenpath/endpoint_config.hpp"
+#include "json_reader.hpp"
 
 namespace goldenpath {
 namespace {
@@ -49,10 +48,11 @@ std::int64_t bucket_highest(std::int64_t lowest) {
     return lowest + (std::int64_t{1} << width_shift(lowest)) - 1;
 }
 
-ConfigError report_error(const std::string& pointer, std::string requirement,
+// The report's root is named "/" rather than "" (a field must be named).
+ConfigError report_error(const std::string& pointer, std::string_view requirement,
                          const nlohmann::json& actual) {
-    return ConfigError("goldenpath.report", pointer.empty() ? "/" : pointer, std::move(requirement),
-                       actual.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    static const detail::JsonReader reader{"goldenpath.report"};
+    return reader.error(pointer.empty() ? "/" : pointer, requirement, actual);
 }
 
 // The member `key` of an object, or null: unlike json::value(), never throws on a mistyped member.
@@ -109,30 +109,6 @@ std::string percentiles_row(std::string_view name, const std::optional<PhasePerc
     }
     return fmt::format("  {:<12} {:>8} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f}\n", name, p->count,
                        p->p50, p->p95, p->p99, p->max);
-}
-
-std::string_view metric_name(SlaExpression::Metric metric) {
-    switch (metric) {
-        case SlaExpression::Metric::connect:
-            return "connect";
-        case SlaExpression::Metric::first_event:
-            return "first_event";
-        case SlaExpression::Metric::completion:
-            return "completion";
-        case SlaExpression::Metric::success:
-            return "success";
-    }
-    return "?";
-}
-
-std::optional<double> parse_number(std::string_view text) {
-    double value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || ptr != end || text.empty() || !std::isfinite(value) || value < 0) {
-        return std::nullopt;
-    }
-    return value;
 }
 
 }  // namespace
@@ -445,12 +421,10 @@ LoadSummary merge_reports(const std::vector<NamedReport>& reports) {
     for (const auto& named : reports) {
         const auto version = version_of(named);
         if (version != first_version) {
-            throw ConfigError(
-                "goldenpath.report", named.name + ": /schema_version",
-                fmt::format(
-                    "must equal the schema_version of {} ({}) to merge", reports.front().name,
-                    first_version.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
-                version.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            throw ConfigError("goldenpath.report", named.name + ": /schema_version",
+                              fmt::format("must equal the schema_version of {} ({}) to merge",
+                                          reports.front().name, detail::quoted_json(first_version)),
+                              detail::quoted_json(version));
         }
         try {
             merged.merge(LoadSummary::from_report_json(named.report));
@@ -460,32 +434,6 @@ LoadSummary merge_reports(const std::vector<NamedReport>& reports) {
         }
     }
     return merged;
-}
-
-SlaExpression SlaExpression::parse(std::string_view text, std::string_view field) {
-    // One grammar for config and reports: validate_sla_expression throws the ConfigError.
-    validate_sla_expression(text, field);
-    SlaExpression sla;
-    sla.text = std::string(text);
-    if (text.starts_with("success>=")) {
-        sla.metric = Metric::success;
-        sla.statistic = Statistic::rate;
-        sla.limit = parse_number(text.substr(9, text.size() - 10)).value_or(0);
-        return sla;
-    }
-    const auto dot = text.find('.');
-    const auto less = text.find('<');
-    const auto statistic = text.substr(0, dot);
-    const auto metric = text.substr(dot + 1, less - dot - 1);
-    sla.statistic = statistic == "p50"   ? Statistic::p50
-                    : statistic == "p95" ? Statistic::p95
-                    : statistic == "p99" ? Statistic::p99
-                                         : Statistic::max;
-    sla.metric = metric == "connect"       ? Metric::connect
-                 : metric == "first_event" ? Metric::first_event
-                                           : Metric::completion;
-    sla.limit = parse_number(text.substr(less + 1, text.size() - less - 3)).value_or(0);
-    return sla;
 }
 
 std::vector<SlaResult> evaluate_slas(const std::vector<SlaExpression>& slas,
@@ -533,7 +481,7 @@ std::string SlaResult::to_string(const LoadSummary& summary) const {
                           summary.failures_text());
     if (!actual) {
         return fmt::format("sla {} violated: no journey reached {}{}", expression.text,
-                           metric_name(expression.metric), failed);
+                           goldenpath::to_string(expression.metric), failed);
     }
     if (expression.metric == SlaExpression::Metric::success) {
         return fmt::format("sla {} {}: {:.1f}%{}", expression.text, held ? "held" : "violated",

@@ -5,13 +5,17 @@
 #include <cerrno>
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "bounded_text.hpp"
+#include "enum_names.hpp"
 #include "goldenpath/config_error.hpp"
+#include "json_reader.hpp"
 
 namespace goldenpath {
 
@@ -23,27 +27,19 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The JSON pointer token for an object key (RFC 6901 escaping, done by nlohmann::json_pointer).
-std::string pointer_token(std::string_view key) {
-    return (nlohmann::json::json_pointer() / std::string(key)).to_string().substr(1);
+const detail::JsonReader& profile_reader() {
+    static const detail::JsonReader reader{kErrorId};
+    return reader;
 }
 
-// The offending value as the user wrote it; invalid UTF-8 is replaced rather than thrown about.
-std::string quote(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-[[noreturn]] void fail(const std::string& pointer, std::string requirement,
+[[noreturn]] void fail(const std::string& pointer, std::string_view requirement,
                        const nlohmann::json& value) {
-    throw ConfigError(kErrorId, pointer, std::move(requirement), quote(value));
+    profile_reader().fail(pointer, requirement, value);
 }
 
 // Readers for the value types a profile holds; each names the JSON pointer of what it rejects.
 std::string read_string(const nlohmann::json& value, const std::string& pointer) {
-    if (!value.is_string()) {
-        fail(pointer, "must be a string", value);
-    }
-    return value.get<std::string>();
+    return profile_reader().string(value, pointer);
 }
 
 std::string read_name(const nlohmann::json& value, const std::string& pointer) {
@@ -55,10 +51,7 @@ std::string read_name(const nlohmann::json& value, const std::string& pointer) {
 }
 
 bool read_bool(const nlohmann::json& value, const std::string& pointer) {
-    if (!value.is_boolean()) {
-        fail(pointer, "must be a boolean", value);
-    }
-    return value.get<bool>();
+    return profile_reader().boolean(value, pointer, "must be a boolean");
 }
 
 std::vector<std::string> read_strings(const nlohmann::json& value, const std::string& pointer) {
@@ -68,25 +61,16 @@ std::vector<std::string> read_strings(const nlohmann::json& value, const std::st
     std::vector<std::string> strings;
     strings.reserve(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) {
-        strings.push_back(read_string(value[i], fmt::format("{}/{}", pointer, i)));
+        strings.push_back(read_string(value[i], detail::child_pointer(pointer, i)));
     }
     return strings;
 }
 
-constexpr std::array<std::pair<AuthMethod, std::string_view>, 3> kAuthMethodNames = {{
+constexpr detail::EnumNames<AuthMethod, 3> kAuthMethodNames = {{
     {AuthMethod::header, "header"},
     {AuthMethod::subprotocol, "subprotocol"},
     {AuthMethod::query, "query"},
 }};
-
-std::string_view auth_method_name(AuthMethod method) {
-    for (const auto& [candidate, name] : kAuthMethodNames) {
-        if (candidate == method) {
-            return name;
-        }
-    }
-    return "header";
-}
 
 std::size_t read_json_depth(const nlohmann::json& value, const std::string& pointer) {
     const bool in_range = value.is_number_integer() && value.get<std::int64_t>() >= 1 &&
@@ -103,15 +87,13 @@ std::vector<AuthMethod> read_auth_methods(const nlohmann::json& value, const std
     }
     std::vector<AuthMethod> methods;
     for (std::size_t i = 0; i < value.size(); ++i) {
-        const std::string element_pointer = fmt::format("{}/{}", pointer, i);
+        const std::string element_pointer = detail::child_pointer(pointer, i);
         const std::string name = read_string(value[i], element_pointer);
-        const auto* match =
-            std::find_if(kAuthMethodNames.begin(), kAuthMethodNames.end(),
-                         [&name](const auto& entry) { return entry.second == name; });
-        if (match == kAuthMethodNames.end()) {
+        const std::optional<AuthMethod> method = detail::enum_named(kAuthMethodNames, name);
+        if (!method) {
             fail(element_pointer, "must be one of header, subprotocol, query", value[i]);
         }
-        methods.push_back(match->first);
+        methods.push_back(*method);
     }
     return methods;
 }
@@ -123,13 +105,13 @@ std::map<std::string, std::vector<std::vector<std::string>>> read_required_field
     }
     std::map<std::string, std::vector<std::vector<std::string>>> required;
     for (const auto& [type, groups] : value.items()) {
-        const std::string type_pointer = fmt::format("{}/{}", pointer, pointer_token(type));
+        const std::string type_pointer = detail::child_pointer(pointer, type);
         if (!groups.is_array()) {
             fail(type_pointer, "must be an array of field groups", groups);
         }
         auto& out = required[type];
         for (std::size_t i = 0; i < groups.size(); ++i) {
-            const std::string group_pointer = fmt::format("{}/{}", type_pointer, i);
+            const std::string group_pointer = detail::child_pointer(type_pointer, i);
             if (!groups[i].is_array() || groups[i].empty()) {
                 fail(group_pointer, "must be a non-empty array of field names", groups[i]);
             }
@@ -144,20 +126,21 @@ std::map<std::string, std::vector<std::vector<std::string>>> read_required_field
 // (Adding a member to ProtocolProfile means adding its row to kKeys.)
 struct KeyHandler {
     std::string_view key;
-    void (*read)(ProtocolProfile&, const nlohmann::json&, const std::string&);
+    void (*read)(const detail::JsonReader&, const nlohmann::json&, const std::string&,
+                 ProtocolProfile&);
     void (*write)(const ProtocolProfile&, nlohmann::json&, const std::string&);
 };
 
 // The handler of a key that maps to one member, read by `Reader` and written as it is.
 template <auto Member, auto Reader>
 KeyHandler member_key(std::string_view key) {
-    return KeyHandler{key,
-                      [](ProtocolProfile& p, const nlohmann::json& v, const std::string& ptr) {
-                          p.*Member = Reader(v, ptr);
-                      },
-                      [](const ProtocolProfile& p, nlohmann::json& out, const std::string& name) {
-                          out[name] = p.*Member;
-                      }};
+    return KeyHandler{
+        key,
+        [](const detail::JsonReader& /*reader*/, const nlohmann::json& v, const std::string& ptr,
+           ProtocolProfile& p) { p.*Member = Reader(v, ptr); },
+        [](const ProtocolProfile& p, nlohmann::json& out, const std::string& name) {
+            out[name] = p.*Member;
+        }};
 }
 
 const std::array<KeyHandler, 29> kKeys = {{
@@ -185,34 +168,23 @@ const std::array<KeyHandler, 29> kKeys = {{
     member_key<&ProtocolProfile::start_container, read_string>("start_container"),
     member_key<&ProtocolProfile::start_text_field, read_name>("start_text_field"),
     // auth_methods is written as names, not as the enum's integers.
-    KeyHandler{"auth_methods",
-               [](ProtocolProfile& p, const nlohmann::json& v, const std::string& ptr) {
-                   p.auth_methods = read_auth_methods(v, ptr);
-               },
-               [](const ProtocolProfile& p, nlohmann::json& out, const std::string& key) {
-                   nlohmann::json names = nlohmann::json::array();
-                   for (AuthMethod method : p.auth_methods) {
-                       names.push_back(auth_method_name(method));
-                   }
-                   out[key] = std::move(names);
-               }},
+    KeyHandler{
+        "auth_methods",
+        [](const detail::JsonReader& /*reader*/, const nlohmann::json& v, const std::string& ptr,
+           ProtocolProfile& p) { p.auth_methods = read_auth_methods(v, ptr); },
+        [](const ProtocolProfile& p, nlohmann::json& out, const std::string& key) {
+            nlohmann::json names = nlohmann::json::array();
+            for (AuthMethod method : p.auth_methods) {
+                names.push_back(detail::name_of(kAuthMethodNames, method, "header"));
+            }
+            out[key] = std::move(names);
+        }},
     member_key<&ProtocolProfile::subprotocol_template, read_string>("subprotocol_template"),
     member_key<&ProtocolProfile::query_token_param, read_name>("query_token_param"),
     member_key<&ProtocolProfile::secret_query_params, read_strings>("secret_query_params"),
     member_key<&ProtocolProfile::path, read_string>("path"),
     member_key<&ProtocolProfile::max_json_depth, read_json_depth>("max_json_depth"),
 }};
-
-std::string known_keys() {
-    std::string keys;
-    for (const KeyHandler& handler : kKeys) {
-        if (!keys.empty()) {
-            keys += ", ";
-        }
-        keys += handler.key;
-    }
-    return keys;
-}
 
 }  // namespace
 
@@ -229,7 +201,7 @@ std::string ProtocolProfile::start_message(std::string_view text, std::string_vi
         message[start_container] = std::move(fields);
     }
     message[type_field] = start_type;
-    return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return detail::json_text(message);
 }
 
 const nlohmann::json* ProtocolProfile::find_field(const nlohmann::json& body,
@@ -252,6 +224,17 @@ const nlohmann::json* ProtocolProfile::find_field(const nlohmann::json& body,
         return &*found;
     }
     return nullptr;
+}
+
+std::string ProtocolProfile::server_message(const nlohmann::json& body) const {
+    for (const std::string& field : error_message_fields) {
+        if (const nlohmann::json* value = find_field(body, field)) {
+            return detail::bounded(value->is_string() ? value->get_ref<const std::string&>()
+                                                      : detail::json_text(*value),
+                                   detail::kMaxServerMessageBytes);
+        }
+    }
+    return {};
 }
 
 bool ProtocolProfile::is_ignored(std::string_view type) const {
@@ -287,22 +270,11 @@ ProtocolProfile default_profile() {
 }
 
 ProtocolProfile profile_from_json(const nlohmann::json& json) {
-    if (!json.is_object()) {
-        throw ConfigError(kErrorId, "", "must be a JSON object", quote(json));
-    }
+    profile_reader().require_object(json, "", "must be a JSON object");
     ProtocolProfile profile = default_profile();
-    for (const auto& item : json.items()) {
-        const std::string& key = item.key();
-        const std::string pointer = "/" + pointer_token(key);
-        const auto* handler = std::find_if(kKeys.begin(), kKeys.end(),
-                                           [&key](const KeyHandler& h) { return h.key == key; });
-        if (handler == kKeys.end()) {
-            throw ConfigError(kErrorId, pointer,
-                              fmt::format("must be a known profile key ({})", known_keys()),
-                              quote(nlohmann::json(key)));
-        }
-        handler->read(profile, item.value(), pointer);
-    }
+    detail::read_members(
+        profile_reader(), json, "", kKeys,
+        fmt::format("must be a known profile key ({})", detail::member_keys(kKeys)), profile);
     return profile;
 }
 

@@ -1,15 +1,20 @@
 #include "goldenpath/url.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstddef>
+#include <optional>
 #include <ostream>
 #include <string>
-#include <system_error>
 
+#include "config_fields.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/secret.hpp"
+#include "strict_integer.hpp"
+#include "text_helpers.hpp"
 
+// The ws/wss grammar below is written by hand on purpose, not taken from Boost.URL: this file is
+// part of the socket-free model (no Boost, see lib/CMakeLists.txt and the fuzzers), and every
+// rejection names the part at fault in its own ConfigError wording, which tests pin.
 namespace goldenpath {
 
 namespace {
@@ -23,25 +28,9 @@ constexpr std::uint16_t default_port(std::string_view scheme) noexcept {
     return scheme == "wss" ? std::uint16_t{443} : std::uint16_t{80};
 }
 
-// An empty actual would read "but is " and say nothing.
-std::string shown(std::string_view text) {
-    return text.empty() ? std::string("\"\"") : std::string(text);
-}
-
-// URL text as it may appear in an error: user information and secret query values redacted.
-std::string shown_url(std::string_view text) {
-    return shown(redact_url_secrets(std::string(text)));
-}
-
-char lower_ascii(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return lower_ascii(x) == lower_ascii(y);
-           });
-}
+using detail::equals_ignoring_case;
+using detail::shown;
+using detail::shown_url;
 
 int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') {
@@ -108,29 +97,17 @@ bool is_valid_host(std::string_view host) noexcept {
 
 // Lower-case "ws"/"wss" accepted in any case (schemes are case-insensitive); empty otherwise.
 std::string normalized_scheme(std::string_view scheme) {
-    std::string lower;
-    for (const char c : scheme) {
-        lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
+    std::string lower = detail::lower_ascii(scheme);
     return (lower == "ws" || lower == "wss") ? lower : std::string();
 }
 
 // Strict: decimal digits only, the whole text, 1..65535.
 bool parse_port(std::string_view text, std::uint16_t& port) noexcept {
-    if (text.empty()) {
+    const std::optional<long long> value = detail::parse_digits(text);
+    if (!value || *value < 1 || *value > 65535) {
         return false;
     }
-    for (const char c : text) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-    }
-    unsigned long value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > 65535) {
-        return false;
-    }
-    port = static_cast<std::uint16_t>(value);
+    port = static_cast<std::uint16_t>(*value);
     return true;
 }
 

@@ -203,6 +203,17 @@ TEST(ParseTimestamp, GarbageIsNullopt) {
     EXPECT_EQ(parse_timestamp(json::object()), std::nullopt);
 }
 
+// The calendar is std::chrono's: century years are leap years only when divisible by 400, and
+// day counts hold far from 1970.
+TEST(ParseTimestamp, FollowsTheGregorianCalendarAcrossCenturies) {
+    EXPECT_THAT(parse_timestamp(json("2000-02-29T00:00:00Z")), Optional(DoubleEq(951782400.0)));
+    EXPECT_EQ(parse_timestamp(json("1900-02-29T00:00:00Z")), std::nullopt);
+    EXPECT_EQ(parse_timestamp(json("2100-02-29T00:00:00Z")), std::nullopt);
+    EXPECT_THAT(parse_timestamp(json("0001-01-01T00:00:00Z")), Optional(DoubleEq(-62135596800.0)));
+    EXPECT_THAT(parse_timestamp(json("9999-12-31T23:59:59Z")), Optional(DoubleEq(253402300799.0)));
+    EXPECT_EQ(parse_timestamp(json("2025-04-31T00:00:00Z")), std::nullopt);
+}
+
 TEST(EventSummary, NamesTheInformativeFields) {
     const Event event = make_event(
         json{{"type", "tool_completed"},

@@ -55,7 +55,7 @@ bool valid_utf8(const std::string& text) {
 
 // A real load run on in-memory connections: user % 4 == 1 closes with 1011 after two events,
 // 2 sends a malformed frame, 3 swaps two events; the rest pass.
-LoadReport run_with_three_failure_kinds(int users, std::vector<std::string> sla = {}) {
+LoadReport run_with_three_failure_kinds(int users, std::vector<SlaExpression> sla = {}) {
     LoadRunOptions options;
     options.config.url = Url::parse("ws://127.0.0.1:8080/ws");
     options.config.tokens = {Secret("tok-html-a")};

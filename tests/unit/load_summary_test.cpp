@@ -224,6 +224,28 @@ TEST(LoadSummaryMergeTest, MistypedMembersAreConfigErrorsNamingThePointer) {
     }
 }
 
+// Report errors quote the offending value as every configuration error does: bounded, and with
+// invalid UTF-8 replaced rather than thrown about.
+TEST(LoadSummaryMergeTest, OffendingValuesAreQuotedBoundedAndValidUtf8) {
+    nlohmann::json report = {{"schema_version", 1},
+                             {"samples", {{{"passed", std::string(2000, 'y')}}}}};
+    try {
+        merge_reports({NamedReport{"x.json", report}});
+        ADD_FAILURE() << "accepted a string as passed";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.field(), "x.json: /samples/0/passed");
+        EXPECT_LE(error.actual().size(), 120U);
+        EXPECT_THAT(error.actual(), HasSubstr("(2002 bytes)"));
+    }
+    report["samples"][0]["passed"] = std::string("\xc3");
+    try {
+        merge_reports({NamedReport{"x.json", report}});
+        ADD_FAILURE() << "accepted a string as passed";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.actual(), "\"\xEF\xBF\xBD\"");
+    }
+}
+
 TEST(SlaExpressionTest, ParsesPercentileAndSuccessForms) {
     const auto p95 = SlaExpression::parse("p95.completion<500ms", "--sla");
     EXPECT_EQ(p95.statistic, SlaExpression::Statistic::p95);

@@ -167,6 +167,37 @@ TEST(ProfileJson, AbsentKeysKeepTheDefaults) {
     EXPECT_EQ(to_json(profile_from_json(json::object())), to_json(default_profile()));
 }
 
+// One owner for "the server's message" of an error event (the journey and the verifier used to
+// look it up each their own way).
+TEST(ProfileServerMessage, IsTheFirstErrorMessageFieldFoundBounded) {
+    const ProtocolProfile profile = default_profile();
+    // "message" comes first in error_message_fields, and is looked up in the payload first.
+    EXPECT_EQ(profile.server_message(json{
+                  {"type", "agent_error"}, {"payload", {{"message", "quota"}}}, {"error", "root"}}),
+              "quota");
+    EXPECT_EQ(profile.server_message(json{{"type", "error"}, {"detail", {{"code", 7}}}}),
+              "{\"code\":7}");
+    EXPECT_EQ(profile.server_message(json{{"type", "error"}}), "");
+    const std::string message =
+        profile.server_message(json{{"type", "error"}, {"message", std::string(5000, 'm')}});
+    EXPECT_LE(message.size(), 512U);
+    EXPECT_THAT(message, HasSubstr("(5000 bytes)"));
+    EXPECT_EQ(profile.server_message(json{{"message", std::string("bad \xff byte")}}),
+              "bad \xff byte");  // a string is kept as it is: printing escapes it later
+    EXPECT_EQ(profile.server_message(json{{"message", json::array({std::string("\xff")})}}),
+              "[\"\xEF\xBF\xBD\"]");
+}
+
+// Every profile error quotes the value one way, bounded: a long value cannot flood the message.
+TEST(ProfileJson, LongOffendingValuesAreQuotedBounded) {
+    const ConfigError error = config_error_of([] {
+        profile_from_json(json{{"ignored_types", std::string(1000, 'x')}});
+    });
+    EXPECT_EQ(error.field(), "/ignored_types");
+    EXPECT_LE(error.actual().size(), 120U);
+    EXPECT_THAT(error.actual(), HasSubstr("(1002 bytes)"));
+}
+
 TEST(ProfileJson, UnknownKeyNamesItsPointerAndTheKnownKeys) {
     const ConfigError error = config_error_of([] { profile_from_json(json{{"colour", "red"}}); });
     EXPECT_EQ(error.id(), "goldenpath.profile");

@@ -14,7 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "goldenpath/clock.hpp"
+#include "goldenpath/proxy_rules.hpp"
 #include "goldenpath/secret.hpp"
+#include "goldenpath/sla_expression.hpp"
 #include "goldenpath/url.hpp"
 
 namespace goldenpath {
@@ -80,7 +82,7 @@ struct EndpointConfig {
     Timeouts timeouts = Timeouts::defaults_for(DeploymentEnvironment::development);
     RetryPolicy retry = RetryPolicy::defaults_for(DeploymentEnvironment::development);
     int users = 1;
-    std::vector<std::string> sla;  // `--sla` expressions
+    std::vector<SlaExpression> sla;  // parsed where they are read (GOLDENPATH_SLA, "sla")
     std::optional<std::filesystem::path> profile_path;
     std::vector<std::pair<std::string, std::string>> extra_headers;  // e.g. Origin
     // wss:// mutual TLS: a client certificate (PEM, may hold the chain) and its key (PEM; without
@@ -94,8 +96,8 @@ struct EndpointConfig {
     std::size_t max_events_per_run = 100'000;
     std::optional<Milliseconds> keepalive;  // ping after this much silence
     bool permessage_deflate = false;
-    // An HTTP CONNECT proxy (scheme "http", see parse_proxy_url) that every connection is tunnelled
-    // through, except to targets that no_proxy lists (see bypasses_proxy).
+    // An HTTP CONNECT proxy (scheme "http", see parse_proxy_url in proxy_rules.hpp) that every
+    // connection is tunnelled through, except to targets that no_proxy lists (see bypasses_proxy).
     std::optional<Url> proxy;
     std::vector<std::string> no_proxy;
 
@@ -132,30 +134,5 @@ struct EndpointConfig {
 
 // Reads a token file: one token per line; ConfigError naming `field` when unreadable or empty.
 std::vector<Secret> read_token_file(const std::filesystem::path& path, std::string_view field);
-
-// An HTTP CONNECT proxy: "http://host:port" ("host:port" means the same; the port may be
-// omitted for 80). Returns a Url with scheme "http" and an empty path. ConfigError naming `field`
-// for any other scheme, a path, or user information ("user:pass@", rejected without quoting it:
-// proxy authentication is not supported, and credentials must never reach a log).
-Url parse_proxy_url(std::string_view text, std::string_view field);
-
-// One no_proxy entry, validated, trimmed and lower-cased: "*", a host name or domain
-// ("example.com" or ".example.com"), an IP literal ("10.0.0.1", "::1" or "[::1]"), each with an
-// optional ":port" (not after an unbracketed IPv6 literal). ConfigError naming `field` otherwise.
-std::string parse_no_proxy_entry(std::string_view entry, std::string_view field);
-// A comma-separated no_proxy list (empty entries skipped), each entry as parse_no_proxy_entry.
-std::vector<std::string> parse_no_proxy(std::string_view text, std::string_view field);
-
-// True when `no_proxy` says `target` is reached directly, with curl's rules: "*" matches every
-// host; a name matches itself and its subdomains (a leading '.' is ignored); an IP literal matches
-// only itself; an entry with ":port" matches only that port. Case-insensitive. Entries that
-// parse_no_proxy_entry would reject match nothing. There is no implicit bypass for loopback.
-bool bypasses_proxy(const Url& target, const std::vector<std::string>& no_proxy);
-
-// Checks one SLA expression (docs/staging-and-load.md):
-// `(p50|p95|p99|max).(connect|first_event|completion)<Nms` or `success>=P%` (P 0-100, may have
-// decimals). ConfigError naming `field` (a variable name or a JSON pointer) and quoting the
-// expression otherwise.
-void validate_sla_expression(std::string_view expr, std::string_view field);
 
 }  // namespace goldenpath

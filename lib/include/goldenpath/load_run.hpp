@@ -120,7 +120,6 @@ class LoadRun {
 
   private:
     LoadRunOptions options_;
-    std::vector<SlaExpression> slas_;
 };
 
 // Raises the RLIMIT_NOFILE soft limit to the hard limit when it is below `wanted`; throws

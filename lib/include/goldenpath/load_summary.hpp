@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/sla_expression.hpp"
 
 namespace goldenpath {
 
@@ -133,23 +134,6 @@ struct NamedReport {
 // schema_version; ConfigError (id "goldenpath.report") naming the report and the JSON pointer
 // otherwise, and when `reports` is empty.
 LoadSummary merge_reports(const std::vector<NamedReport>& reports);
-
-// One `--sla` expression: `(p50|p95|p99|max).(connect|first_event|completion)<Nms` or
-// `success>=P%`.
-struct SlaExpression {
-    enum class Metric { connect, first_event, completion, success };
-    enum class Statistic { p50, p95, p99, max, rate };
-
-    std::string text;
-    Metric metric = Metric::completion;
-    Statistic statistic = Statistic::p95;
-    double limit = 0;  // milliseconds, or percent for success
-
-    // Throws ConfigError naming `field` (a flag or variable) and quoting the expression.
-    static SlaExpression parse(std::string_view text, std::string_view field);
-};
-std::ostream& operator<<(std::ostream& out, SlaExpression::Metric metric);        // its name
-std::ostream& operator<<(std::ostream& out, SlaExpression::Statistic statistic);  // its name
 
 struct SlaResult {
     SlaExpression expression;

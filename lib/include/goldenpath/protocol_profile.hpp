@@ -88,6 +88,11 @@ struct ProtocolProfile {
     // Looks `field` up in each detail container, then at the root; nullptr when absent or null.
     const nlohmann::json* find_field(const nlohmann::json& body, std::string_view field) const;
 
+    // The server's message in an error event `body`: the first of error_message_fields that
+    // find_field finds, as text (a string as it is, anything else as compact JSON), cut to 512
+    // bytes; empty when none is there.
+    std::string server_message(const nlohmann::json& body) const;
+
     bool is_ignored(std::string_view type) const;
     bool is_terminal_failure(std::string_view type) const;
     // One of the five golden-path types.
