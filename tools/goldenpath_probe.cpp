@@ -243,6 +243,7 @@ std::string random_token() {
 std::vector<SlaExpression> parse_slas(const std::vector<std::string>& texts,
                                       std::string_view field) {
     std::vector<SlaExpression> slas;
+    slas.reserve(texts.size());
     for (const auto& text : texts) {
         slas.push_back(SlaExpression::parse(text, field));
     }
@@ -285,7 +286,7 @@ class Style {
 
     std::string line(std::string_view text) const {
         const auto replace_after = [&](std::string_view prefix, std::string_view word,
-                                       std::string painted) -> std::optional<std::string> {
+                                       const std::string& painted) -> std::optional<std::string> {
             const auto at = text.find(std::string(prefix) + std::string(word));
             if (at == std::string_view::npos) {
                 return std::nullopt;
