@@ -51,8 +51,10 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli_common.hpp"
 #include "golden_frames.hpp"
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/beast_client.hpp"
@@ -91,7 +93,7 @@ std::size_t parse_count(std::string_view text, std::string_view flag) {
     const auto* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (ec != std::errc() || ptr != end || value == 0) {
-        throw std::invalid_argument(fmt::format("{} must be a positive integer", flag));
+        throw goldenpath::cli::UsageError{fmt::format("{} must be a positive integer", flag)};
     }
     return value;
 }
@@ -111,51 +113,42 @@ std::vector<std::string> split(std::string_view text) {
 
 Args parse_args(int argc, char** argv) {
     Args args;
-    const std::vector<std::string_view> list(argv + 1, argv + argc);
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        const auto flag = list[i];
-        const auto value = [&]() -> std::string_view {
-            if (i + 1 >= list.size()) {
-                throw std::invalid_argument(fmt::format("{} needs a value", flag));
+    CLI::App app;
+    goldenpath::cli::configure(app);
+    app.add_option("--url", args.url);
+    const auto count = [&app](const std::string& flag, std::size_t& target) {
+        app.add_option_function<std::string>(
+            flag, [&target, flag](const std::string& text) { target = parse_count(text, flag); });
+    };
+    count("--journeys", args.journeys);
+    count("--floor-journeys", args.floor_journeys);
+    count("--runs", args.runs);
+    count("--events", args.events);
+    count("--users", args.users);
+    count("--io-threads", args.io_threads);
+    app.add_option_function<std::string>("--max-seconds", [&args](const std::string& text) {
+        args.max_seconds = static_cast<double>(parse_count(text, "--max-seconds"));
+    });
+    app.add_option_function<std::string>("--workloads", [&args](const std::string& text) {
+        args.workloads = split(text);
+        for (const auto& workload : args.workloads) {
+            if (std::find(std::begin(kWorkloads), std::end(kWorkloads), workload) ==
+                std::end(kWorkloads)) {
+                throw goldenpath::cli::UsageError{
+                    fmt::format("--workloads: unknown workload '{}' (known: {})", workload,
+                                fmt::join(std::begin(kWorkloads), std::end(kWorkloads), ","))};
             }
-            return list[++i];
-        };
-        if (flag == "--url") {
-            args.url = std::string(value());
-        } else if (flag == "--journeys") {
-            args.journeys = parse_count(value(), flag);
-        } else if (flag == "--floor-journeys") {
-            args.floor_journeys = parse_count(value(), flag);
-        } else if (flag == "--runs") {
-            args.runs = parse_count(value(), flag);
-        } else if (flag == "--events") {
-            args.events = parse_count(value(), flag);
-        } else if (flag == "--users") {
-            args.users = parse_count(value(), flag);
-        } else if (flag == "--io-threads") {
-            args.io_threads = parse_count(value(), flag);
-            if (args.io_threads > goldenpath::EventLoop::kMaxThreads) {
-                throw std::invalid_argument(fmt::format("--io-threads must be 1-{}, but is {}",
-                                                        goldenpath::EventLoop::kMaxThreads,
-                                                        args.io_threads));
-            }
-        } else if (flag == "--max-seconds") {
-            args.max_seconds = static_cast<double>(parse_count(value(), flag));
-        } else if (flag == "--workloads") {
-            args.workloads = split(value());
-            for (const auto& workload : args.workloads) {
-                if (std::find(std::begin(kWorkloads), std::end(kWorkloads), workload) ==
-                    std::end(kWorkloads)) {
-                    throw std::invalid_argument(
-                        fmt::format("--workloads: unknown workload '{}' (known: {})", workload,
-                                    fmt::join(std::begin(kWorkloads), std::end(kWorkloads), ",")));
-                }
-            }
-        } else if (flag == "--json") {
-            args.json_file = std::string(value());
-        } else {
-            throw std::invalid_argument(fmt::format("unknown flag: {}", flag));
         }
+    });
+    app.add_option("--json", args.json_file);
+    goldenpath::cli::parse(app, std::vector<std::string>(argv + 1, argv + argc));
+    if (const auto unknown = goldenpath::cli::first_unknown(app)) {
+        throw goldenpath::cli::UsageError{fmt::format("unknown flag: {}", *unknown)};
+    }
+    if (args.io_threads > goldenpath::EventLoop::kMaxThreads) {
+        throw goldenpath::cli::UsageError{fmt::format("--io-threads must be 1-{}, but is {}",
+                                                      goldenpath::EventLoop::kMaxThreads,
+                                                      args.io_threads)};
     }
     return args;
 }
@@ -755,8 +748,14 @@ int main(int argc, char** argv) {
     Args args;
     try {
         args = parse_args(argc, argv);
+    } catch (const goldenpath::cli::UsageError& error) {
+        std::cerr << "goldenpath-bench: " << error.message << "\n";
+        return 2;
     } catch (const std::exception& error) {
         std::cerr << "goldenpath-bench: " << error.what() << "\n";
+        return 2;
+    } catch (...) {
+        std::cerr << "goldenpath-bench: an exception of unknown type\n";
         return 2;
     }
     try {
@@ -801,6 +800,9 @@ int main(int argc, char** argv) {
         }
     } catch (const std::exception& error) {
         std::cerr << "goldenpath-bench: " << error.what() << "\n";
+        return 1;
+    } catch (...) {
+        std::cerr << "goldenpath-bench: an exception of unknown type\n";
         return 1;
     }
     return 0;

@@ -6,9 +6,10 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ make pkg-config
     libboost1.81-dev libssl-dev nlohmann-json3-dev libfmt-dev
-    libgtest-dev libgmock-dev
+    libgtest-dev libgmock-dev libcli11-dev
 )
 [ "${GOLDENPATH_WITH_CLANG:-0}" = 1 ] && packages+=(clang clang-14 libclang-rt-14-dev)
+[ "${GOLDENPATH_WITH_CLANG_TIDY:-0}" = 1 ] && packages+=(clang-tidy-14)
 [ "${GOLDENPATH_WITH_BENCH:-0}" = 1 ] && packages+=(libbenchmark-dev)
 if [ "${GOLDENPATH_WITH_INTEROP:-0}" = 1 ]; then
     packages+=(python3-websockets openssl)

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +22,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli_common.hpp"
@@ -90,9 +90,7 @@ environment: GOLDENPATH_STAGING_URL, GOLDENPATH_FALLBACK_URLS, GOLDENPATH_TOKEN,
              GOLDENPATH_TIMEOUT_MS, GOLDENPATH_SLA, GOLDENPATH_PROFILE
 )";
 
-struct UsageError {
-    std::string message;
-};
+using cli::UsageError;
 
 struct ProbeArgs {
     std::optional<std::string> url;
@@ -102,11 +100,11 @@ struct ProbeArgs {
     bool insecure = false;
     std::optional<std::string> profile;
     std::optional<std::string> timeout_ms;
-    std::optional<std::string> retries;
-    std::optional<std::string> runs;
+    std::optional<int> retries;
+    std::size_t runs = 1;
     std::optional<std::string> users;
-    std::optional<std::string> duration_ms;
-    std::optional<std::string> ramp_up_ms;
+    long long duration_ms = 0;
+    long long ramp_up_ms = 0;
     std::vector<std::string> slas;
     std::optional<std::string> json_file;
     std::optional<std::string> junit_file;
@@ -115,85 +113,66 @@ struct ProbeArgs {
     std::vector<std::string> merge_files;
 };
 
-// Flags that take a value; those that mirror a GOLDENPATH_* variable override it
-// (docs/staging-and-load.md).
-struct ValueFlag {
+// The flags that mirror a GOLDENPATH_* variable override it (docs/staging-and-load.md); the
+// library validates them, so they stay text here.
+struct MirroredFlag {
     std::string_view flag;
     std::optional<std::string> ProbeArgs::*member;
-    std::string_view variable;  // empty when no variable mirrors the flag
+    std::string_view variable;
 };
 
-constexpr ValueFlag kValueFlags[] = {
+constexpr MirroredFlag kMirroredFlags[] = {
     {"--url", &ProbeArgs::url, "GOLDENPATH_STAGING_URL"},
-    {"--token-env", &ProbeArgs::token_env, ""},
     {"--ca-file", &ProbeArgs::ca_file, "GOLDENPATH_CA_FILE"},
     {"--profile", &ProbeArgs::profile, "GOLDENPATH_PROFILE"},
     {"--timeout-ms", &ProbeArgs::timeout_ms, "GOLDENPATH_TIMEOUT_MS"},
-    {"--retries", &ProbeArgs::retries, ""},
-    {"--runs", &ProbeArgs::runs, ""},
     {"--users", &ProbeArgs::users, "GOLDENPATH_USERS"},
-    {"--duration-ms", &ProbeArgs::duration_ms, ""},
-    {"--ramp-up-ms", &ProbeArgs::ramp_up_ms, ""},
-    {"--json", &ProbeArgs::json_file, ""},
-    {"--junit", &ProbeArgs::junit_file, ""},
-    {"--html", &ProbeArgs::html_file, ""},
 };
 
-long long parse_count(const std::optional<std::string>& text, std::string_view flag, long long min,
-                      long long max, long long fallback) {
-    if (!text) {
-        return fallback;
-    }
-    long long value = 0;
-    const auto* end = text->data() + text->size();
-    const auto [ptr, ec] = std::from_chars(text->data(), end, value);
-    if (ec != std::errc() || ptr != end || text->empty() || value < min || value > max) {
-        throw UsageError{
-            fmt::format("{} must be an integer {}-{}, but is \"{}\"", flag, min, max, *text)};
-    }
-    return value;
-}
-
-ProbeArgs parse_args(const std::vector<std::string_view>& args) {
+ProbeArgs parse_args(const std::vector<std::string>& args) {
     ProbeArgs parsed;
-    std::size_t i = 0;
-    if (!args.empty() && args[0] == "merge") {
-        parsed.merge = true;
-        i = 1;
+    CLI::App app;
+    cli::configure(app);
+    for (const auto& flag : kMirroredFlags) {
+        cli::add_text(app, std::string(flag.flag), parsed.*(flag.member));
     }
-    const auto value = [&](std::string_view flag) -> std::string {
-        if (i + 1 >= args.size()) {
-            throw UsageError{fmt::format("{} needs a value", flag)};
+    const auto* embedded = app.add_flag("--embedded", parsed.embedded);
+    app.add_flag("--insecure", parsed.insecure);
+    cli::add_text(app, "--token-env", parsed.token_env);
+    cli::add_integer(app, "--retries", parsed.retries, 0, 100);
+    cli::add_integer<std::size_t>(app, "--runs", parsed.runs, 1, 1000000);
+    cli::add_integer(app, "--duration-ms", parsed.duration_ms, 1LL, 86400000LL);
+    cli::add_integer(app, "--ramp-up-ms", parsed.ramp_up_ms, 0LL, 86400000LL);
+    cli::add_repeated(app, "--sla", parsed.slas);
+    cli::add_text(app, "--json", parsed.json_file);
+    cli::add_text(app, "--junit", parsed.junit_file);
+    cli::add_text(app, "--html", parsed.html_file);
+
+    auto* merge = app.add_subcommand("merge");
+    cli::configure(*merge);
+    merge->add_option("FILE", parsed.merge_files);
+    cli::add_repeated(*merge, "--sla", parsed.slas);
+    cli::add_text(*merge, "--html", parsed.html_file);
+
+    cli::parse(app, args);
+    parsed.merge = merge->parsed();
+    if (parsed.merge) {
+        if (const auto unknown = cli::first_unknown(*merge)) {
+            throw UsageError{fmt::format("unknown flag for merge: {}", *unknown)};
         }
-        return std::string(args[++i]);
-    };
-    for (; i < args.size(); ++i) {
-        const std::string_view arg = args[i];
-        if (arg == "--sla") {
-            parsed.slas.push_back(value(arg));
-        } else if (parsed.merge && arg == "--html") {
-            parsed.html_file = value(arg);
-        } else if (parsed.merge && !arg.starts_with("--")) {
-            parsed.merge_files.emplace_back(arg);
-        } else if (parsed.merge) {
-            throw UsageError{fmt::format("unknown flag for merge: {}", arg)};
-        } else if (arg == "--embedded") {
-            parsed.embedded = true;
-        } else if (arg == "--insecure") {
-            parsed.insecure = true;
-        } else if (const auto* flag = std::find_if(
-                       std::begin(kValueFlags), std::end(kValueFlags),
-                       [&](const ValueFlag& candidate) { return candidate.flag == arg; });
-                   flag != std::end(kValueFlags)) {
-            parsed.*(flag->member) = value(arg);
-        } else {
-            throw UsageError{fmt::format("unknown flag: {}", arg)};
+        // merge is a subcommand only as the first argument; anywhere else it is an unknown word.
+        if (!args.empty() && args.front() != "merge") {
+            throw UsageError{"unknown flag: merge"};
         }
+        if (parsed.merge_files.empty()) {
+            throw UsageError{"merge needs at least one report FILE"};
+        }
+        return parsed;
     }
-    if (parsed.merge && parsed.merge_files.empty()) {
-        throw UsageError{"merge needs at least one report FILE"};
+    if (const auto unknown = cli::first_unknown(app)) {
+        throw UsageError{fmt::format("unknown flag: {}", *unknown)};
     }
-    if (!parsed.merge && parsed.url && parsed.embedded) {
+    if (parsed.url && embedded->count() > 0) {
         throw UsageError{"--url and --embedded exclude each other"};
     }
     return parsed;
@@ -224,8 +203,8 @@ EnvironmentLookup overlay(EnvironmentLookup env, const ProbeArgs& args,
                 return std::nullopt;
             }
         }
-        for (const auto& flag : kValueFlags) {
-            if (!flag.variable.empty() && name == flag.variable && args.*(flag.member)) {
+        for (const auto& flag : kMirroredFlags) {
+            if (name == flag.variable && args.*(flag.member)) {
                 return args.*(flag.member);
             }
         }
@@ -245,8 +224,8 @@ EnvironmentLookup overlay(EnvironmentLookup env, const ProbeArgs& args,
 
 // The flag a ConfigError's variable came from, when a flag set it; else the variable itself.
 std::string flag_for(std::string_view variable, const ProbeArgs& args) {
-    for (const auto& flag : kValueFlags) {
-        if (!flag.variable.empty() && variable == flag.variable && args.*(flag.member)) {
+    for (const auto& flag : kMirroredFlags) {
+        if (variable == flag.variable && args.*(flag.member)) {
             return std::string(flag.flag);
         }
     }
@@ -264,6 +243,7 @@ std::string random_token() {
 std::vector<SlaExpression> parse_slas(const std::vector<std::string>& texts,
                                       std::string_view field) {
     std::vector<SlaExpression> slas;
+    slas.reserve(texts.size());
     for (const auto& text : texts) {
         slas.push_back(SlaExpression::parse(text, field));
     }
@@ -306,7 +286,7 @@ class Style {
 
     std::string line(std::string_view text) const {
         const auto replace_after = [&](std::string_view prefix, std::string_view word,
-                                       std::string painted) -> std::optional<std::string> {
+                                       const std::string& painted) -> std::optional<std::string> {
             const auto at = text.find(std::string(prefix) + std::string(word));
             if (at == std::string_view::npos) {
                 return std::nullopt;
@@ -529,8 +509,7 @@ int run_probe(const ProbeArgs& args) {
         }
         config.insecure_skip_verify = args.insecure;
         if (args.retries) {
-            config.retry.max_attempts =
-                static_cast<int>(parse_count(args.retries, "--retries", 0, 100, 0)) + 1;
+            config.retry.max_attempts = *args.retries + 1;
         }
         if (embedded) {
             if (auto problem = cli::check_embedded_descriptors(
@@ -547,10 +526,9 @@ int run_probe(const ProbeArgs& args) {
         std::cerr << "goldenpath-probe: " << source << ": " << error.what() << "\n";
         return kExitUsage;
     }
-    const auto runs = static_cast<std::size_t>(parse_count(args.runs, "--runs", 1, 1000000, 1));
-    const auto duration =
-        Milliseconds(parse_count(args.duration_ms, "--duration-ms", 1, 86400000, 0));
-    const auto ramp_up = Milliseconds(parse_count(args.ramp_up_ms, "--ramp-up-ms", 0, 86400000, 0));
+    const auto runs = args.runs;
+    const auto duration = Milliseconds(args.duration_ms);
+    const auto ramp_up = Milliseconds(args.ramp_up_ms);
     if (config.insecure_skip_verify) {
         std::cerr << "goldenpath-probe: WARNING: --insecure: TLS certificates are NOT verified\n";
     }
@@ -635,11 +613,12 @@ int run_probe(const ProbeArgs& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::vector<std::string_view> args(argv + 1, argv + argc);
-    if (const auto exit_code = goldenpath::cli::help_or_version(args, "goldenpath-probe", kUsage)) {
-        return *exit_code;
-    }
     try {
+        const std::vector<std::string> args(argv + 1, argv + argc);
+        if (const auto exit_code =
+                goldenpath::cli::help_or_version(args, "goldenpath-probe", kUsage)) {
+            return *exit_code;
+        }
         const ProbeArgs parsed = parse_args(args);
         return parsed.merge ? run_merge(parsed) : run_probe(parsed);
     } catch (const UsageError& error) {

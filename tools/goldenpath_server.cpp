@@ -5,7 +5,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <charconv>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli_common.hpp"
 #include "goldenpath/agent_server_double.hpp"
@@ -44,59 +44,42 @@ options:
   --help, --version
 )";
 
-struct UsageError {
-    std::string message;
-};
+using goldenpath::cli::UsageError;
 
-int parse_int(std::string_view text, std::string_view flag, int min, int max) {
-    int value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || ptr != end || text.empty() || value < min || value > max) {
-        throw UsageError{
-            fmt::format("{} must be an integer {}-{}, but is \"{}\"", flag, min, max, text)};
-    }
-    return value;
-}
-
-goldenpath::AgentServerDoubleOptions parse_args(const std::vector<std::string_view>& args) {
+goldenpath::AgentServerDoubleOptions parse_args(const std::vector<std::string>& args) {
     goldenpath::AgentServerDoubleOptions options;
+    std::optional<std::string> host;
     std::optional<std::string> script_file;
-    std::size_t i = 0;
-    const auto value = [&](std::string_view flag) -> std::string_view {
-        if (i + 1 >= args.size()) {
-            throw UsageError{fmt::format("{} needs a value", flag)};
+    std::optional<std::string> profile_file;
+    std::vector<std::string> tokens;
+    CLI::App app;
+    goldenpath::cli::configure(app);
+    goldenpath::cli::add_integer<std::uint16_t>(app, "--port", options.port, 0, 65535);
+    goldenpath::cli::add_text(app, "--host", host);
+    app.add_flag("--tls", options.tls);
+    goldenpath::cli::add_repeated(app, "--token", tokens);
+    goldenpath::cli::add_text(app, "--script", script_file);
+    goldenpath::cli::add_text(app, "--profile", profile_file);
+    goldenpath::cli::add_integer(app, "--reject-upgrade", options.reject_upgrade_status, 100, 599);
+    goldenpath::cli::parse(app, args);
+    if (const auto unknown = goldenpath::cli::first_unknown(app)) {
+        throw UsageError{fmt::format("unknown flag: {}", *unknown)};
+    }
+    if (host) {
+        if (*host != "127.0.0.1" && *host != "::1" && *host != "localhost") {
+            throw UsageError{fmt::format(
+                "--host must be a loopback address (127.0.0.1 or ::1), but is \"{}\"", *host)};
         }
-        return args[++i];
-    };
-    for (; i < args.size(); ++i) {
-        const std::string_view arg = args[i];
-        if (arg == "--port") {
-            options.port = static_cast<std::uint16_t>(parse_int(value(arg), arg, 0, 65535));
-        } else if (arg == "--host") {
-            const auto host = value(arg);
-            if (host != "127.0.0.1" && host != "::1" && host != "localhost") {
-                throw UsageError{fmt::format(
-                    "--host must be a loopback address (127.0.0.1 or ::1), but is \"{}\"", host)};
-            }
-            options.host = host == "localhost" ? "127.0.0.1" : std::string(host);
-        } else if (arg == "--tls") {
-            options.tls = true;
-        } else if (arg == "--token") {
-            const auto token = value(arg);
-            if (token.empty()) {
-                throw UsageError{"--token must not be empty"};
-            }
-            options.tokens.emplace_back(token);
-        } else if (arg == "--script") {
-            script_file = std::string(value(arg));
-        } else if (arg == "--profile") {
-            options.profile = goldenpath::load_profile(std::string(value(arg)));
-        } else if (arg == "--reject-upgrade") {
-            options.reject_upgrade_status = parse_int(value(arg), arg, 100, 599);
-        } else {
-            throw UsageError{fmt::format("unknown flag: {}", arg)};
+        options.host = *host == "localhost" ? "127.0.0.1" : *host;
+    }
+    for (auto& token : tokens) {
+        if (token.empty()) {
+            throw UsageError{"--token must not be empty"};
         }
+        options.tokens.emplace_back(std::move(token));
+    }
+    if (profile_file) {
+        options.profile = goldenpath::load_profile(*profile_file);
     }
     // The script is read after the profile so it uses the profile's event names.
     options.script = script_file ? goldenpath::load_script(*script_file, options.profile)
@@ -128,13 +111,13 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    std::vector<std::string_view> args(argv + 1, argv + argc);
-    if (const auto exit_code =
-            goldenpath::cli::help_or_version(args, "goldenpath-server", kUsage)) {
-        return *exit_code;
-    }
     goldenpath::AgentServerDoubleOptions options;
     try {
+        const std::vector<std::string> args(argv + 1, argv + argc);
+        if (const auto exit_code =
+                goldenpath::cli::help_or_version(args, "goldenpath-server", kUsage)) {
+            return *exit_code;
+        }
         options = parse_args(args);
     } catch (const UsageError& error) {
         std::cerr << "goldenpath-server: " << error.message << "\n(see goldenpath-server --help)\n";

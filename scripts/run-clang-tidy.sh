@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs clang-tidy 14 (Debian clang-tidy-14) with the repository's .clang-tidy on the sources of
+# lib/ and tools/ (or the files given), using the compile commands of the ci build. Exits 1 when
+# there is any finding, 2 when it cannot run. JOBS sets the parallel clang-tidy processes (2).
+#   scripts/run-clang-tidy.sh [FILE...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${GOLDENPATH_TIDY_BUILD_DIR:-build/ci}
+tidy=${CLANG_TIDY:-clang-tidy-14}
+jobs=${JOBS:-2}
+
+GOLDENPATH_WITH_CLANG_TIDY=1 scripts/install-deps.sh
+command -v "$tidy" >/dev/null || { echo "run-clang-tidy: $tidy not found" >&2; exit 2; }
+if [ ! -f "$build/compile_commands.json" ]; then
+    # The ci preset sets CMAKE_EXPORT_COMPILE_COMMANDS; configuring also generates version.hpp.
+    echo "run-clang-tidy: configuring $build for its compile_commands.json" >&2
+    cmake --preset ci >/dev/null
+fi
+[ -f "$build/compile_commands.json" ] || { echo "run-clang-tidy: no $build/compile_commands.json (CMAKE_EXPORT_COMPILE_COMMANDS=ON?)" >&2; exit 2; }
+
+if [ $# -gt 0 ]; then
+    files=("$@")
+else
+    mapfile -t files < <(git ls-files 'lib/src/*.cpp' 'tools/*.cpp')
+fi
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+started=$(date +%s)
+# -Wno-unknown-warning-option: the commands are g++'s (-Wno-restrict is unknown to clang).
+# A file's exit status is not used: the findings in the output decide, counted once each (a
+# header's finding shows up in every file that includes it).
+printf '%s\n' "${files[@]}" |
+    xargs -P "$jobs" -I{} "$tidy" -p "$build" --quiet --extra-arg=-Wno-unknown-warning-option {} \
+        >"$out" 2>/dev/null || true
+findings=$(grep -E '^[^ ].*:[0-9]+:[0-9]+: (warning|error):' "$out" | sort -u || true)
+seconds=$(($(date +%s) - started))
+if [ -n "$findings" ]; then
+    echo "$findings"
+    echo "run-clang-tidy: $(echo "$findings" | wc -l) finding(s) in ${#files[@]} files (${seconds} s)" >&2
+    echo "  (the full output with notes and fix-its: rerun with the file as argument)" >&2
+    exit 1
+fi
+echo "run-clang-tidy: no findings in ${#files[@]} files (${seconds} s)"

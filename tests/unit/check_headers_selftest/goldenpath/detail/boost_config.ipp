@@ -1,0 +1,2 @@
+// Included by boost_through_another_file.hpp.
+#include <boost/config.hpp>
