@@ -1,5 +1,6 @@
 // StagingTest's SetUp decisions: skip, fail or run, from the environment it reads.
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest-spi.h>
@@ -33,50 +34,52 @@ class StagingTestUnderTest : public fixtures::StagingTest {
     fixtures::EnvironmentVariables variables_;
 };
 
-// What SetUp reported for `variables`: its test part results, caught instead of reported.
-testing::TestPartResultArray set_up_with(fixtures::EnvironmentVariables variables) {
+// What SetUp of `test` reported, caught instead of reported.
+struct Reported {
+    TestPartResult::Type type;
+    std::string message;
+};
+std::vector<Reported> set_up_with_test(StagingTestUnderTest& test) {
     testing::TestPartResultArray results;
     {
         const testing::ScopedFakeTestPartResultReporter reporter(
             testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
-        StagingTestUnderTest test(std::move(variables));
         test.SetUp();
     }
-    return results;
+    std::vector<Reported> reported;
+    for (int i = 0; i < results.size(); ++i) {
+        const TestPartResult& result = results.GetTestPartResult(i);
+        reported.push_back(Reported{result.type(), result.message()});
+    }
+    return reported;
 }
 
-// What SetUp of `test` reported.
-testing::TestPartResultArray set_up_with_test(StagingTestUnderTest& test) {
-    testing::TestPartResultArray results;
-    {
-        const testing::ScopedFakeTestPartResultReporter reporter(
-            testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
-        test.SetUp();
-    }
-    return results;
+std::vector<Reported> set_up_with(fixtures::EnvironmentVariables variables) {
+    StagingTestUnderTest test(std::move(variables));
+    return set_up_with_test(test);
 }
 
 TEST(StagingTestSetUpTest, UnsetUrlSkipsNamingTheVariables) {
     const auto results = set_up_with({});
-    ASSERT_EQ(results.size(), 1);
-    EXPECT_EQ(results.GetTestPartResult(0).type(), TestPartResult::kSkip);
-    EXPECT_THAT(results.GetTestPartResult(0).message(), HasSubstr("GOLDENPATH_STAGING_URL"));
+    ASSERT_EQ(results.size(), 1U);
+    EXPECT_EQ(results[0].type, TestPartResult::kSkip);
+    EXPECT_THAT(results[0].message, HasSubstr("GOLDENPATH_STAGING_URL"));
 }
 
 TEST(StagingTestSetUpTest, EmptyUrlFailsNamingTheVariable) {
     for (const std::string empty : {"", "  "}) {
         const auto results = set_up_with({{"GOLDENPATH_STAGING_URL", empty}});
-        ASSERT_EQ(results.size(), 1) << "\"" << empty << "\"";
-        EXPECT_EQ(results.GetTestPartResult(0).type(), TestPartResult::kFatalFailure)
+        ASSERT_EQ(results.size(), 1U) << "\"" << empty << "\"";
+        EXPECT_EQ(results[0].type, TestPartResult::kFatalFailure)
             << "\"" << empty << "\" skipped instead of failing";
-        EXPECT_THAT(results.GetTestPartResult(0).message(),
+        EXPECT_THAT(results[0].message,
                     HasSubstr("(GOLDENPATH_STAGING_URL) must be a ws:// or wss:// URL, but is set "
                               "and empty"));
     }
 }
 
 TEST(StagingTestSetUpTest, ConfiguredUrlRuns) {
-    EXPECT_EQ(set_up_with({{"GOLDENPATH_STAGING_URL", "ws://127.0.0.1:1/ws"}}).size(), 0);
+    EXPECT_EQ(set_up_with({{"GOLDENPATH_STAGING_URL", "ws://127.0.0.1:1/ws"}}).size(), 0U);
 }
 
 TEST(StagingTestConnectTest, UsesTheFallbackUrlWhenThePrimaryAnswers404) {
@@ -86,7 +89,7 @@ TEST(StagingTestConnectTest, UsesTheFallbackUrlWhenThePrimaryAnswers404) {
     const AgentServerDouble healthy;
     StagingTestUnderTest test(
         {{"GOLDENPATH_STAGING_URL", broken.url()}, {"GOLDENPATH_FALLBACK_URLS", healthy.url()}});
-    ASSERT_EQ(set_up_with_test(test).size(), 0);
+    ASSERT_EQ(set_up_with_test(test).size(), 0U);
     const auto connection = test.Connect();
     ASSERT_TRUE(connection.client) << connection.failure->to_string();
     EXPECT_TRUE(healthy.wait_for_connections(1, Clock::now() + scaled(Milliseconds{1000})));
@@ -100,7 +103,7 @@ TEST(StagingTestConnectTest, ListsEveryAttemptWhenNoUrlConnects) {
     const AgentServerDouble second(broken_options);
     StagingTestUnderTest test(
         {{"GOLDENPATH_STAGING_URL", first.url()}, {"GOLDENPATH_FALLBACK_URLS", second.url()}});
-    ASSERT_EQ(set_up_with_test(test).size(), 0);
+    ASSERT_EQ(set_up_with_test(test).size(), 0U);
     const auto connection = test.Connect();
     ASSERT_FALSE(connection.client);
     ASSERT_TRUE(connection.failure);

@@ -13,41 +13,13 @@
 #include "goldenpath/fixtures/agent_server_double_test.hpp"
 #include "goldenpath/fixtures/fake_environment.hpp"
 #include "goldenpath/websocket_client.hpp"
+#include "scoped_timeout_scale.hpp"
 
 namespace goldenpath {
 namespace {
 
+using test::ScopedTimeoutScale;
 using testing::HasSubstr;
-
-// Sets GOLDENPATH_TIMEOUT_SCALE for one test and restores what the process had before
-// (a ctest run under GOLDENPATH_TIMEOUT_SCALE=3 must see its own value again afterwards).
-class ScopedTimeoutScale {
-  public:
-    explicit ScopedTimeoutScale(const std::optional<std::string>& value) {
-        const std::string name(kTimeoutScaleVariable);
-        if (const char* before = std::getenv(name.c_str()); before != nullptr) {
-            before_ = before;
-        }
-        if (value) {
-            ::setenv(name.c_str(), value->c_str(), 1);
-        } else {
-            ::unsetenv(name.c_str());
-        }
-    }
-    ScopedTimeoutScale(const ScopedTimeoutScale&) = delete;
-    ScopedTimeoutScale& operator=(const ScopedTimeoutScale&) = delete;
-    ~ScopedTimeoutScale() {
-        const std::string name(kTimeoutScaleVariable);
-        if (before_) {
-            ::setenv(name.c_str(), before_->c_str(), 1);
-        } else {
-            ::unsetenv(name.c_str());
-        }
-    }
-
-  private:
-    std::optional<std::string> before_;
-};
 
 TEST(TimeoutScaleTest, ParsesPositiveDecimalsUpToOneHundred) {
     EXPECT_DOUBLE_EQ(parse_timeout_scale("1"), 1.0);
