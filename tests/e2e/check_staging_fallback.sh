@@ -14,20 +14,23 @@ stop_servers() {
 }
 trap stop_servers EXIT
 
-# Starts goldenpath-server with the given flags on fd $1 and prints its URL.
+# Starts goldenpath-server with the given flags, reading its listening line from fd $1, and sets
+# $server_url (no command substitution: the server's pid must reach the trap of this shell).
 start_server() {
     local fd=$1
     shift
     local line=""
     eval "exec $fd< <(exec \"\$server\" \"\$@\")"
     pids+=("$!")
-    read -t 10 -r line <&"$fd" || { echo "goldenpath-server did not print its listening line" >&2; exit 1; }
-    echo "${line#listening }"
+    read -t 10 -r line <&"$fd" || { echo "goldenpath-server did not print its listening line"; exit 1; }
+    server_url=${line#listening }
 }
 
 token="fallback-token-$RANDOM$RANDOM"
-broken=$(start_server 3 --reject-upgrade 404)
-healthy=$(start_server 4 --token "$token")
+start_server 3 --reject-upgrade 404
+broken=$server_url
+start_server 4 --token "$token"
+healthy=$server_url
 unset GOLDENPATH_TOKEN_FILE GOLDENPATH_SLA GOLDENPATH_USERS GOLDENPATH_REQUIRE_STAGING || true
 if ! out=$(GOLDENPATH_STAGING_URL="$broken" GOLDENPATH_FALLBACK_URLS="$healthy" \
            GOLDENPATH_TOKEN="$token" "$suite" 2>&1); then
