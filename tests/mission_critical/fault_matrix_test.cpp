@@ -170,7 +170,9 @@ std::vector<Fault> all_faults() {
             .violates("unmatched_tool_completed", 2));
     add(
         "DelayBeyondMaxGap",
-        [](auto& o) { o.script = golden_with(2, step_of(ScriptStep::Kind::delay, {}, 600ms)); },
+        [](auto& o) {
+            o.script = golden_with(2, step_of(ScriptStep::Kind::delay, {}, 2 * kPhaseDeadline));
+        },
         fails(FailureKind::stalled, "stalled").after(2).waiting(kPhaseDeadline));
     add(
         "StallBeforeFirstEvent", [](auto& o) { o.script = Script().stall(); },
