@@ -7,6 +7,7 @@
 #include "enum_names.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
+#include "goldenpath/timeout_scale.hpp"
 #include "text_helpers.hpp"
 
 namespace goldenpath {
@@ -54,7 +55,7 @@ Timeouts Timeouts::defaults_for(DeploymentEnvironment environment) {
     const bool production = environment == DeploymentEnvironment::production;
     timeouts.completion = Milliseconds{production ? 60000 : 30000};
     timeouts.max_gap = Milliseconds{production ? 30000 : 15000};
-    return timeouts;
+    return scaled(timeouts);
 }
 
 Milliseconds RetryPolicy::backoff_before(int retry) const {
@@ -76,12 +77,12 @@ RetryPolicy RetryPolicy::defaults_for(DeploymentEnvironment environment) {
         retry.max_attempts = 3;
         retry.initial_backoff = Milliseconds{250};
         retry.max_backoff = Milliseconds{4000};
-        retry.overall_deadline = Milliseconds{30000};
+        retry.overall_deadline = scaled(Milliseconds{30000});
     } else if (environment == DeploymentEnvironment::production) {
         retry.max_attempts = 3;
         retry.initial_backoff = Milliseconds{500};
         retry.max_backoff = Milliseconds{8000};
-        retry.overall_deadline = Milliseconds{60000};
+        retry.overall_deadline = scaled(Milliseconds{60000});
     }
     return retry;
 }

@@ -42,7 +42,8 @@ std::string after_event(const std::optional<std::size_t>& after) {
     return after ? fmt::format(" after event {}", *after) : std::string();
 }
 
-// " (3 attempts: refused 0.3 ms, refused 0.2 ms)" or " (1 attempt, not retryable)".
+// " (3 attempts in 730 ms with back-off: +0 ms refused 0.3 ms, +250.1 ms refused 0.2 ms, ...)"
+// (start offsets when the journey timed them), or " (1 attempt, not retryable)".
 std::string attempts_clause(const Failure& failure) {
     if (failure.attempts.empty()) {
         return {};
@@ -50,10 +51,15 @@ std::string attempts_clause(const Failure& failure) {
     const std::size_t count = failure.attempts.size();
     std::string out = fmt::format(" ({} attempt{}", count, count == 1 ? "" : "s");
     if (count > 1) {
-        out += ':';
+        out += failure.total_ms > 0
+                   ? fmt::format(" in {} ms with back-off:", format_ms(failure.total_ms))
+                   : std::string(":");
         for (std::size_t i = 0; i < count; ++i) {
             const Attempt& attempt = failure.attempts[i];
             out += i == 0 ? " " : ", ";
+            if (failure.total_ms > 0) {
+                out += fmt::format("+{} ms ", format_ms(attempt.started_ms));
+            }
             out += fmt::format("{} {} ms", printable(attempt.kind_label),
                                format_ms(attempt.elapsed_ms));
             if (!attempt.url.empty() && attempt.url != failure.url) {
@@ -68,8 +74,11 @@ std::string attempts_clause(const Failure& failure) {
     return out;
 }
 
-// Total time of a connect failure: waited_ms when set, else the attempts' sum.
+// Total time of a connect failure: with back-off when known, else waited_ms or the attempts' sum.
 double connect_elapsed_ms(const Failure& failure) {
+    if (failure.total_ms > 0) {
+        return failure.total_ms;
+    }
     if (failure.waited_ms > 0) {
         return failure.waited_ms;
     }

@@ -19,6 +19,7 @@
 #include "bounded_text.hpp"
 #include "client_port.hpp"
 #include "event_loop_impl.hpp"
+#include "goldenpath/attempt_log.hpp"
 #include "goldenpath/secret.hpp"
 #include "goldenpath/url.hpp"
 #include "journey_redaction.hpp"
@@ -518,7 +519,7 @@ awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blo
     const auto executor = co_await net::this_coro::executor;
     const auto& retry = options.config.retry;
     const auto overall_deadline = Clock::now() + retry.overall_deadline;
-    std::vector<Attempt> attempts;
+    AttemptLog attempts;
     std::optional<Failure> last_failure;
 
     for (const Url& url : options.config.candidate_urls()) {
@@ -541,12 +542,7 @@ awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blo
                 result.timings.connect_ms = elapsed_ms(started, Clock::now());
                 co_return co_await run_connected(options, *client, std::move(result));
             }
-            if (failure->attempts.empty()) {
-                failure->attempts.push_back(Attempt{failure->url, failure->kind_label(),
-                                                    failure->detail,
-                                                    elapsed_ms(started, Clock::now())});
-            }
-            attempts.insert(attempts.end(), failure->attempts.begin(), failure->attempts.end());
+            attempts.record(*failure, started);
             const bool retryable = failure->retryable;
             last_failure = std::move(failure);
             if (!retryable) {
@@ -558,7 +554,7 @@ awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blo
         }
     }
     if (last_failure) {
-        last_failure->attempts = std::move(attempts);
+        attempts.finish(*last_failure);
         result.failure = std::move(last_failure);
     } else {
         Failure failure;

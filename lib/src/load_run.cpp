@@ -116,6 +116,12 @@ std::vector<JourneySample> LoadReport::samples() const {
 
 std::string LoadReport::to_string() const {
     std::string text = summary.to_string();
+    if (accounts_shared()) {
+        text += fmt::format(
+            "accounts: {} users share {} token{} (user i uses token i mod {}): users are not "
+            "isolated by account\n",
+            users, tokens, tokens == 1 ? "" : "s", tokens);
+    }
     if (isolation.count > 0) {
         text += isolation.to_string() + "\n";
     }
@@ -153,6 +159,7 @@ nlohmann::json LoadReport::to_json() const {
     return {{"schema_version", kLoadReportSchemaVersion},
             {"passed", passed()},
             {"summary", summary.to_json()},
+            {"accounts", {{"users", users}, {"tokens", tokens}, {"shared", accounts_shared()}}},
             {"isolation", {{"count", isolation.count}, {"first", std::move(violations)}}},
             {"slas", std::move(sla_json)},
             {"wall_ms", wall_ms},
@@ -339,6 +346,8 @@ LoadReport LoadRun::run() {
         }
     }
     report.wall_ms = elapsed_ms(started, Clock::now());
+    report.users = users;
+    report.tokens = options_.config.tokens.size();
     report.summary = LoadSummary::of(report.samples());
     report.isolation = isolation_of(report.journeys);
     report.slas = evaluate_slas(options_.config.sla, report.summary);

@@ -1,15 +1,17 @@
 // The staging suite: the golden path against a real endpoint named by GOLDENPATH_* variables.
 // Unconfigured: every test skips with one line naming the variables. Configured but broken:
 // every test fails with the classified failure; never a skip.
-#include <thread>
+#include <iostream>
+#include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "goldenpath/beast_client.hpp"
 #include "goldenpath/event_sequence_verifier.hpp"
 #include "goldenpath/fixtures/matchers.hpp"
 #include "goldenpath/fixtures/staging_test.hpp"
+#include "goldenpath/load_run.hpp"
 #include "goldenpath/load_summary.hpp"
 
 namespace goldenpath {
@@ -53,10 +55,9 @@ TEST_F(StagingGoldenPathTest, ReconnectAfterCloseRunsANewJourney) {
 }
 
 TEST_F(StagingGoldenPathTest, MessageRoutingTwoThreadsOnOneConnection) {
-    BeastClient client;
-    const auto request = connect_request_for(config(), profile(), 0, config().url);
-    const auto failure = client.connect(request);
-    ASSERT_FALSE(failure) << failure->to_string();
+    const auto connection = Connect();  // fallback URLs and retries, as every journey
+    ASSERT_TRUE(connection.client) << connection.failure->to_string();
+    WebSocketClient& client = *connection.client;
 
     EventSequenceVerifier verifier(profile());
     const auto deadline = Clock::now() + config().timeouts.completion;
@@ -89,22 +90,18 @@ TEST_F(StagingGoldenPathTest, MessageRoutingTwoThreadsOnOneConnection) {
 }
 
 TEST_F(StagingGoldenPathTest, MultiUserConcurrency) {
-    const auto users = static_cast<std::size_t>(config().users > 1 ? config().users : 10);
-    std::vector<JourneyResult> results(users);
-    std::vector<std::thread> threads;
-    for (std::size_t user = 0; user < users; ++user) {
-        threads.emplace_back(
-            [&, user] { results[user] = GoldenPathJourney(journey_options(user)).run(); });
-    }
-    for (auto& thread : threads) {
-        thread.join();
-    }
-    std::vector<JourneySample> samples;
-    for (const auto& result : results) {
-        samples.push_back(JourneySample::of(result));
-    }
-    const auto summary = LoadSummary::of(samples);
-    EXPECT_EQ(summary.passed, users) << summary.to_string();
+    // All users at once on the asynchronous core (no thread per user), as the probe runs them.
+    LoadRunOptions options;
+    options.config = config();
+    options.config.users = config().users > 1 ? config().users : 10;
+    options.config.sla.clear();  // PerformanceSla's concern
+    options.profile = profile();
+    const auto users = static_cast<std::size_t>(options.config.users);
+    const LoadReport report = LoadRun(std::move(options)).run();
+    std::cout << report.to_string() << "\n";
+    EXPECT_EQ(report.summary.journeys, users) << report.to_string();
+    EXPECT_EQ(report.summary.passed, users) << report.to_string();
+    EXPECT_EQ(report.isolation.count, 0U) << report.isolation.to_string();
 }
 
 TEST_F(StagingGoldenPathTest, PerformanceSla) {
@@ -114,7 +111,11 @@ TEST_F(StagingGoldenPathTest, PerformanceSla) {
     }
     const auto summary = LoadSummary::of(samples);
     ASSERT_EQ(summary.passed, summary.journeys) << summary.to_string();
-    for (const auto& result : evaluate_slas(config().sla, summary)) {
+    const std::vector<SlaExpression> slas = fixtures::staging_sla(config());
+    std::cout << fixtures::describe_staging_sla(config()) << "\n";
+    RecordProperty("sla", fixtures::describe_staging_sla(config()));
+    ASSERT_FALSE(slas.empty());
+    for (const auto& result : evaluate_slas(slas, summary)) {
         EXPECT_TRUE(result.held) << result.to_string(summary);
     }
 }

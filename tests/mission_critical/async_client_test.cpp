@@ -35,6 +35,7 @@
 #include "goldenpath/load_run.hpp"
 #include "goldenpath/script.hpp"
 #include "goldenpath/server_connection.hpp"
+#include "goldenpath/timeout_scale.hpp"
 #include "transport_test_support.hpp"
 
 namespace goldenpath {
@@ -46,8 +47,8 @@ using test::kWait;
 using testing::ElementsAre;
 using testing::HasSubstr;
 
-constexpr Milliseconds kFaultDeadline{300};
-constexpr double kSlackMs = 250.0;
+const Milliseconds kFaultDeadline = scaled(Milliseconds{300});
+const double kSlackMs = 250.0 * timeout_scale();
 
 // One line about a receive result, for failure messages.
 std::string describe(const ReceiveResult& result) {

@@ -16,11 +16,12 @@
 #include "goldenpath/async_websocket_client.hpp"
 #include "goldenpath/event_loop.hpp"
 #include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/timeout_scale.hpp"
 
 namespace goldenpath {
 namespace {
 
-constexpr Milliseconds kLimit{2000};
+const Milliseconds kLimit = scaled(Milliseconds{2000});
 
 // A minimal executor of the caller's: tasks wait in a queue until the owner runs them.
 class TaskQueue {

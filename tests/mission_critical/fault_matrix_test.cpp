@@ -16,6 +16,7 @@
 #include "goldenpath/failure.hpp"
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/script.hpp"
+#include "goldenpath/timeout_scale.hpp"
 
 namespace goldenpath {
 namespace {
@@ -23,8 +24,8 @@ namespace {
 using namespace std::chrono_literals;
 using testing::HasSubstr;
 
-constexpr Milliseconds kPhaseDeadline{300};
-constexpr double kSlackMs = 250.0;
+const Milliseconds kPhaseDeadline = scaled(Milliseconds{300});
+const double kSlackMs = 250.0 * timeout_scale();
 
 // What a fault must produce; built with fails() and the setters. Unset fields are not checked.
 struct Expected {
@@ -169,7 +170,9 @@ std::vector<Fault> all_faults() {
             .violates("unmatched_tool_completed", 2));
     add(
         "DelayBeyondMaxGap",
-        [](auto& o) { o.script = golden_with(2, step_of(ScriptStep::Kind::delay, {}, 600ms)); },
+        [](auto& o) {
+            o.script = golden_with(2, step_of(ScriptStep::Kind::delay, {}, 2 * kPhaseDeadline));
+        },
         fails(FailureKind::stalled, "stalled").after(2).waiting(kPhaseDeadline));
     add(
         "StallBeforeFirstEvent", [](auto& o) { o.script = Script().stall(); },

@@ -17,6 +17,7 @@
 #include "goldenpath/beast_client.hpp"
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/timeout_scale.hpp"
 #include "raw_frame_server.hpp"
 #include "transport_test_support.hpp"
 
@@ -34,8 +35,8 @@ using test::UpgradeAnswer;
 using test::wire;
 using testing::HasSubstr;
 
-constexpr Milliseconds kDeadline{300};
-constexpr double kSlackMs = 250.0;
+const Milliseconds kDeadline = scaled(Milliseconds{300});
+const double kSlackMs = 250.0 * timeout_scale();
 // Kernel socket buffers on loopback hold a few MB at most; a client reading into memory on its
 // own would let a flooding server write far more than this.
 constexpr std::uint64_t kKernelBufferBound = 32U * 1024U * 1024U;

@@ -17,6 +17,7 @@
 #include "goldenpath/beast_client.hpp"
 #include "goldenpath/event_loop.hpp"
 #include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/timeout_scale.hpp"
 #include "raw_frame_server.hpp"
 
 namespace goldenpath {
@@ -31,9 +32,9 @@ using testing::HasSubstr;
 
 // Far beyond what the verdict may take: a client that waits for the server's FIN (or for this
 // deadline) fails every test below.
-constexpr Milliseconds kLongDeadline{5000};
+const Milliseconds kLongDeadline = scaled(Milliseconds{5000});
 // The verdict must come well before the deadline.
-constexpr double kPromptMs = 1000;
+const double kPromptMs = 1000 * timeout_scale();
 
 // connection_established and agent_started, then the server's close frame; echo_close is off, so
 // the server neither answers the client's close nor ever closes TCP.

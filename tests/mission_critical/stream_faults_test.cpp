@@ -4,6 +4,7 @@
 
 #include "goldenpath/fixtures/agent_server_double_test.hpp"
 #include "goldenpath/fixtures/matchers.hpp"
+#include "goldenpath/timeout_scale.hpp"
 
 namespace goldenpath {
 namespace {
@@ -58,7 +59,7 @@ TEST_F(StreamFaultTest, EventAfterCompletionIsSeenWithoutWaiting) {
     const auto started = Clock::now();
     const auto result = RunGoldenPath();
     ExpectViolation(result, "event_after_completion", 5);
-    EXPECT_LT(elapsed_ms(started, Clock::now()), 550.0);
+    EXPECT_LT(elapsed_ms(started, Clock::now()), 550.0 * timeout_scale());
 }
 
 TEST_F(StreamFaultTest, CompletionWithToolOpenIsToolOpenAtCompletion) {
@@ -108,7 +109,8 @@ TEST_F(StreamFaultTest, SilenceAfterStartIsTimeoutFirstEventWithinDeadline) {
     const auto started = Clock::now();
     const auto result = RunGoldenPath();
     EXPECT_THAT(result, FailsWith(FailureKind::timeout, "timeout(first_event)"));
-    EXPECT_LT(elapsed_ms(started, Clock::now()), 300.0 + 250.0 + 300.0);  // + close deadline
+    EXPECT_LT(elapsed_ms(started, Clock::now()),
+              (300.0 + 250.0 + 300.0) * timeout_scale());  // + close deadline
 }
 
 TEST_F(StreamFaultTest, SilenceMidRunIsStalledAfterEventN) {
@@ -118,8 +120,8 @@ TEST_F(StreamFaultTest, SilenceMidRunIsStalledAfterEventN) {
     EXPECT_THAT(result, FailsWith(FailureKind::stalled));
     ASSERT_TRUE(result.failure && result.failure->after_event);
     EXPECT_EQ(*result.failure->after_event, 2u);
-    EXPECT_GE(result.failure->waited_ms, 300.0);
-    EXPECT_LT(result.failure->waited_ms, 550.0);
+    EXPECT_GE(result.failure->waited_ms, 300.0 * timeout_scale());
+    EXPECT_LT(result.failure->waited_ms, 550.0 * timeout_scale());
 }
 
 TEST_F(StreamFaultTest, HeartbeatsBetweenEventsDoNotShiftIndices) {

@@ -18,20 +18,22 @@
 
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/failure.hpp"
+#include "goldenpath/timeout_scale.hpp"
 #include "goldenpath/url.hpp"
 #include "goldenpath/websocket_client.hpp"
 
 namespace goldenpath::test {
 
-// A generous bound for frames that are already on their way.
-inline constexpr std::chrono::seconds kWait{1};
+// A generous bound for frames that are already on their way (times GOLDENPATH_TIMEOUT_SCALE).
+inline const Milliseconds kWait = scaled(Milliseconds{1000});
 
-// A request with the 300 ms connect and upgrade deadlines of docs/architecture.md.
+// A request with the 300 ms connect and upgrade deadlines of docs/architecture.md, times
+// GOLDENPATH_TIMEOUT_SCALE.
 inline ConnectRequest request_for(const std::string& url) {
     ConnectRequest request;
     request.url = Url::parse(url);
-    request.timeouts.connect = Milliseconds(300);
-    request.timeouts.upgrade = Milliseconds(300);
+    request.timeouts.connect = scaled(Milliseconds(300));
+    request.timeouts.upgrade = scaled(Milliseconds(300));
     return request;
 }
 

@@ -22,6 +22,7 @@
 #include "goldenpath/fixtures/temporary_directory.hpp"
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/websocket_client.hpp"
+#include "scoped_timeout_scale.hpp"
 
 namespace goldenpath {
 namespace {
@@ -533,6 +534,7 @@ TEST_F(ConnectionParameters, FromJsonNamesTheFieldOfAWrongType) {
 }
 
 TEST_F(ConnectionParameters, ToStringSummarisesTheSettings) {
+    const test::ScopedTimeoutScale unscaled(std::nullopt);
     EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment(
         {{"GOLDENPATH_ENV", "staging"}, {"GOLDENPATH_FALLBACK_URLS", "ws://127.0.0.1:9000/ws"}}));
     config.tokens = {Secret("tok-a"), Secret("tok-b")};
@@ -598,7 +600,9 @@ TEST(EnvironmentDetection, EnvironmentSelectsTimeoutAndRetryDefaults) {
 
 // ---- ErrorHandlingConfiguration: timeouts, retries and backoff per environment ----------
 
-class ErrorHandlingConfiguration : public ConfigFilesTest {};
+class ErrorHandlingConfiguration : public ConfigFilesTest {
+    test::ScopedTimeoutScale unscaled_{std::nullopt};  // the documented defaults, unscaled
+};
 
 TEST_F(ErrorHandlingConfiguration, DevelopmentTimeouts) {
     const Timeouts t = Timeouts::defaults_for(DeploymentEnvironment::development);

@@ -232,3 +232,24 @@ TEST(FailureToString, IsOneLine) {
 
 }  // namespace
 }  // namespace goldenpath
+
+namespace goldenpath {
+namespace {
+
+TEST(FailureToString, RetriesListEachAttemptsStartAndTheTotalWithBackoff) {
+    Failure f;
+    f.kind = FailureKind::refused;
+    f.url = "ws://127.0.0.1:9/ws";
+    f.retryable = true;
+    f.attempts = {{f.url, "refused", "", 0.5, 0.0},
+                  {f.url, "refused", "", 0.2, 250.1},
+                  {f.url, "refused", "", 0.3, 729.4}};
+    f.total_ms = 729.7;
+    EXPECT_EQ(f.to_string(),
+              "refused: connect to ws://127.0.0.1:9/ws refused after 729.7 ms (3 attempts in "
+              "729.7 ms with back-off: +0 ms refused 0.5 ms, +250.1 ms refused 0.2 ms, +729.4 ms "
+              "refused 0.3 ms)");
+}
+
+}  // namespace
+}  // namespace goldenpath

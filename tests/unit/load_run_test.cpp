@@ -11,6 +11,7 @@
 
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/timeout_scale.hpp"
 
 namespace goldenpath {
 namespace {
@@ -19,7 +20,7 @@ using testing::AllOf;
 using testing::HasSubstr;
 using testing::Lt;
 
-constexpr auto kSlack = std::chrono::milliseconds(250);
+const Milliseconds kSlack = scaled(Milliseconds{250});
 
 AgentServerDoubleOptions server_with(Script script) {
     AgentServerDoubleOptions server;
@@ -193,7 +194,9 @@ TEST(LoadRunTest, UsersWhoseStartFallsAfterTheDurationRunNothing) {
 
     ASSERT_EQ(report.journeys.size(), 1u);
     EXPECT_EQ(report.journeys[0].user, 0u);
-    EXPECT_LT(report.wall_ms, 250.0);  // nobody waited for a start time past the duration
+    EXPECT_LT(
+        report.wall_ms,
+        static_cast<double>(kSlack.count()));  // nobody waited for a start time past the duration
 }
 
 TEST(LoadRunTest, RejectsInvalidOptionsNamingTheField) {
@@ -253,6 +256,31 @@ TEST(LoadRunTest, ReportJsonCarriesSchemaVersionAndMergeableSummary) {
     EXPECT_EQ(json["journeys"][3]["run"], 1);
     EXPECT_TRUE(LoadSummary::from_report_json(json) == report.summary);
     EXPECT_EQ(json.dump().find("tok-load"), std::string::npos) << "a token leaked into the JSON";
+}
+
+}  // namespace
+}  // namespace goldenpath
+
+namespace goldenpath {
+namespace {
+
+TEST(LoadRunTest, MoreUsersThanTokensSaySoInTheOutputAndTheReport) {
+    const auto report = LoadRun(in_memory_options(5, 1)).run();  // 2 tokens
+    ASSERT_TRUE(report.passed()) << report.to_string();
+    EXPECT_TRUE(report.accounts_shared());
+    EXPECT_THAT(report.to_string(),
+                HasSubstr("accounts: 5 users share 2 tokens (user i uses token i mod 2)"));
+    const auto json = report.to_json();
+    EXPECT_EQ(json["accounts"]["users"], 5);
+    EXPECT_EQ(json["accounts"]["tokens"], 2);
+    EXPECT_EQ(json["accounts"]["shared"], true);
+}
+
+TEST(LoadRunTest, AsManyTokensAsUsersSharesNoAccount) {
+    const auto report = LoadRun(in_memory_options(2, 1)).run();
+    EXPECT_FALSE(report.accounts_shared());
+    EXPECT_THAT(report.to_string(), testing::Not(HasSubstr("accounts:")));
+    EXPECT_EQ(report.to_json()["accounts"]["shared"], false);
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ struct Timeouts {
     Milliseconds close{500};         // graceful close handshake
     Milliseconds linger{0};          // keep reading after completion
 
+    Timeouts();  // the values above times GOLDENPATH_TIMEOUT_SCALE (goldenpath/timeout_scale.hpp)
     static Timeouts defaults_for(DeploymentEnvironment environment);
     friend bool operator==(const Timeouts&, const Timeouts&) = default;
 };
@@ -55,6 +56,8 @@ struct RetryPolicy {
     Milliseconds max_backoff{2000};
     double jitter = 0.2;  // 0..1
     Milliseconds overall_deadline{10000};
+
+    RetryPolicy();  // overall_deadline times GOLDENPATH_TIMEOUT_SCALE
 
     // Backoff before retry number `retry` (1 = first retry), without jitter.
     Milliseconds backoff_before(int retry) const;

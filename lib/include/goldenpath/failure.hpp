@@ -39,6 +39,7 @@ struct Attempt {
     std::string kind_label;
     std::string detail;
     double elapsed_ms = 0;
+    double started_ms = 0;  // since the journey's first attempt started, back-off included
 };
 
 // A failed connect or journey, as data. Fields not relevant to the kind stay empty.
@@ -71,6 +72,7 @@ struct Failure {
 
     bool retryable = false;
     std::vector<Attempt> attempts;
+    double total_ms = 0;  // connect failures: every attempt and the back-off between them
 
     // "refused", "timeout(first_event)", "http_status(404)", "tls(unknown_ca)",
     // "closed(1011)", "protocol_violation(first_not_started)", ...

@@ -90,15 +90,22 @@ struct LoadReport {
     std::vector<SlaResult> slas;  // of options.config.sla, in order
     double wall_ms = 0;
     ThroughputSeries throughput;  // journeys finished and failed per second
+    // Users of the run and the tokens they were handed in turn: more users than tokens share
+    // accounts (user i gets token i mod tokens), which to_string() and to_json() say.
+    std::size_t users = 0;
+    std::size_t tokens = 0;
+    bool accounts_shared() const noexcept { return tokens > 0 && users > tokens; }
 
     // Every journey followed the golden path (at least one ran), no isolation violation, and
     // every SLA held.
     bool passed() const;
     std::vector<JourneySample> samples() const;
-    // The summary table, the isolation line when violated, and one line per SLA.
+    // The summary table, the shared-accounts line when users share tokens, the isolation line
+    // when violated, and one line per SLA.
     std::string to_string() const;
-    // schema_version (kLoadReportSchemaVersion), passed, summary (mergeable), isolation, slas,
-    // wall_ms, throughput, samples and journeys (each with its user and run).
+    // schema_version (kLoadReportSchemaVersion), passed, summary (mergeable), accounts (users,
+    // tokens, shared), isolation, slas, wall_ms, throughput, samples and journeys (each with its
+    // user and run).
     nlohmann::json to_json() const;
 };
 
