@@ -174,7 +174,7 @@ std::optional<std::size_t> ConnectionJournal::take_opened(Clock::time_point dead
 bool ConnectionJournal::command(std::size_t id, ConnectionCommand command) {
     const std::lock_guard lock(mutex_);
     const auto it = entries_.find(id);
-    if (it == entries_.end() || !it->second.open || !it->second.driver) {
+    if (it == entries_.end() || !open_for_frames(it->second) || !it->second.driver) {
         return false;
     }
     it->second.driver(std::move(command));
@@ -184,7 +184,13 @@ bool ConnectionJournal::command(std::size_t id, ConnectionCommand command) {
 bool ConnectionJournal::is_open(std::size_t id) const {
     const std::lock_guard lock(mutex_);
     const auto it = entries_.find(id);
-    return it != entries_.end() && it->second.open;
+    return it != entries_.end() && open_for_frames(it->second);
+}
+
+// After the client's close frame nothing more can be sent; the TCP connection may linger (a
+// blocking client reads the double's FIN only on its next call).
+bool ConnectionJournal::open_for_frames(const Entry& entry) {
+    return entry.open && !entry.recorded->client_close_code;
 }
 
 bool ConnectionJournal::is_ended(std::size_t id) const {
@@ -195,7 +201,10 @@ bool ConnectionJournal::is_ended(std::size_t id) const {
 std::optional<int> ConnectionJournal::wait_closed(const RecordedConnection& pinned,
                                                   Clock::time_point deadline) const {
     std::unique_lock lock(mutex_);
-    if (!changed_.wait_until(lock, deadline, [&] { return is_ended(pinned.id); })) {
+    // The client's close frame answers the question; its TCP side may stay open a while longer.
+    if (!changed_.wait_until(lock, deadline, [&] {
+            return is_ended(pinned.id) || pinned.client_close_code.has_value();
+        })) {
         return std::nullopt;
     }
     return pinned.client_close_code.value_or(1006);

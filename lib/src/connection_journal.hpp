@@ -98,6 +98,7 @@ class ConnectionJournal {
     };
     // Call with the mutex held.
     bool is_ended(std::size_t id) const;
+    static bool open_for_frames(const Entry& entry);
     void forget_beyond_capacity();
 
     const std::size_t capacity_;

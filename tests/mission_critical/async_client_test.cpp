@@ -625,7 +625,7 @@ TEST(AsyncWebSocketClient, KeepaliveOfZeroOrLessThrowsConfigErrorBeforeAnythingI
             client.async_connect(request, [&called](std::optional<Failure>) { called = true; });
             ADD_FAILURE() << "expected ConfigError naming /keepalive";
         } catch (const ConfigError& error) {
-            EXPECT_EQ(error.field(), "/keepalive") << error.what();
+            EXPECT_EQ(error.field(), "/keepalive_ms") << error.what();
             EXPECT_THAT(error.what(), HasSubstr(std::to_string(keepalive.count())));
         }
         EXPECT_EQ(loop.run_for(100ms), 0U) << "async_connect queued work although it threw";

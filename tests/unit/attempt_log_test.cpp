@@ -31,7 +31,7 @@ TEST(AttemptLogTest, KeepsEachAttemptsStartAndTheTotal) {
     EXPECT_GE(last.total_ms, last.attempts[1].started_ms);
 }
 
-// A journey to a closed port with three attempts 100 ms apart: the failure's total is the whole
+// A journey to a closed port with three attempts 40 ms apart: the failure's total is the whole
 // journey, back-off included, and each attempt says when it started.
 TEST(AttemptLogTest, ARetriedJourneyReportsTheBackoffItWaited) {
     JourneyOptions options;
@@ -40,7 +40,7 @@ TEST(AttemptLogTest, ARetriedJourneyReportsTheBackoffItWaited) {
         options.config.url = Url::parse(closed.url());
     }
     options.config.retry.max_attempts = 3;
-    options.config.retry.initial_backoff = Milliseconds{100};
+    options.config.retry.initial_backoff = Milliseconds{40};
     options.config.retry.multiplier = 1.0;
     options.config.retry.jitter = 0;
     const auto started = Clock::now();
@@ -51,12 +51,12 @@ TEST(AttemptLogTest, ARetriedJourneyReportsTheBackoffItWaited) {
     const Failure& failure = *result.failure;
     ASSERT_EQ(failure.kind, FailureKind::refused) << failure.to_string();
     ASSERT_EQ(failure.attempts.size(), 3U) << failure.to_string();
-    EXPECT_GE(failure.attempts[1].started_ms, 100.0) << failure.to_string();
-    EXPECT_GE(failure.attempts[2].started_ms, 200.0) << failure.to_string();
-    EXPECT_GE(failure.total_ms, 200.0) << failure.to_string();
+    EXPECT_GE(failure.attempts[1].started_ms, 40.0) << failure.to_string();
+    EXPECT_GE(failure.attempts[2].started_ms, 80.0) << failure.to_string();
+    EXPECT_GE(failure.total_ms, 80.0) << failure.to_string();
     EXPECT_LE(failure.total_ms, took) << failure.to_string();
     EXPECT_THAT(failure.to_string(), HasSubstr(" ms with back-off: +0 ms refused "));
-    EXPECT_THAT(failure.to_string(), testing::ContainsRegex("refused after [0-9][0-9][0-9]"));
+    EXPECT_THAT(failure.to_string(), testing::ContainsRegex("refused after [0-9][0-9]"));
 }
 
 }  // namespace

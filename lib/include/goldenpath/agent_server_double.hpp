@@ -128,10 +128,11 @@ class AgentServerDouble {
     bool wait_for_connections(std::size_t count, Clock::time_point deadline) const;
     // Waits until connection `id` has received `count` messages, or `deadline`.
     bool wait_for_messages(std::size_t id, std::size_t count, Clock::time_point deadline) const;
-    // Waits until connection `id` (as in connections()) ended, or `deadline`: the close code the
-    // client sent (its answer when the double closed first), 1006 when it ended without one,
-    // nullopt at `deadline`. A client's own close() returns after the double recorded its code;
-    // this is for the double's close, which a blocking client answers inside receive().
+    // Waits until connection `id` (as in connections()) got the client's close frame or ended:
+    // the close code the client sent (its answer when the double closed first), 1006 when it
+    // ended without one, nullopt at `deadline`. A client's own close() returns after the double
+    // recorded its code; this is for the double's close, which a blocking client answers inside
+    // receive().
     std::optional<int> wait_closed(std::size_t id, Clock::time_point deadline) const;
     // The next upgraded connection not taken yet (accept order), as a handle; nullptr at
     // `deadline`. Handles given to on_connection count as taken.

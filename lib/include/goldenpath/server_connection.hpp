@@ -53,10 +53,11 @@ class ServerConnection {
     // the frames queued before it are written. The client sees closed(1006).
     bool reset();
 
-    // Waits until the connection ended; returns the close code the client sent, 1006 when it
-    // ended without one (reset, lost, or no answer to our close), nullopt at `deadline`.
+    // Waits until the client's close frame arrived or the connection ended; returns the close
+    // code the client sent, 1006 when it ended without one (reset, lost, or no answer to our
+    // close), nullopt at `deadline`.
     std::optional<int> wait_closed(Clock::time_point deadline) const;
-    // True from the upgrade until the connection ends.
+    // True from the upgrade until the client's close frame arrives or the connection ends.
     bool is_open() const;
 
   private:
