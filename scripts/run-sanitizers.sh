@@ -10,4 +10,12 @@ scripts/install-deps.sh
 # Only what the two suites run (tests/CMakeLists.txt): soak and staging binaries are not built.
 cmake --build --preset "$preset" --target goldenpath_unit_and_mission_critical >/dev/null
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
-ctest --preset "$preset" --output-on-failure
+excluded=()
+if [ "$preset" = asan ]; then
+    # This test runs the process out of file descriptors on purpose. UBSan's vptr check opens a
+    # pipe to see whether an object's memory is readable; with no descriptor left it reports Asio's
+    # live scheduler task as "invalid vptr, memory cannot be printed" (6 of 40 runs with both
+    # cores busy, none alone). It runs in the ci and tsan suites.
+    excluded=(-E '^AcceptRecovery\.AfterRunningOutOfDescriptors')
+fi
+ctest --preset "$preset" --output-on-failure "${excluded[@]}"
