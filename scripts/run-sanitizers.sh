@@ -2,6 +2,10 @@
 # Builds with a sanitizer preset (asan = ASan+UBSan, default; tsan = ThreadSanitizer) and runs the
 # unit and mission_critical suites under it. Any sanitizer report fails the test that triggered it
 # (UBSan does not recover; TSan exits non-zero on its first report with halt_on_error).
+# UBSan's vptr check is off in the asan preset: it opens a pipe to probe an object's memory, and in
+# the test that runs the process out of descriptors it reported Asio's live scheduler task as
+# "invalid vptr, memory cannot be printed" (6 of 40 runs with both cores busy). ASan still checks
+# every access there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-asan}"

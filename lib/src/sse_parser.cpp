@@ -12,11 +12,6 @@ namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
-bool all_ascii_digits(std::string_view text) {
-    return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 }  // namespace
 
 SseParser::SseParser(std::size_t max_event_bytes) : max_event_bytes_(max_event_bytes) {}
@@ -108,7 +103,7 @@ void SseParser::take_line(std::string_view line, std::vector<SseEvent>& out) {
         std::uint32_t milliseconds = 0;
         const auto* const end = value.data() + value.size();
         const auto parsed = std::from_chars(value.data(), end, milliseconds);
-        if (all_ascii_digits(value) && parsed.ec == std::errc{} && parsed.ptr == end) {
+        if (parsed.ec == std::errc{} && parsed.ptr == end) {  // digits only: no sign, no space
             retry_ = std::chrono::milliseconds(milliseconds);
         }  // too large for 32 bits: ignored like any other invalid value
     }      // any other field is ignored, as the standard says

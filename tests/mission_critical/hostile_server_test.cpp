@@ -425,8 +425,9 @@ TEST_F(HostileServerTest, EndlessFloodOfEventsEndsAsTimeoutCompletionAtTheDeadli
     ExpectFailure(result, "timeout(completion)");
     ASSERT_TRUE(result.failure);
     ASSERT_TRUE(result.failure->after_event.has_value());
-    // ~1 KB each: hundreds of events, MBs, are handled before the deadline ends the run.
-    EXPECT_GT(*result.failure->after_event, 100U)
+    // ~1 KB each: hundreds of events are handled before the deadline ends the run (83 under
+    // ThreadSanitizer), far more than a run's five.
+    EXPECT_GT(*result.failure->after_event, 20U)
         << "the journey handled too few events to call this a flood";
 }
 
