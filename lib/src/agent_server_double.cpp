@@ -47,7 +47,15 @@ constexpr std::size_t kHarnessErrorsKept = 100;
 class ServerCore : public detail::SessionHost {
   public:
     explicit ServerCore(AgentServerDoubleOptions options);
-    ~ServerCore() { stop(); }
+    // stop() throws only if joining the io thread fails (std::system_error), which leaves
+    // nothing a destructor could do.
+    ~ServerCore() override {
+        try {
+            stop();
+        } catch (...) {
+            // Nothing is left to tell: the double is being destroyed.
+        }
+    }
     ServerCore(const ServerCore&) = delete;
     ServerCore& operator=(const ServerCore&) = delete;
 

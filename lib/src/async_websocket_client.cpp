@@ -64,7 +64,7 @@ class AsyncWebSocketClient::Impl : public std::enable_shared_from_this<Impl> {
     void start(Operation operation, net::awaitable<T> work, Handler done) {
         net::co_spawn(strand_, std::move(work),
                       [self = shared_from_this(), operation, done = std::move(done)](
-                          std::exception_ptr thrown, T value) {
+                          const std::exception_ptr& thrown, T value) {
                           self->end(operation);
                           if (thrown) {
                               std::rethrow_exception(thrown);
@@ -112,7 +112,7 @@ class AsyncWebSocketClient::Impl : public std::enable_shared_from_this<Impl> {
             closing_ = true;
         }
         start(Operation::close, port_->close(1001, "going away", Clock::now() + Milliseconds{200}),
-              [](std::vector<ReceivedFrame> /*late frames nobody reads*/) {});
+              [](const std::vector<ReceivedFrame>& /*late frames nobody reads*/) {});
     }
 
   private:

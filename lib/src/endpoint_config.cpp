@@ -113,10 +113,12 @@ void EndpointConfig::validate() const {
 
 std::string EndpointConfig::to_string() const {
     std::vector<std::string> fallbacks;
+    fallbacks.reserve(fallback_urls.size());
     for (const Url& fallback : fallback_urls) {
         fallbacks.push_back(fallback.to_string());
     }
     std::vector<std::string> timeout_parts;
+    timeout_parts.reserve(detail::kTimeoutFields.size());
     for (const auto& [name, member] : detail::kTimeoutFields) {
         timeout_parts.push_back(fmt::format("{}={}", name, (timeouts.*member).count()));
     }

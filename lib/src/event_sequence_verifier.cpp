@@ -391,7 +391,7 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole r
     const std::size_t index = run.event_count++;
     const std::string type = bounded(event.type, kMaxFieldBytes);
     const auto summary = [&] { return bounded(event.summary(profile_), kMaxSummaryBytes); };
-    const auto violation = [&](Rule rule, std::string expected, std::string actual,
+    const auto violation = [&](Rule rule, const std::string& expected, const std::string& actual,
                                std::string message) {
         Violation v;
         v.rule = rule;

@@ -21,7 +21,7 @@ std::string format_ms(double ms) {
 }
 
 // A double-quoted string: quotes and backslashes escaped, and all that printable() escapes.
-std::string quoted(std::string_view text) {
+std::string double_quoted(std::string_view text) {
     std::string out;
     out.reserve(text.size() + 2);
     out += '"';
@@ -108,7 +108,7 @@ std::string describe(const Failure& f) {
             return fmt::format(
                 " {} {}{}",
                 f.phase == Phase::connect ? "on CONNECT through the proxy to" : "on upgrade to",
-                f.url, f.body_excerpt.empty() ? "" : ": body " + quoted(f.body_excerpt));
+                f.url, f.body_excerpt.empty() ? "" : ": body " + double_quoted(f.body_excerpt));
         case FailureKind::auth_rejected: {
             std::string out = fmt::format(": {} rejected the token", f.url);
             if (f.http_status != 0) {
@@ -117,20 +117,21 @@ std::string describe(const Failure& f) {
             if (f.close_code != 0) {
                 out += fmt::format(" with close {}", f.close_code);
                 if (!f.close_reason.empty()) {
-                    out += ' ' + quoted(f.close_reason);
+                    out += ' ' + double_quoted(f.close_reason);
                 }
             }
             if (!f.message.empty()) {
-                out += ": " + quoted(f.message);
+                out += ": " + double_quoted(f.message);
             }
             return out;
         }
         case FailureKind::closed:
-            return fmt::format("{}{}{}", f.close_reason.empty() ? "" : " " + quoted(f.close_reason),
+            return fmt::format("{}{}{}",
+                               f.close_reason.empty() ? "" : " " + double_quoted(f.close_reason),
                                after_event(f.after_event), on_url(f.url));
         case FailureKind::malformed_frame:
             return fmt::format("{}{}", on_url(f.url),
-                               f.excerpt.empty() ? "" : ": frame " + quoted(f.excerpt));
+                               f.excerpt.empty() ? "" : ": frame " + double_quoted(f.excerpt));
         case FailureKind::protocol_violation:
             return fmt::format("{}{}",
                                f.event_index ? fmt::format(" at event #{}", *f.event_index) : "",
@@ -139,7 +140,7 @@ std::string describe(const Failure& f) {
             return fmt::format("{}: no event for {} ms{}", after_event(f.after_event),
                                format_ms(f.waited_ms), on_url(f.url));
         case FailureKind::agent_error:
-            return fmt::format("{}{}{}", f.message.empty() ? "" : " " + quoted(f.message),
+            return fmt::format("{}{}{}", f.message.empty() ? "" : " " + double_quoted(f.message),
                                after_event(f.after_event), on_url(f.url));
     }
     return {};

@@ -350,7 +350,8 @@ class JourneyLoop {
 
     // Takes the frame by value: its text is freed as soon as it is parsed, so a large frame is
     // not held twice (text and JSON) for longer than the parse.
-    std::optional<Event> parse(ReceivedFrame frame) {
+    std::optional<Event> parse(
+        ReceivedFrame frame) {  // NOLINT(performance-unnecessary-value-param)
         const std::size_t index = frames_received_++;
         frames_.push(frame.text);
         if (frame.binary) {
@@ -622,7 +623,7 @@ void GoldenPathJourney::async_run(EventLoop& loop, Handler done,
     }
     detail::spawn_journey(loop, options_,
                           [done = std::move(done), completions = std::move(completions)](
-                              std::exception_ptr thrown, JourneyResult result) {
+                              const std::exception_ptr& thrown, JourneyResult result) {
                               if (thrown) {
                                   std::rethrow_exception(thrown);
                               }

@@ -274,7 +274,7 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
         {
             std::lock_guard lock(shared_.mutex);
             if (!shared_.first_error) {
-                shared_.first_error = thrown;
+                shared_.first_error = std::move(thrown);
             }
         }
         finished();

@@ -172,7 +172,7 @@ Url parse_proxy_url(std::string_view text, std::string_view field) {
 }
 
 std::string parse_no_proxy_entry(std::string_view entry, std::string_view field) {
-    const std::string normalized = lower_ascii(trim(entry));
+    std::string normalized = lower_ascii(trim(entry));
     if (!split_no_proxy_entry(normalized)) {
         fail_field(field, no_proxy_requirement, shown(trim(entry)));
     }

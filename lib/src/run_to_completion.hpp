@@ -22,7 +22,7 @@ T run_to_completion(boost::asio::io_context& context, boost::asio::awaitable<T> 
     bool finished = false;
     boost::asio::co_spawn(context, std::move(operation), [&](std::exception_ptr thrown, T value) {
         finished = true;
-        error = thrown;
+        error = std::move(thrown);
         result.emplace(std::move(value));
     });
     context.restart();

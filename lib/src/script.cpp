@@ -354,7 +354,7 @@ Script& Script::duplicate(std::size_t event_index) {
     return duplicate_event(event_index);
 }
 
-Script& Script::swap(std::size_t first, std::size_t second) {
+Script& Script::swap(std::size_t first, std::size_t second) {  // NOLINT(bugprone-exception-escape)
     check_event("swap", "first", first, event_count());
     check_event("swap", "second", second, event_count());
     return swap_events(first, second);
