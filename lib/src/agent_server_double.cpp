@@ -59,6 +59,12 @@ class ServerCore : public detail::SessionHost {
     ServerCore(const ServerCore&) = delete;
     ServerCore& operator=(const ServerCore&) = delete;
 
+    // Starts the io thread, once the object is complete: a thread started in the constructor
+    // raced with AgentServerDouble::Impl's construction (its vptr write) when a connection came at
+    // once (ThreadSanitizer, goldenpath-server under the CLI tests).
+    void start_serving() {
+        thread_ = std::thread([this] { run(); });
+    }
     void stop();
 
     const AgentServerDoubleOptions& options() const noexcept override { return options_; }
@@ -146,7 +152,6 @@ ServerCore::ServerCore(AgentServerDoubleOptions options)
     }
     port_ = acceptor_.local_endpoint(ec).port();
     accept_loop_.start();
-    thread_ = std::thread([this] { run(); });
 }
 
 void ServerCore::run() noexcept {
@@ -253,7 +258,9 @@ class AgentServerDouble::Impl : public ServerCore {
 };
 
 AgentServerDouble::AgentServerDouble(AgentServerDoubleOptions options)
-    : impl_(std::make_unique<Impl>(std::move(options))) {}
+    : impl_(std::make_unique<Impl>(std::move(options))) {
+    impl_->start_serving();
+}
 
 AgentServerDouble::~AgentServerDouble() {
     try {
