@@ -102,6 +102,8 @@ struct AgentServerDoubleOptions {
 // A real WebSocket agent server on loopback, in-process, answering start messages with a Script.
 // Starts in the constructor (throws std::runtime_error when it cannot bind) and stops in the
 // destructor, closing every connection and joining its thread.
+// Thread-safe once constructed: any thread may call any member, but none may overlap the
+// constructor or destructor, and its callbacks (all run on its one io thread) must not call stop().
 class AgentServerDouble {
   public:
     explicit AgentServerDouble(AgentServerDoubleOptions options = {});

@@ -18,6 +18,8 @@ namespace goldenpath {
 // reporting through callbacks instead of blocking. BeastClient is the blocking facade over the
 // same implementation, so both classify every failure identically.
 //
+// - Thread-safe: any thread may call any member, its own callbacks included (an operation has
+//   ended when its callback runs), but none may overlap the destructor.
 // - Callbacks run on the loop (one at a time per client), or are handed to the
 //   CompletionExecutor when one is given; each exactly once, also when the operation failed or
 //   timed out; never from inside the async_* call itself.

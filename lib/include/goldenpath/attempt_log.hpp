@@ -9,6 +9,7 @@
 
 namespace goldenpath {
 
+// Not thread-safe, like a standard container: only const members may run concurrently.
 class AttemptLog {
   public:
     AttemptLog() noexcept;  // the journey's attempts start now

@@ -8,11 +8,11 @@
 namespace goldenpath {
 
 // WebSocketClient over real TCP (ws://) or TLS (wss://) with Boost.Beast behind a pimpl. Blocking
-// calls with deadlines; one instance is one connection and is used from one thread. It is the
-// blocking facade over the connection AsyncWebSocketClient runs on an EventLoop (same steps, same
-// classification): each instance runs a private io_context only inside its calls, so no threads,
-// no sleeps. For many connections at once use AsyncWebSocketClient or
-// GoldenPathJourney::async_run.
+// calls with deadlines; one instance is one connection. It is the blocking facade over the
+// connection AsyncWebSocketClient runs on an EventLoop (same steps, same classification): each
+// instance runs a private io_context only inside its calls, so no threads, no sleeps. For many
+// connections at once use AsyncWebSocketClient or GoldenPathJourney::async_run.
+// Not thread-safe: call an instance from one thread at a time (distinct ones may run at once).
 //
 // - connect: IP literals skip the resolver, names go through it (ResolveError -> dns). Failures
 //   carry one Attempt, the redacted URL, and every ConnectRequest::secrets text replaced by ***.

@@ -28,6 +28,8 @@ using CompletionExecutor = std::function<void(std::function<void()>)>;
 // The destructor stops the loop and joins its threads; handlers that have not run are destroyed
 // without running, so destroy clients and finish journeys first. A callback that throws is caught,
 // counted in handler_exceptions() and written to stderr; the loop keeps running.
+// Thread-safe: post(), threads() and handler_exceptions() from any thread, handlers included;
+// run(), run_for(), poll() and the destructor from one thread at a time, never from a handler.
 class EventLoop {
   public:
     static constexpr std::size_t kMaxThreads = 64;

@@ -73,6 +73,7 @@ struct VerifierLimits {
 };
 
 // The first and the last entries of a timeline, and how many between them were left out.
+// Not thread-safe, like a standard container: only const members may run concurrently.
 class BoundedTimeline {
   public:
     explicit BoundedTimeline(std::size_t head_limit = VerifierLimits{}.timeline_head,
@@ -113,7 +114,7 @@ std::string format_timeline(const std::vector<TimelineEntry>& timeline);
 std::size_t formatted_timeline_count() noexcept;
 
 // Judges events as they arrive, for one or several runs on one connection (docs/wire-contract.md
-// "Routing" and "Golden-path order"). Not thread-safe: feed from one thread.
+// "Routing" and "Golden-path order"). Not thread-safe: use it from one thread at a time.
 class EventSequenceVerifier {
   public:
     using RunId = std::size_t;

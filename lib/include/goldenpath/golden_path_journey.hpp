@@ -78,6 +78,8 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
 // One implementation serves all three entry points: run() and run(client) block the caller (a
 // private EventLoop runs the journey; retry backoff is a timer on it), async_run() runs it on the
 // caller's EventLoop next to any number of other journeys, with no thread of its own.
+// Thread-safe: its members only read the options, so any thread may start it, even several times
+// at once; the options' resolver and client_factory are then called concurrently, too.
 class GoldenPathJourney {
   public:
     using Handler = std::function<void(JourneyResult)>;

@@ -15,6 +15,8 @@ struct ResolveError {
 
 // Turns a host name into IP address literals. Injectable so tests never look up a non-loopback
 // name: BeastClient calls it only for names, never for IP literals.
+// Implementations must be thread-safe: journeys that share one (a LoadRun's users do) call it
+// from all the threads of their EventLoop at once; system_resolver()'s is.
 class HostResolver {
   public:
     virtual ~HostResolver() = default;
@@ -25,6 +27,7 @@ class HostResolver {
 std::shared_ptr<HostResolver> system_resolver();
 
 // A fixed table, for tests: names not in the table fail as "name not known".
+// Thread-safe once filled: resolve() may run on several threads at once, but no add() meanwhile.
 class StaticResolver : public HostResolver {
   public:
     StaticResolver& add(std::string name, std::vector<std::string> addresses);

@@ -21,6 +21,7 @@ namespace goldenpath {
 // timeout. Nothing ever sleeps. host and port of the options are ignored. A ping step is
 // invisible (pings never reach a WebSocketClient's caller); a reset step and an upgrade_fault_for
 // answer other than none end the connection as closed(1006), like a lost TCP connection.
+// Not thread-safe: use it from one thread at a time; the options' callbacks run on that thread.
 class InMemoryConnection final : public WebSocketClient {
   public:
     explicit InMemoryConnection(AgentServerDoubleOptions options = {});

@@ -116,6 +116,8 @@ struct LoadReport {
 // Threads: none per user. Every journey is a GoldenPathJourney::async_run on one EventLoop with
 // `io_threads` threads; ramp-up starts are timers on it. When the users need more file
 // descriptors than the RLIMIT_NOFILE soft limit allows, it is raised to the hard limit.
+// Thread-safe: run() only reads the options and drives an EventLoop of its own, so any thread may
+// call it; the options' callbacks are called from that loop's threads.
 class LoadRun {
   public:
     // Throws ConfigError (id "goldenpath.load") naming the field when users, runs, ramp-up,

@@ -40,6 +40,7 @@ std::ostream& operator<<(std::ostream& out, const JourneySample& sample);  // it
 // different processes and machines add up exactly. Below 128 µs every microsecond is a bucket;
 // above, each power of two is split into 128 equal buckets (relative width <= 1/128, under 1%).
 // Values are clamped to 0 µs .. 1 h. Only non-empty buckets are stored.
+// Not thread-safe, like a standard container: only const members may run concurrently.
 class LatencyHistogram {
   public:
     static constexpr std::int64_t kMaxMicros = 3'600'000'000;  // 1 h

@@ -11,6 +11,7 @@ namespace goldenpath {
 // how to take them out of text a server may have put together. A secret is found in its raw
 // form and in the forms it takes once escaped: JSON (with and without \u escapes of non-ASCII),
 // percent-encoded (either hex case), XML/HTML-escaped, and JSON inside JSON or XML.
+// Not thread-safe, like a standard container: only const members may run concurrently.
 class Redactor {
   public:
     // A piece of a secret this long or longer left at a cut edge is removed as well.

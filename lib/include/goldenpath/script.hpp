@@ -40,6 +40,7 @@ std::ostream& operator<<(std::ostream& out, ScriptStep::Kind kind);  // its name
 // What the server double answers to a start message: a list of steps. Build one with the named
 // constructors and the editing helpers; it is plain data, so the same script produces the same
 // frames every time.
+// Not thread-safe, like a standard container: only const members may run concurrently.
 class Script {
   public:
     Script() = default;

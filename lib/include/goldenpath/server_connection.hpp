@@ -20,10 +20,11 @@ class ConnectionJournal;
 // (docs/test-authors.md): its recorded handshake, its inbox, and frames, pings, close and reset
 // sent on demand. Get it from AgentServerDouble::wait_for_connection() or the on_connection option.
 //
-// Thread-safe. Commands are queued to the double's io thread and go out in call order, behind
-// whatever the connection's script already queued. A command on a connection that has ended (or
-// whose double stopped) does nothing and returns false; frames asked for after a close() or
-// reset() are dropped. A handle may outlive its double: it then keeps the final recording.
+// Thread-safe: any thread may call any member. Commands are queued to the double's io thread and
+// go out in call order, behind whatever the connection's script already queued. A command on a
+// connection that has ended (or whose double stopped) does nothing and returns false; frames asked
+// for after a close() or reset() are dropped. A handle may outlive its double: it then keeps the
+// final recording.
 class ServerConnection {
   public:
     // Made by AgentServerDouble; `id` is the connection's RecordedConnection::id.

@@ -13,6 +13,7 @@ namespace goldenpath {
 // "journeys per second" of a report. Buckets start 1 s wide; when a run outgrows kMaxBuckets the
 // width doubles (neighbouring buckets add up), so the series stays bounded however long the run,
 // and series of different widths merge exactly (every width is 1 s times a power of two).
+// Not thread-safe, like a standard container: only const members may run concurrently.
 class ThroughputSeries {
   public:
     static constexpr std::size_t kMaxBuckets = 512;

@@ -69,6 +69,8 @@ std::ostream& operator<<(std::ostream& out, ReceiveResult::Status status);  // i
 
 // A WebSocket client connection: the seam between journeys and transports. BeastClient talks to
 // real sockets; MockWebSocketClient (fixtures) lets code under test take any client.
+// Implementations need not be thread-safe: a journey makes one call at a time, but under async_run
+// not all on one thread (blocking calls on a thread of the client's own, the rest on the loop).
 class WebSocketClient {
   public:
     virtual ~WebSocketClient() = default;
