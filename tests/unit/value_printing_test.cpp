@@ -97,10 +97,23 @@ TEST(ValuePrinting, SmallStructsPrintTheirFields) {
     EXPECT_EQ(PrintToString(RunIds{"t1", "r1"}), "{thread_id: t1, run_id: r1}");
     EXPECT_EQ(PrintToString(PhasePercentiles{3, 1.5, 2, 2.5, 3}),
               "{count: 3, p50: 1.5 ms, p95: 2 ms, p99: 2.5 ms, max: 3 ms}");
-    EXPECT_EQ(PrintToString(Timeouts{}),
+    // Deadlines given explicitly: the defaults follow GOLDENPATH_TIMEOUT_SCALE (CI runs at 3).
+    Timeouts timeouts;
+    timeouts.connect = Milliseconds{1000};
+    timeouts.tls = Milliseconds{1000};
+    timeouts.upgrade = Milliseconds{1000};
+    timeouts.ready = Milliseconds{1000};
+    timeouts.first_event = Milliseconds{2000};
+    timeouts.completion = Milliseconds{10000};
+    timeouts.max_gap = Milliseconds{5000};
+    timeouts.close = Milliseconds{500};
+    timeouts.linger = Milliseconds{0};
+    EXPECT_EQ(PrintToString(timeouts),
               "{connect: 1000 ms, tls: 1000 ms, upgrade: 1000 ms, ready: 1000 ms, first_event: "
               "2000 ms, completion: 10000 ms, max_gap: 5000 ms, close: 500 ms, linger: 0 ms}");
-    EXPECT_EQ(PrintToString(RetryPolicy{}),
+    RetryPolicy retry;
+    retry.overall_deadline = Milliseconds{10000};
+    EXPECT_EQ(PrintToString(retry),
               "{max_attempts: 1, initial_backoff: 100 ms, multiplier: 2, max_backoff: 2000 ms, "
               "jitter: 0.2, overall_deadline: 10000 ms}");
     JourneySample sample;
