@@ -5,14 +5,8 @@
 # them, which is how scripts/run-clang-tidy.sh and a check for missing #includes see the sources.
 # The sources still include what they use: the fuzz build compiles the model without them.
 
-set(GOLDENPATH_CORE_PRECOMPILED_HEADERS
-    <boost/asio.hpp>
-    <boost/asio/ssl.hpp>
-    <boost/beast/core.hpp>
-    <boost/beast/http.hpp>
-    <boost/beast/ssl.hpp>
-    <boost/beast/websocket.hpp>
-    <boost/beast/websocket/ssl.hpp>
+# What both the core and the tests parse in nearly every source.
+set(GOLDENPATH_COMMON_PRECOMPILED_HEADERS
     <nlohmann/json.hpp>
     <fmt/format.h>
     <chrono>
@@ -24,19 +18,20 @@ set(GOLDENPATH_CORE_PRECOMPILED_HEADERS
     <variant>
     <vector>)
 
+set(GOLDENPATH_CORE_PRECOMPILED_HEADERS
+    <boost/asio.hpp>
+    <boost/asio/ssl.hpp>
+    <boost/beast/core.hpp>
+    <boost/beast/http.hpp>
+    <boost/beast/ssl.hpp>
+    <boost/beast/websocket.hpp>
+    <boost/beast/websocket/ssl.hpp>
+    ${GOLDENPATH_COMMON_PRECOMPILED_HEADERS})
+
 set(GOLDENPATH_TEST_PRECOMPILED_HEADERS
     <gmock/gmock.h>
     <gtest/gtest.h>
-    <nlohmann/json.hpp>
-    <fmt/format.h>
-    <chrono>
-    <map>
-    <memory>
-    <optional>
-    <string>
-    <string_view>
-    <variant>
-    <vector>)
+    ${GOLDENPATH_COMMON_PRECOMPILED_HEADERS})
 
 # The test binaries share one precompiled header, built by this object library with the flags
 # they compile with (the fixtures' usage requirements, warnings, C++20); its one source is empty.

@@ -38,11 +38,15 @@
 #include "goldenpath/merged_report.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/user_limits.hpp"
+#include "progress_line.hpp"
 #include "report_files.hpp"
+#include "terminal_style.hpp"
 
 namespace {
 
 using namespace goldenpath;
+using cli::ProgressLine;
+using cli::Style;
 
 constexpr int kExitPassed = 0;
 constexpr int kExitFailed = 1;
@@ -249,144 +253,6 @@ std::vector<SlaExpression> parse_slas(const std::vector<std::string>& texts,
     }
     return slas;
 }
-
-// ANSI colours for people at a terminal; plain text for pipes, files and NO_COLOR users.
-class Style {
-  public:
-    explicit Style(bool colour) : colour_(colour) {}
-
-    static Style for_stdout() {
-        return Style(isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr);
-    }
-
-    std::string pass(std::string_view text) const { return paint("1;32", text); }
-    std::string fail(std::string_view text) const { return paint("1;31", text); }
-    std::string kind(std::string_view text) const { return paint("1;33", text); }
-
-    // Colours the verdict, failure kinds and SLA outcomes in text made by the library.
-    std::string lines(const std::string& text) const {
-        if (!colour_) {
-            return text;
-        }
-        std::string out;
-        std::size_t begin = 0;
-        while (begin < text.size()) {
-            auto end = text.find('\n', begin);
-            end = end == std::string::npos ? text.size() : end + 1;
-            out += line(std::string_view(text).substr(begin, end - begin));
-            begin = end;
-        }
-        return out;
-    }
-
-  private:
-    std::string paint(std::string_view code, std::string_view text) const {
-        return colour_ ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
-    }
-
-    std::string line(std::string_view text) const {
-        const auto replace_after = [&](std::string_view prefix, std::string_view word,
-                                       const std::string& painted) -> std::optional<std::string> {
-            const auto at = text.find(std::string(prefix) + std::string(word));
-            if (at == std::string_view::npos) {
-                return std::nullopt;
-            }
-            const auto word_at = at + prefix.size();
-            return std::string(text.substr(0, word_at)) + painted +
-                   std::string(text.substr(word_at + word.size()));
-        };
-        if (auto done = replace_after("verdict: ", "PASS", pass("PASS"))) {
-            return *done;
-        }
-        if (auto done = replace_after("verdict: ", "FAIL", fail("FAIL"))) {
-            return *done;
-        }
-        if (text.starts_with("failures: ")) {
-            const auto rest = text.substr(10);
-            const bool newline = rest.ends_with('\n');
-            return "failures: " + kind(rest.substr(0, rest.size() - (newline ? 1 : 0))) +
-                   (newline ? "\n" : "");
-        }
-        if (text.starts_with("sla ") || text.starts_with("isolation: ")) {
-            if (auto done = replace_after(" ", "held", pass("held"))) {
-                return *done;
-            }
-            if (auto done = replace_after(" ", "violated", fail("violated"))) {
-                return *done;
-            }
-            if (text.starts_with("isolation: ")) {
-                return fail(text.substr(0, text.size() - 1)) + "\n";
-            }
-        }
-        return std::string(text);
-    }
-
-    bool colour_;
-};
-
-// A `\r`-updated line on stderr for load runs longer than 2 s, at most 4 updates a second, only
-// when stderr is a terminal. Its own thread ticks on a timer, so it moves while journeys hang.
-class ProgressLine {
-  public:
-    explicit ProgressLine(bool enabled) {
-        if (enabled) {
-            thread_ = std::thread([this] { tick(); });
-        }
-    }
-    ProgressLine(const ProgressLine&) = delete;
-    ProgressLine& operator=(const ProgressLine&) = delete;
-    ~ProgressLine() { stop(); }
-
-    void update(const LoadProgress& progress) {
-        completed_ = progress.completed;
-        passed_ = progress.passed;
-        failed_ = progress.failed;
-        planned_ = progress.planned;
-    }
-
-    void stop() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_all();
-        if (thread_.joinable()) {
-            thread_.join();
-        }
-    }
-
-  private:
-    static constexpr auto kDelay = std::chrono::seconds(2);
-    static constexpr auto kInterval = std::chrono::milliseconds(250);
-
-    void tick() {
-        const auto started = Clock::now();
-        auto next = started + kDelay;
-        bool shown = false;
-        std::unique_lock lock(mutex_);
-        while (!wake_.wait_until(lock, next, [this] { return stopping_; })) {
-            std::fprintf(stderr, "\rprogress: %zu/%zu journeys, %zu passed, %zu failed, %.1f s ",
-                         completed_.load(), planned_.load(), passed_.load(), failed_.load(),
-                         elapsed_ms(started, Clock::now()) / 1000.0);
-            std::fflush(stderr);
-            shown = true;
-            next += kInterval;
-        }
-        if (shown) {
-            std::fprintf(stderr, "\rprogress: %zu/%zu journeys, %zu passed, %zu failed, done\n",
-                         completed_.load(), planned_.load(), passed_.load(), failed_.load());
-        }
-    }
-
-    std::atomic<std::size_t> completed_{0};
-    std::atomic<std::size_t> passed_{0};
-    std::atomic<std::size_t> failed_{0};
-    std::atomic<std::size_t> planned_{0};
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
-};
 
 int report_slas(const std::vector<SlaResult>& results, const LoadSummary& summary,
                 const Style& style) {

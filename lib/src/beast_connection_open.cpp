@@ -200,9 +200,8 @@ awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest reques
         co_return finish(std::move(*failure), started);
     }
     if (request.proxy) {
-        if (auto failure =
-                co_await open_proxy_tunnel(tcp_stream(), request.url, proxy_, client_user_agent(),
-                                           connect_deadline)) {
+        if (auto failure = co_await open_proxy_tunnel(tcp_stream(), request.url, proxy_,
+                                                      client_user_agent(), connect_deadline)) {
             discard_stream();
             failure->url = url_;
             co_return finish(std::move(*failure), started);

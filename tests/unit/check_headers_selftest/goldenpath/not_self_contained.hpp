@@ -3,5 +3,7 @@
 #pragma once
 
 namespace goldenpath {
-inline std::string not_self_contained() { return "x"; }
+inline std::string not_self_contained() {
+    return "x";
+}
 }  // namespace goldenpath
