@@ -1,6 +1,12 @@
+#include <atomic>
+#include <iterator>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "goldenpath/event_sequence_verifier.hpp"
+#include "printable.hpp"
+#include "text_helpers.hpp"
 
 namespace goldenpath {
 
@@ -38,6 +44,53 @@ std::vector<TimelineEntry> BoundedTimeline::entries() const {
         out.push_back(std::move(marker));
     }
     out.insert(out.end(), tail_.begin(), tail_.end());
+    return out;
+}
+
+namespace {
+
+std::atomic<std::size_t> timelines_formatted{0};
+
+std::string_view role_marker(EventRole role) {
+    switch (role) {
+        case EventRole::ignored:
+            return " [ignored]";
+        case EventRole::ready:
+            return " [ready]";
+        case EventRole::unknown:
+            return " [unknown]";
+        case EventRole::terminal_failure:
+            return " [terminal failure]";
+        case EventRole::run_event:
+            break;
+    }
+    return "";
+}
+
+}  // namespace
+
+std::size_t formatted_timeline_count() noexcept {
+    return timelines_formatted.load(std::memory_order_relaxed);
+}
+
+std::string format_timeline(const std::vector<TimelineEntry>& timeline) {
+    timelines_formatted.fetch_add(1, std::memory_order_relaxed);
+    std::string out;
+    out.reserve(timeline.size() * 64);
+    for (const TimelineEntry& entry : timeline) {
+        if (entry.omitted > 0) {
+            fmt::format_to(std::back_inserter(out), "... {} omitted ...\n",
+                           detail::plural(entry.omitted, "event"));
+            continue;
+        }
+        if (entry.event_index) {
+            fmt::format_to(std::back_inserter(out), "#{}", *entry.event_index);
+        } else {
+            out += "#-";
+        }
+        fmt::format_to(std::back_inserter(out), " {:+.1f}ms ({:+.1f}ms) {}{}\n", entry.offset_ms,
+                       entry.gap_ms, detail::printable(entry.summary), role_marker(entry.role));
+    }
     return out;
 }
 

@@ -1,7 +1,6 @@
 #include "goldenpath/event_sequence_verifier.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <utility>
 
@@ -9,6 +8,7 @@
 
 #include "bounded_text.hpp"
 #include "printable.hpp"
+#include "text_helpers.hpp"
 
 namespace goldenpath {
 
@@ -19,6 +19,7 @@ using detail::kMaxFieldBytes;
 using detail::kMaxMessageBytes;
 using detail::kMaxServerMessageBytes;
 using detail::kMaxSummaryBytes;
+using detail::plural;
 
 // An id or tool name from the server as the verifier keeps it: itself when short, else a prefix
 // and a hash of the whole, so a server cannot make each open tool cost megabytes.
@@ -152,26 +153,6 @@ RouteMatch match_run(const std::vector<Run>& runs, const Event& event, std::stri
     return {Match::foreign, 0};
 }
 
-std::string plural(std::size_t count, std::string_view noun) {
-    return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-}
-
-std::string_view role_marker(EventRole role) {
-    switch (role) {
-        case EventRole::ignored:
-            return " [ignored]";
-        case EventRole::ready:
-            return " [ready]";
-        case EventRole::unknown:
-            return " [unknown]";
-        case EventRole::terminal_failure:
-            return " [terminal failure]";
-        case EventRole::run_event:
-            break;
-    }
-    return "";
-}
-
 }  // namespace
 
 std::string_view rule_name(Rule rule) noexcept {
@@ -213,35 +194,6 @@ std::string Verdict::to_string() const {
     }
     return fmt::format("incomplete: agent_completed not received ({})",
                        plural(event_count, "event"));
-}
-
-namespace {
-std::atomic<std::size_t> timelines_formatted{0};
-}  // namespace
-
-std::size_t formatted_timeline_count() noexcept {
-    return timelines_formatted.load(std::memory_order_relaxed);
-}
-
-std::string format_timeline(const std::vector<TimelineEntry>& timeline) {
-    timelines_formatted.fetch_add(1, std::memory_order_relaxed);
-    std::string out;
-    out.reserve(timeline.size() * 64);
-    for (const TimelineEntry& entry : timeline) {
-        if (entry.omitted > 0) {
-            fmt::format_to(std::back_inserter(out), "... {} omitted ...\n",
-                           plural(entry.omitted, "event"));
-            continue;
-        }
-        if (entry.event_index) {
-            fmt::format_to(std::back_inserter(out), "#{}", *entry.event_index);
-        } else {
-            out += "#-";
-        }
-        fmt::format_to(std::back_inserter(out), " {:+.1f}ms ({:+.1f}ms) {}{}\n", entry.offset_ms,
-                       entry.gap_ms, detail::printable(entry.summary), role_marker(entry.role));
-    }
-    return out;
 }
 
 EventSequenceVerifier::EventSequenceVerifier(ProtocolProfile profile, VerifierLimits limits)

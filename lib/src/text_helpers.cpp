@@ -75,4 +75,8 @@ std::string shown(std::string_view text) {
     return text.empty() ? std::string("\"\"") : std::string(text);
 }
 
+std::string plural(std::size_t count, std::string_view noun) {
+    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
 }  // namespace goldenpath::detail

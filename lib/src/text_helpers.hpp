@@ -2,6 +2,7 @@
 // host names and variable values are ASCII; locale-dependent std::tolower is not wanted here).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +27,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 bool is_digits(std::string_view text) noexcept;
 // `text` as an error's "but is ..." part: "\"\"" when empty, which would otherwise say nothing.
 std::string shown(std::string_view text);
+// "1 event", "3 events": the count and the noun, with an s unless the count is one.
+std::string plural(std::size_t count, std::string_view noun);
 
 }  // namespace goldenpath::detail
