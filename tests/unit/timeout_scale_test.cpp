@@ -56,7 +56,7 @@ TEST(TimeoutScaleTest, SetButBadIsAConfigErrorWhereverADefaultIsMade) {
     const ScopedTimeoutScale scale(std::string(""));
     EXPECT_THROW(timeout_scale(), ConfigError);
     EXPECT_THROW(Timeouts{}, ConfigError);
-    EXPECT_THROW(EndpointConfig{}, ConfigError);
+    EXPECT_THROW(static_cast<void>(EndpointConfig{}), ConfigError);
 }
 
 TEST(TimeoutScaleTest, MultipliesEveryDefaultDeadline) {
