@@ -1,5 +1,6 @@
-// The thread-safety contract of AgentServerDouble (docs/architecture.md, "Thread safety"): stop()
-// from the double's own callbacks and concurrent stop()s.
+// The thread-safety contract of AgentServerDouble and ServerConnection (docs/architecture.md,
+// "Thread safety"): stop() from the double's own callbacks, concurrent stop()s, and predicates
+// that call back into the double.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -31,7 +32,7 @@ constexpr std::size_t kAnyNumberOfFrames = 1000;
 // Stopping from a callback must not wait for the callback to return: it only asks.
 const Milliseconds kPromptStop = scaled(Milliseconds(200));
 
-// Connects, then reads until the double's close frame; fails the test unless it came in time.
+// Reads until the double's close frame; fails the test unless it came in time.
 void expect_the_double_closes(RawWebSocketClient& client) {
     client.read_frames(kAnyNumberOfFrames, Clock::now() + kWait);
     EXPECT_TRUE(client.saw_close()) << "expected the double's close frame within 1 s";
@@ -57,12 +58,14 @@ TEST(AgentServerDoubleThreadSafety, StopFromOnConnectionReturnsAndTheDestructorJ
     auto server = std::make_unique<AgentServerDouble>(options);
     self = server.get();
 
-    RawWebSocketClient client(server->port(), default_profile().path, Clock::now() + kWait);
+    auto client = std::make_unique<RawWebSocketClient>(server->port(), default_profile().path,
+                                                       Clock::now() + kWait);
     auto took = stop_took.get_future();
     ASSERT_EQ(took.wait_until(Clock::now() + 2 * kWait), std::future_status::ready)
         << "stop() called on the double's io thread never returned";
     EXPECT_LT(took.get(), kPromptStop) << "stop() on the io thread waited for itself";
-    expect_the_double_closes(client);
+    expect_the_double_closes(*client);
+    client.reset();  // hangs up: the double need not wait out its close grace
     expect_refused(*server);
     EXPECT_TRUE(server->harness_errors().empty()) << server->harness_errors().front();
     server.reset();  // joins the io thread; used to terminate the process
@@ -95,12 +98,14 @@ TEST(AgentServerDoubleThreadSafety, StopFromABehaviourThenFromTheTestJoinsOnce) 
     AgentServerDouble server(options);
     behaviour->server = &server;
 
-    RawWebSocketClient client(server.port(), default_profile().path, Clock::now() + kWait);
-    ASSERT_TRUE(client.send_text("stop", Clock::now() + kWait));
+    auto client = std::make_unique<RawWebSocketClient>(server.port(), default_profile().path,
+                                                       Clock::now() + kWait);
+    ASSERT_TRUE(client->send_text("stop", Clock::now() + kWait));
     ASSERT_EQ(behaviour->stop_returned.get_future().wait_until(Clock::now() + 2 * kWait),
               std::future_status::ready)
         << "stop() called from AgentBehaviour::on_message never returned";
-    expect_the_double_closes(client);
+    expect_the_double_closes(*client);
+    client.reset();
 
     server.stop();  // from the test's thread: joins
     const auto connections = server.connections();
@@ -131,6 +136,39 @@ TEST(AgentServerDoubleThreadSafety, ConcurrentStopsEachReturnOnlyOnceTheDoubleIs
     EXPECT_FALSE(handle->send_text("after stop"));
     first.join();
     EXPECT_FALSE(open_after_first_stop.load()) << "the first stop() returned too early";
+}
+
+// A predicate may call the double: on this thread (it would relock the journal) or by waiting
+// for another thread that does.
+TEST(AgentServerDoubleThreadSafety, AWaitForMessagePredicateMayCallTheDouble) {
+    AgentServerDoubleOptions options;
+    options.script = Script().stall();
+    AgentServerDouble server(options);
+    RawWebSocketClient client(server.port(), default_profile().path, Clock::now() + kWait);
+    const auto handle = server.wait_for_connection(Clock::now() + kWait);
+    ASSERT_NE(handle, nullptr) << "no connection handle within 1 s";
+    ASSERT_TRUE(client.send_text("hello", Clock::now() + kWait));
+
+    std::future<std::size_t> from_another_thread;  // outlives the wait: its end may block
+    bool another_thread_got_through = false;
+    std::size_t connections_seen = 0;
+    const auto found = handle->wait_for_message(
+        [&](const std::string& message) {
+            from_another_thread =
+                std::async(std::launch::async, [&server] { return server.connections().size(); });
+            another_thread_got_through =
+                from_another_thread.wait_for(kPromptStop) == std::future_status::ready;
+            if (!another_thread_got_through) {
+                return true;  // calling in from this thread would deadlock
+            }
+            connections_seen = server.connections().size();
+            return message == "hello";
+        },
+        Clock::now() + kWait);
+    EXPECT_TRUE(another_thread_got_through)
+        << "connections() from another thread blocked while the predicate ran";
+    EXPECT_EQ(connections_seen, 1U);
+    EXPECT_EQ(found, std::optional<std::string>("hello"));
 }
 
 }  // namespace
