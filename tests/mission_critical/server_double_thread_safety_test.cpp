@@ -29,8 +29,9 @@ using testing_support::RawWebSocketClient;
 
 constexpr std::size_t kAnyNumberOfFrames = 1000;
 
-// Stopping from a callback must not wait for the callback to return: it only asks.
-const Milliseconds kPromptStop = scaled(Milliseconds(200));
+// Ample for a call that waits for nothing: stop() from a callback only asks, and connections()
+// only copies.
+const Milliseconds kPrompt = scaled(Milliseconds(200));
 
 // Reads until the double's close frame; fails the test unless it came in time.
 void expect_the_double_closes(RawWebSocketClient& client) {
@@ -63,7 +64,7 @@ TEST(AgentServerDoubleThreadSafety, StopFromOnConnectionReturnsAndTheDestructorJ
     auto took = stop_took.get_future();
     ASSERT_EQ(took.wait_until(Clock::now() + 2 * kWait), std::future_status::ready)
         << "stop() called on the double's io thread never returned";
-    EXPECT_LT(took.get(), kPromptStop) << "stop() on the io thread waited for itself";
+    EXPECT_LT(took.get(), kPrompt) << "stop() on the io thread waited for itself";
     expect_the_double_closes(*client);
     client.reset();  // hangs up: the double need not wait out its close grace
     expect_refused(*server);
@@ -157,7 +158,7 @@ TEST(AgentServerDoubleThreadSafety, AWaitForMessagePredicateMayCallTheDouble) {
             from_another_thread =
                 std::async(std::launch::async, [&server] { return server.connections().size(); });
             another_thread_got_through =
-                from_another_thread.wait_for(kPromptStop) == std::future_status::ready;
+                from_another_thread.wait_for(kPrompt) == std::future_status::ready;
             if (!another_thread_got_through) {
                 return true;  // calling in from this thread would deadlock
             }
