@@ -104,10 +104,14 @@ class ServerCore : public detail::SessionHost {
     mutable std::mutex harness_mutex_;
     std::vector<std::string> harness_errors_;  // guarded by harness_mutex_
 
+    // Guarded by run_mutex_; run_changed_ tells of every change.
     std::mutex run_mutex_;
-    std::condition_variable run_finished_cv_;
+    std::condition_variable run_changed_;
+    std::thread::id io_thread_id_;  // set by the io thread itself
     bool run_finished_ = false;
-    bool stopped_ = false;  // guarded by run_mutex_
+    bool shutdown_posted_ = false;
+    bool joining_ = false;  // one stop() joins; concurrent ones wait for stopped_
+    bool stopped_ = false;  // joined and detached
     std::thread thread_;
 };
 
@@ -155,6 +159,10 @@ ServerCore::ServerCore(AgentServerDoubleOptions options)
 }
 
 void ServerCore::run() noexcept {
+    {
+        const std::lock_guard lock(run_mutex_);
+        io_thread_id_ = std::this_thread::get_id();
+    }
     for (;;) {
         try {
             ioc_.run();
@@ -171,7 +179,7 @@ void ServerCore::run() noexcept {
         const std::lock_guard lock(run_mutex_);
         run_finished_ = true;
     }
-    run_finished_cv_.notify_all();
+    run_changed_.notify_all();
 }
 
 void ServerCore::on_accepted(tcp::socket socket) {
@@ -228,26 +236,44 @@ void ServerCore::shutdown_all() {
     }
 }
 
+// From the io thread (a callback of the test's double) stop() only starts the shutdown: joining
+// there would join itself. The destructor, or a stop() from another thread, joins later.
 void ServerCore::stop() {
-    {
-        const std::lock_guard lock(run_mutex_);
-        if (stopped_) {
-            return;
-        }
-        stopped_ = true;
+    std::unique_lock lock(run_mutex_);
+    if (!shutdown_posted_) {
+        shutdown_posted_ = true;
+        net::post(ioc_, [this] { shutdown_all(); });
     }
-    net::post(ioc_, [this] { shutdown_all(); });
-    {
-        std::unique_lock lock(run_mutex_);
-        if (!run_finished_cv_.wait_until(lock, Clock::now() + kStopLimit,
-                                         [this] { return run_finished_; })) {
-            ioc_.stop();
-        }
+    if (std::this_thread::get_id() == io_thread_id_) {
+        return;
     }
-    if (thread_.joinable()) {
-        thread_.join();
+    if (joining_) {  // another thread stops (or stopped) it: done when that one is
+        run_changed_.wait(lock, [this] { return stopped_; });
+        return;
+    }
+    joining_ = true;
+    if (!run_changed_.wait_until(lock, Clock::now() + kStopLimit,
+                                 [this] { return run_finished_; })) {
+        ioc_.stop();
+    }
+    lock.unlock();
+    std::exception_ptr join_error;  // concurrent stop()s must not wait for a join that failed
+    try {
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+    } catch (...) {
+        join_error = std::current_exception();
     }
     journal_->detach();
+    {
+        const std::lock_guard stopped_lock(run_mutex_);
+        stopped_ = true;
+    }
+    run_changed_.notify_all();
+    if (join_error) {
+        std::rethrow_exception(join_error);
+    }
 }
 
 }  // namespace

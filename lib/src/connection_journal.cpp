@@ -1,6 +1,7 @@
 #include "connection_journal.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <utility>
 
 namespace goldenpath::detail {
@@ -142,23 +143,32 @@ bool ConnectionJournal::wait_for_messages(const RecordedConnection& pinned, std:
     return changed_.wait_until(lock, deadline, [&] { return pinned.received.size() >= count; });
 }
 
+// `matches` is the test's code: it runs on copies, outside the mutex, so it may call the double.
 std::optional<std::string> ConnectionJournal::wait_for_message(
     const RecordedConnection& pinned, const std::function<bool(const std::string&)>& matches,
     Clock::time_point deadline) const {
-    std::optional<std::string> found;
     std::size_t checked = 0;
     std::unique_lock lock(mutex_);
-    changed_.wait_until(lock, deadline, [&] {
-        const auto& received = pinned.received;
-        for (; checked < received.size(); ++checked) {
-            if (matches(received[checked])) {
-                found = received[checked];
-                return true;
+    for (;;) {
+        if (checked < pinned.received.size()) {
+            const auto first_unchecked =
+                pinned.received.begin() + static_cast<std::ptrdiff_t>(checked);
+            const std::vector<std::string> unchecked(first_unchecked, pinned.received.end());
+            checked = pinned.received.size();
+            lock.unlock();
+            for (const std::string& message : unchecked) {
+                if (matches(message)) {
+                    return message;
+                }
             }
+            lock.lock();
+            continue;  // messages may have come while the lock was free
         }
-        return false;
-    });
-    return found;
+        if (Clock::now() >= deadline) {
+            return std::nullopt;
+        }
+        changed_.wait_until(lock, deadline);
+    }
 }
 
 std::optional<std::size_t> ConnectionJournal::take_opened(Clock::time_point deadline) {

@@ -78,6 +78,7 @@ class ConnectionJournal {
     bool wait_for_messages(std::size_t id, std::size_t count, Clock::time_point deadline) const;
     bool wait_for_messages(const RecordedConnection& pinned, std::size_t count,
                            Clock::time_point deadline) const;
+    // Calls `matches` on copies, without the mutex: it may call back into the journal.
     std::optional<std::string> wait_for_message(
         const RecordedConnection& pinned, const std::function<bool(const std::string&)>& matches,
         Clock::time_point deadline) const;

@@ -102,8 +102,9 @@ struct AgentServerDoubleOptions {
 // A real WebSocket agent server on loopback, in-process, answering start messages with a Script.
 // Starts in the constructor (throws std::runtime_error when it cannot bind) and stops in the
 // destructor, closing every connection and joining its thread.
-// Thread-safe once constructed: any thread may call any member, but none may overlap the
-// constructor or destructor, and its callbacks (all run on its one io thread) must not call stop().
+// Thread-safe once constructed: any thread may call any member, its callbacks (all run on its one
+// io thread) included, but none may overlap the constructor or destructor, and the destructor must
+// not run on the io thread.
 class AgentServerDouble {
   public:
     explicit AgentServerDouble(AgentServerDoubleOptions options = {});
@@ -147,7 +148,10 @@ class AgentServerDouble {
     // fixtures::AgentServerDoubleTest fails the test at TearDown. Keeps the first 100.
     std::vector<std::string> harness_errors() const;
 
-    // Stops accepting, closes every connection (1001) and joins; idempotent.
+    // Stops accepting, closes every connection (1001) and joins; idempotent. Every call returns
+    // once the double has stopped, a concurrent one too, except a call from one of the double's
+    // own callbacks: that one only starts the stop and returns (the double stops serving once the
+    // callback returns); the destructor, or a stop() from another thread, joins later.
     void stop();
 
   private:

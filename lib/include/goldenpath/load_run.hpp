@@ -47,7 +47,8 @@ struct LoadRunOptions {
     // The factory is called on the loop; its clients block, so each runs on a thread of its own
     // (only the default client needs no thread).
     std::function<std::unique_ptr<WebSocketClient>(std::size_t user)> client_factory;
-    // Called after every finished journey, from a loop thread but never two at once.
+    // Called after every finished journey, from a loop thread. Calls of one run() never overlap;
+    // concurrent run()s (of this LoadRun or of copies of these options) call it concurrently.
     std::function<void(const LoadProgress&)> on_progress;
     // Threads of the EventLoop that drives every user's connections (1-EventLoop::kMaxThreads).
     std::size_t io_threads = 1;

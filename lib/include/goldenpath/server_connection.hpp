@@ -39,7 +39,8 @@ class ServerConnection {
     // Waits until `count` messages arrived, or `deadline`; true when reached.
     bool wait_for_message(std::size_t count, Clock::time_point deadline) const;
     // Waits for the first message (already received or arriving) that `matches`; nullopt at
-    // `deadline`.
+    // `deadline`. `matches` runs on the calling thread on a copy, with no lock of the double
+    // held, so it may call the double or any handle.
     std::optional<std::string> wait_for_message(
         const std::function<bool(const std::string&)>& matches, Clock::time_point deadline) const;
 
