@@ -1,29 +1,12 @@
 #include "agent_protocol.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "goldenpath/bounded_json.hpp"
+#include "text_helpers.hpp"
 
 namespace goldenpath::detail {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') {
@@ -99,7 +82,7 @@ bool authorised(const RecordedConnection& request, const AgentServerDoubleOption
     const std::string authorization = request.header("Authorization");
     constexpr std::string_view bearer = "Bearer ";
     if (authorization.size() > bearer.size() &&
-        iequals(std::string_view(authorization).substr(0, bearer.size()), bearer) &&
+        equals_ignoring_case(std::string_view(authorization).substr(0, bearer.size()), bearer) &&
         accepted(trim(std::string_view(authorization).substr(bearer.size())))) {
         return true;
     }
@@ -232,7 +215,7 @@ namespace goldenpath {
 
 std::string RecordedConnection::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (detail::iequals(key, name)) {
+        if (detail::equals_ignoring_case(key, name)) {
             return value;
         }
     }

@@ -6,20 +6,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <memory>
 #include <string>
 #include <utility>
 
+#include "text_helpers.hpp"
+
 namespace goldenpath {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 // Owns a getaddrinfo result list.
 struct AddrinfoDeleter {
@@ -73,7 +67,7 @@ StaticResolver& StaticResolver::add(std::string name, std::vector<std::string> a
 std::variant<std::vector<std::string>, ResolveError> StaticResolver::resolve(
     std::string_view host) {
     for (const auto& [name, addresses] : table_) {
-        if (iequals(name, host) && !addresses.empty()) {
+        if (detail::equals_ignoring_case(name, host) && !addresses.empty()) {
             return addresses;
         }
     }
