@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "event_summarizer.hpp"
 #include "goldenpath/bounded_json.hpp"
 #include "json_reader.hpp"
 
@@ -14,21 +15,10 @@ namespace goldenpath {
 
 namespace {
 
-constexpr std::size_t kExcerptLength = 120;
-constexpr std::size_t kSummaryValueLength = 40;
+using detail::append_summary_field;
+using detail::utf8_prefix;
 
-// The first `limit` bytes of `text`, cut back to a UTF-8 character boundary so the excerpt can be
-// written into JSON reports without breaking them.
-std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
-    if (text.size() <= limit) {
-        return text;
-    }
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
-        --cut;
-    }
-    return text.substr(0, cut);
-}
+constexpr std::size_t kExcerptLength = 120;
 
 // nlohmann's parse_error text is "[json.exception.parse_error.101] parse error at line 1,
 // column 2: syntax error while parsing value - unexpected end of input; ..."; keep the part that
@@ -142,25 +132,6 @@ std::optional<double> parse_iso8601(std::string_view text) {
     const std::int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
     const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
     return static_cast<double>(seconds) + fraction;
-}
-
-void append_summary_field(std::string& out, bool& first, std::string_view name,
-                          const nlohmann::json& value) {
-    out += first ? " {" : ", ";
-    first = false;
-    out += name;
-    out += ": ";
-    // Strings are appended without a copy: summaries are made for every received frame.
-    std::string dumped;
-    const std::string_view text = value.is_string()
-                                      ? std::string_view(value.get_ref<const std::string&>())
-                                      : std::string_view(dumped = detail::json_text(value));
-    if (text.size() <= kSummaryValueLength) {
-        out += text;
-    } else {
-        out += utf8_prefix(text, kSummaryValueLength - 3);
-        out += "...";
-    }
 }
 
 }  // namespace

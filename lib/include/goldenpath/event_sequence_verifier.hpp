@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <deque>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,11 @@
 #include "goldenpath/protocol_profile.hpp"
 
 namespace goldenpath {
+
+namespace detail {
+class VerifierProfile;
+struct EventTypeInfo;
+}  // namespace detail
 
 // The golden-path rules of docs/wire-contract.md; rule_name() gives the stable identifiers.
 enum class Rule {
@@ -119,7 +125,13 @@ class EventSequenceVerifier {
   public:
     using RunId = std::size_t;
 
-    explicit EventSequenceVerifier(ProtocolProfile profile = default_profile(),
+    // The default_profile(), prepared once per process and shared.
+    EventSequenceVerifier();
+    // Copies `profile`; a verifier per run should share one profile instead (below).
+    explicit EventSequenceVerifier(ProtocolProfile profile, VerifierLimits limits = {});
+    // Shares `profile` (not null) with every verifier made from the same pointer: nothing is
+    // copied, and its event types are matched to roles once for them all.
+    explicit EventSequenceVerifier(std::shared_ptr<const ProtocolProfile> profile,
                                    VerifierLimits limits = {});
 
     // Declares a run this client started. `origin` is when its start message was written; offsets
@@ -149,7 +161,7 @@ class EventSequenceVerifier {
     // The connection-wide verdict: the first violation of any run, or of routing (foreign_event).
     Verdict verdict() const;
 
-    const ProtocolProfile& profile() const noexcept { return profile_; }
+    const ProtocolProfile& profile() const noexcept;
 
   private:
     struct OpenTool {
@@ -173,14 +185,14 @@ class EventSequenceVerifier {
     };
 
     std::optional<RunId> route(const Event& event);
-    void judge(RunState& run, const Event& event, EventRole role);
-    void check_required_fields(RunState& run, const Event& event, std::size_t index);
-    // Adds the event to the run's timeline; returns its summary.
-    std::string record(RunState& run, const Event& event, EventRole role,
-                       std::optional<std::size_t> index);
+    void judge(RunState& run, const Event& event, const detail::EventTypeInfo& type);
+    void check_required_fields(RunState& run, const Event& event, const detail::EventTypeInfo& type,
+                               std::size_t index);
+    // Adds the event to the run's timeline, with its summary.
+    static void record(RunState& run, const Event& event, const TimelineEntry& connection_entry);
     static void fail(RunState& run, Violation violation);
 
-    ProtocolProfile profile_;
+    std::shared_ptr<const detail::VerifierProfile> profile_;
     VerifierLimits limits_;
     std::vector<RunState> runs_;
     BoundedTimeline connection_timeline_;

@@ -1,0 +1,87 @@
+#include "verifier_profile.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <mutex>
+#include <utility>
+
+namespace goldenpath::detail {
+
+VerifierProfile::VerifierProfile(std::shared_ptr<const ProtocolProfile> profile)
+    : profile_(std::move(profile)), summarizer_(*profile_) {
+    const ProtocolProfile& p = *profile_;
+    // The order of EventSequenceVerifier's classification: the first role a name gets is its own.
+    add(p.ready_type, EventRole::ready, GoldenStep::none);
+    for (const std::string& name : p.ignored_types) {
+        add(name, EventRole::ignored, GoldenStep::none);
+    }
+    for (const std::string& name : p.terminal_failure_types) {
+        add(name, EventRole::terminal_failure, GoldenStep::none);
+    }
+    add(p.agent_started, EventRole::run_event, GoldenStep::started);
+    add(p.agent_thinking, EventRole::run_event, GoldenStep::thinking);
+    add(p.tool_executing, EventRole::run_event, GoldenStep::tool_executing);
+    add(p.tool_completed, EventRole::run_event, GoldenStep::tool_completed);
+    add(p.agent_completed, EventRole::run_event, GoldenStep::completed);
+    // Names are unique now, so their order only decides how soon a lookup finds one: the run
+    // events, the most frequent, first.
+    std::stable_partition(types_.begin(), types_.end(), [](const NamedType& type) {
+        return type.info.role == EventRole::run_event;
+    });
+}
+
+void VerifierProfile::add(const std::string& name, EventRole role, GoldenStep step) {
+    const bool known = std::any_of(types_.begin(), types_.end(),
+                                   [&](const NamedType& type) { return type.name == name; });
+    if (known) {
+        return;
+    }
+    EventTypeInfo info;
+    info.role = role;
+    info.step = step;
+    if (const auto required = profile_->required_fields.find(name);
+        required != profile_->required_fields.end()) {
+        info.required = &required->second;
+    }
+    types_.push_back(NamedType{name, info});
+}
+
+const EventTypeInfo& VerifierProfile::info(std::string_view type) const noexcept {
+    for (const NamedType& named : types_) {
+        if (named.name.size() == type.size() && named.name == type) {
+            return named.info;
+        }
+    }
+    return unknown_;
+}
+
+std::shared_ptr<const VerifierProfile> prepared(std::shared_ptr<const ProtocolProfile> profile) {
+    // Each kept entry owns its profile, so no other profile can reuse the address it is found by.
+    constexpr std::size_t kKept = 4;
+    static std::mutex mutex;
+    static std::array<std::shared_ptr<const VerifierProfile>, kKept> kept;
+    static std::size_t next = 0;
+    {
+        const std::lock_guard lock(mutex);
+        for (const auto& entry : kept) {
+            if (entry && entry->shared_profile() == profile) {
+                return entry;
+            }
+        }
+    }
+    auto made = std::make_shared<const VerifierProfile>(std::move(profile));
+    const std::lock_guard lock(mutex);
+    kept[next] = made;
+    next = (next + 1) % kKept;
+    return made;
+}
+
+const std::shared_ptr<const VerifierProfile>& prepared_default_profile() {
+    static const std::shared_ptr<const VerifierProfile> profile =
+        std::make_shared<const VerifierProfile>(
+            std::make_shared<const ProtocolProfile>(default_profile()));
+    return profile;
+}
+
+}  // namespace goldenpath::detail
