@@ -2,6 +2,8 @@
 #include "goldenpath/event_sequence_verifier.hpp"
 
 #include <chrono>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -117,6 +119,55 @@ TEST_F(VerifierTest, GoldenPathPasses) {
     EXPECT_TRUE(verifier.finished(0));
     EXPECT_TRUE(verifier.has_run_event(0));
     EXPECT_TRUE(verifier.verdict(0).passed());
+}
+
+TEST_F(VerifierTest, VerifiersShareOneProfileWithoutCopyingIt) {
+    const auto shared = std::make_shared<const ProtocolProfile>(profile);
+    EventSequenceVerifier first(shared);
+    const EventSequenceVerifier second(shared);
+    EXPECT_EQ(&first.profile(), shared.get());
+    EXPECT_EQ(&second.profile(), shared.get());
+    first.start_run("t1", "", origin);
+    feed_all(first, golden());
+    EXPECT_TRUE(first.verdict().passed()) << first.verdict().to_string();
+}
+
+TEST_F(VerifierTest, NullSharedProfileIsRejectedNamingIt) {
+    try {
+        EventSequenceVerifier verifier(std::shared_ptr<const ProtocolProfile>{});
+        FAIL() << "a null profile was accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_STREQ(e.what(),
+                     "[goldenpath.verifier] EventSequenceVerifier's profile must be a profile, but "
+                     "is null");
+    }
+}
+
+TEST_F(VerifierTest, RenamedGoldenPathTypesAreJudgedByTheirRoles) {
+    profile.agent_started = "begin";
+    profile.agent_thinking = "think";
+    profile.tool_executing = "call";
+    profile.tool_completed = "called";
+    profile.agent_completed = "end";
+    profile.required_fields = {{"called", {{"results"}}}};
+    EventSequenceVerifier verifier(std::make_shared<const ProtocolProfile>(profile));
+    verifier.start_run("t1", "", origin);
+    feed_all(verifier, {of_type("begin"),
+                        of_type("think"),
+                        {{"type", "call"}, {"tool_name", "search"}},
+                        {{"type", "called"}, {"tool_name", "search"}, {"results", 1}},
+                        of_type("end")});
+    EXPECT_TRUE(verifier.verdict().passed()) << verifier.verdict().to_string();
+
+    EventSequenceVerifier missing(std::make_shared<const ProtocolProfile>(profile));
+    missing.start_run("t1", "", origin);
+    feed_all(missing, {of_type("begin"),
+                       of_type("think"),
+                       {{"type", "call"}, {"tool_name", "x"}},
+                       {{"type", "called"}, {"tool_name", "x"}}});
+    EXPECT_THAT(missing.verdict().violation, IsViolation(Rule::missing_field, 3));
+    // The old names mean nothing under this profile.
+    EXPECT_EQ(feed(missing, of_type("agent_started")), EventRole::unknown);
 }
 
 TEST_F(VerifierTest, TimelineHasIndicesOffsetsGapsAndSummaries) {
