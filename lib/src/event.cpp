@@ -134,6 +134,32 @@ std::optional<double> parse_iso8601(std::string_view text) {
     return static_cast<double>(seconds) + fraction;
 }
 
+// ProtocolProfile::find_field of the run id, thread id and timestamp fields, with one pass over
+// each place they may be instead of a lookup per field and place: done for every frame.
+std::array<const nlohmann::json*, 3> find_envelope(const nlohmann::json& body,
+                                                   const ProtocolProfile& profile) {
+    const std::array<std::string_view, 3> names = {profile.run_id_field, profile.thread_id_field,
+                                                   profile.timestamp_field};
+    std::array<const nlohmann::json*, 3> found{};
+    const auto scan = [&](const nlohmann::json& scope) {
+        for (const auto& [key, value] : scope.get_ref<const nlohmann::json::object_t&>()) {
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                if (found[i] == nullptr && !value.is_null() && key == names[i]) {
+                    found[i] = &value;
+                }
+            }
+        }
+    };
+    for (const std::string& container : profile.detail_containers) {
+        const auto holder = body.find(container);
+        if (holder != body.end() && holder->is_object()) {
+            scan(*holder);
+        }
+    }
+    scan(body);
+    return found;
+}
+
 }  // namespace
 
 std::string Event::summary(const ProtocolProfile& profile) const {
@@ -232,9 +258,10 @@ Event make_event(nlohmann::json body, const ProtocolProfile& profile, Clock::tim
             type != body.end() && type->is_string()) {
             event.type = type->get<std::string>();
         }
-        event.run_id = field_text(profile.find_field(body, profile.run_id_field));
-        event.thread_id = field_text(profile.find_field(body, profile.thread_id_field));
-        if (const nlohmann::json* timestamp = profile.find_field(body, profile.timestamp_field)) {
+        const auto [run_id, thread_id, timestamp] = find_envelope(body, profile);
+        event.run_id = field_text(run_id);
+        event.thread_id = field_text(thread_id);
+        if (timestamp != nullptr) {
             event.timestamp = parse_timestamp(*timestamp);
         }
     }
