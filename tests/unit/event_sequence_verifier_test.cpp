@@ -827,5 +827,43 @@ TEST_F(VerifierTest, ToolsWithHugeIdsStillPairByTheirWholeId) {
     EXPECT_LE(violation->message.size(), 2048U);
 }
 
+std::vector<std::size_t> frame_indices(const std::vector<TimelineEntry>& entries) {
+    std::vector<std::size_t> out;
+    for (const TimelineEntry& entry : entries) {
+        out.push_back(entry.omitted > 0 ? 1000 + entry.omitted : entry.frame_index);
+    }
+    return out;
+}
+
+TEST(BoundedTimeline, KeepsTheFirstAndTheLastEntriesInOrder) {
+    BoundedTimeline timeline(2, 3);
+    for (std::size_t i = 0; i < 10; ++i) {
+        TimelineEntry entry;
+        entry.frame_index = i;
+        entry.offset_ms = static_cast<double>(i);
+        timeline.push(entry);
+        if (i == 3) {
+            EXPECT_THAT(frame_indices(timeline.entries()), ElementsAre(0, 1, 2, 3));
+        }
+    }
+    EXPECT_EQ(timeline.omitted(), 5U);
+    // 1005: the marker for five omitted entries.
+    EXPECT_THAT(frame_indices(timeline.entries()), ElementsAre(0, 1, 1005, 7, 8, 9));
+    timeline.shift_offsets(0.5);
+    const auto entries = timeline.entries();
+    EXPECT_THAT(entries[3].offset_ms, DoubleEq(7.5));
+    EXPECT_THAT(entries[5].offset_ms, DoubleEq(9.5));
+}
+
+TEST(BoundedTimeline, WithoutATailKeepsOnlyTheHead) {
+    BoundedTimeline timeline(2, 0);
+    for (std::size_t i = 0; i < 4; ++i) {
+        TimelineEntry entry;
+        entry.frame_index = i;
+        timeline.push(entry);
+    }
+    EXPECT_THAT(frame_indices(timeline.entries()), ElementsAre(0, 1, 1002));
+}
+
 }  // namespace
 }  // namespace goldenpath

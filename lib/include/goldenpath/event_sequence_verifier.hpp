@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -97,7 +96,10 @@ class BoundedTimeline {
     std::size_t head_limit_;
     std::size_t tail_limit_;
     std::vector<TimelineEntry> head_;
-    std::deque<TimelineEntry> tail_;
+    // A ring of at most tail_limit_ entries, the oldest at tail_start_ (a vector allocates
+    // nothing until used, unlike a deque: a timeline is made per run).
+    std::vector<TimelineEntry> tail_;
+    std::size_t tail_start_ = 0;
     std::size_t omitted_ = 0;
 };
 
