@@ -39,13 +39,11 @@ bool counted(EventRole role) {
     return role == EventRole::run_event || role == EventRole::terminal_failure;
 }
 
-std::string call_id_of(const ProtocolProfile& profile, const Event& event) {
-    for (const std::string& field : profile.tool_call_id_fields) {
-        if (const nlohmann::json* value = profile.find_field(event.body, field)) {
-            std::string id = field_text(value);
-            if (!id.empty()) {
-                return compact_key(std::move(id));
-            }
+std::string call_id_of(const detail::VerifierProfile& profile, const detail::EventFields& fields) {
+    for (const std::size_t slot : profile.call_id_slots()) {
+        std::string id = field_text(fields.get(slot));
+        if (!id.empty()) {
+            return compact_key(std::move(id));
         }
     }
     return {};
@@ -235,7 +233,8 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
     entry.frame_index = event.frame_index;
     entry.type = bounded(event.type, kMaxFieldBytes);
     // Made once per frame and shared by the connection's and the run's timeline.
-    entry.summary = profile_->summarizer().summary(event);
+    const detail::EventFields fields = profile_->summarizer().fields(event);
+    entry.summary = profile_->summarizer().summary(fields);
     if (entry.summary.size() > kMaxSummaryBytes) {
         entry.summary = bounded(entry.summary, kMaxSummaryBytes);
     }
@@ -305,7 +304,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
         record(run, event, entry);
         last_event_index_ = index;
         if (index) {
-            judge(run, event, type_info);
+            judge(run, fields, type_info);
         }
         if (!had_violation && run.violation && !first_violation_) {
             first_violation_ = run.violation;
@@ -342,8 +341,9 @@ void EventSequenceVerifier::record(RunState& run, const Event& event,
     run.timeline.push(std::move(entry));
 }
 
-void EventSequenceVerifier::judge(RunState& run, const Event& event,
+void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fields,
                                   const detail::EventTypeInfo& type_info) {
+    const Event& event = fields.event();
     using detail::GoldenStep;
     const std::size_t index = run.event_count++;
     const std::string type = bounded(event.type, kMaxFieldBytes);
@@ -416,13 +416,13 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event,
                       fmt::format("event #{} is {}, but {} was expected before any tool", index,
                                   summary(), profile().agent_thinking));
         }
-        run.open_tools.push_back(OpenTool{
-            call_id_of(profile(), event),
-            compact_key(field_text(profile().find_field(event.body, profile().tool_name_field)))});
+        run.open_tools.push_back(
+            OpenTool{call_id_of(*profile_, fields),
+                     compact_key(field_text(fields.get(profile_->tool_name_slot())))});
     } else if (type_info.step == GoldenStep::tool_completed) {
-        const std::string call_id = call_id_of(profile(), event);
+        const std::string call_id = call_id_of(*profile_, fields);
         const std::string tool_name =
-            compact_key(field_text(profile().find_field(event.body, profile().tool_name_field)));
+            compact_key(field_text(fields.get(profile_->tool_name_slot())));
         auto& open = run.open_tools;
         auto match = open.end();
         if (!call_id.empty()) {
@@ -484,19 +484,20 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event,
         }
         run.completed = true;
     }
-    check_required_fields(run, event, type_info, index);
+    check_required_fields(run, fields, type_info, index);
 }
 
-void EventSequenceVerifier::check_required_fields(RunState& run, const Event& event,
+void EventSequenceVerifier::check_required_fields(RunState& run,
+                                                  const detail::EventFields& event_fields,
                                                   const detail::EventTypeInfo& type_info,
                                                   std::size_t index) {
-    if (type_info.required == nullptr) {
-        return;
-    }
-    for (const std::vector<std::string>& group : *type_info.required) {
-        const bool present = std::any_of(group.begin(), group.end(), [&](const std::string& f) {
-            return profile().find_field(event.body, f) != nullptr;
+    const Event& event = event_fields.event();
+    for (std::size_t g = 0; g < type_info.required_slots.size(); ++g) {
+        const std::vector<std::size_t>& slots = type_info.required_slots[g];
+        const bool present = std::any_of(slots.begin(), slots.end(), [&](std::size_t slot) {
+            return event_fields.get(slot) != nullptr;
         });
+        const std::vector<std::string>& group = (*type_info.required)[g];
         if (present) {
             continue;
         }

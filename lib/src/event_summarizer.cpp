@@ -53,20 +53,19 @@ EventSummarizer::EventSummarizer(const ProtocolProfile& profile) : profile_(&pro
     for (const std::string& field : profile.error_message_fields) {
         add_step({field});
     }
-    fast_ = names_.size() <= kMaxNames && profile.detail_containers.size() <= kMaxContainers;
 }
 
 void EventSummarizer::add_step(const std::vector<std::string>& names) {
     Step step;
     step.begin = step_slots_.size();
     for (const std::string& name : names) {
-        step_slots_.push_back(slot_of(name));
+        step_slots_.push_back(add_name(name));
     }
     step.end = step_slots_.size();
     steps_.push_back(step);
 }
 
-std::size_t EventSummarizer::slot_of(const std::string& name) {
+std::size_t EventSummarizer::add_name(const std::string& name) {
     const auto known = std::find(names_.begin(), names_.end(), name);
     if (known != names_.end()) {
         return static_cast<std::size_t>(known - names_.begin());
@@ -75,23 +74,30 @@ std::size_t EventSummarizer::slot_of(const std::string& name) {
     return names_.size() - 1;
 }
 
-std::string EventSummarizer::summary(const Event& event) const {
+const nlohmann::json* EventFields::get(std::size_t slot) const {
+    return scanned_ ? found_[slot] : profile_->find_field(event_->body, (*names_)[slot]);
+}
+
+EventFields EventSummarizer::fields(const Event& event) const {
+    EventFields fields(event, *profile_, names_);
     const nlohmann::json& body = event.body;
-    if (!fast_ || !body.is_object()) {
-        return event.summary(*profile_);
+    if (names_.size() > kMaxScannedFields || profile_->detail_containers.size() > kMaxContainers ||
+        !body.is_object()) {
+        return fields;
     }
-    // A name's value is its first non-null one in the detail containers (non-empty objects, in
-    // order), then at the root: ProtocolProfile::find_field's precedence.
-    std::array<const nlohmann::json*, kMaxNames> found{};
+    // A name's value is its first non-null one in the detail containers (objects, in order),
+    // then at the root: ProtocolProfile::find_field's precedence.
     const auto scan = [&](const nlohmann::json& scope) {
         for (const auto& [key, value] : scope.get_ref<const nlohmann::json::object_t&>()) {
             if (value.is_null()) {
                 continue;
             }
             for (std::size_t slot = 0; slot < names_.size(); ++slot) {
-                if (names_[slot].size() == key.size() && names_[slot] == key) {
-                    if (found[slot] == nullptr) {
-                        found[slot] = &value;
+                const std::string& name = names_[slot];
+                if (name.size() == key.size() && (key.empty() || name[0] == key[0]) &&
+                    name == key) {
+                    if (fields.found_[slot] == nullptr) {
+                        fields.found_[slot] = &value;
                     }
                     break;
                 }
@@ -100,12 +106,20 @@ std::string EventSummarizer::summary(const Event& event) const {
     };
     for (const std::string& container : profile_->detail_containers) {
         const auto holder = body.find(container);
-        if (holder != body.end() && holder->is_object() && !holder->empty()) {
+        if (holder != body.end() && holder->is_object()) {
             scan(*holder);
         }
     }
     scan(body);
+    fields.scanned_ = true;
+    return fields;
+}
 
+std::string EventSummarizer::summary(const EventFields& fields) const {
+    const Event& event = fields.event();
+    if (!fields.scanned_) {
+        return event.summary(*profile_);
+    }
     std::string out;
     out.reserve(event.type.size() + 64);
     out += event.type;
@@ -113,8 +127,8 @@ std::string EventSummarizer::summary(const Event& event) const {
     for (const Step& step : steps_) {
         for (std::size_t i = step.begin; i < step.end; ++i) {
             const std::size_t slot = step_slots_[i];
-            if (found[slot] != nullptr) {
-                append_summary_field(out, first, names_[slot], *found[slot]);
+            if (fields.found_[slot] != nullptr) {
+                append_summary_field(out, first, names_[slot], *fields.found_[slot]);
                 break;
             }
         }

@@ -11,6 +11,10 @@ namespace goldenpath::detail {
 VerifierProfile::VerifierProfile(std::shared_ptr<const ProtocolProfile> profile)
     : profile_(std::move(profile)), summarizer_(*profile_) {
     const ProtocolProfile& p = *profile_;
+    tool_name_slot_ = summarizer_.add_name(p.tool_name_field);
+    for (const std::string& field : p.tool_call_id_fields) {
+        call_id_slots_.push_back(summarizer_.add_name(field));
+    }
     // The order of EventSequenceVerifier's classification: the first role a name gets is its own.
     add(p.ready_type, EventRole::ready, GoldenStep::none);
     for (const std::string& name : p.ignored_types) {
@@ -43,8 +47,15 @@ void VerifierProfile::add(const std::string& name, EventRole role, GoldenStep st
     if (const auto required = profile_->required_fields.find(name);
         required != profile_->required_fields.end()) {
         info.required = &required->second;
+        for (const std::vector<std::string>& group : required->second) {
+            std::vector<std::size_t> slots;
+            for (const std::string& field : group) {
+                slots.push_back(summarizer_.add_name(field));
+            }
+            info.required_slots.push_back(std::move(slots));
+        }
     }
-    types_.push_back(NamedType{name, info});
+    types_.push_back(NamedType{name, std::move(info)});
 }
 
 const EventTypeInfo& VerifierProfile::info(std::string_view type) const noexcept {

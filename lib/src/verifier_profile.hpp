@@ -30,6 +30,8 @@ struct EventTypeInfo {
     GoldenStep step = GoldenStep::none;
     // The profile's required_fields for the type; nullptr when it has none.
     const std::vector<std::vector<std::string>>* required = nullptr;
+    // The same groups as slots of the profile's EventFields.
+    std::vector<std::vector<std::size_t>> required_slots;
 };
 
 class VerifierProfile {
@@ -43,6 +45,9 @@ class VerifierProfile {
     // What the type means under this profile; a type the profile does not name is unknown.
     const EventTypeInfo& info(std::string_view type) const noexcept;
     const EventSummarizer& summarizer() const noexcept { return summarizer_; }
+    // Slots in EventFields of the tool name field and of the tool call id fields (in order).
+    std::size_t tool_name_slot() const noexcept { return tool_name_slot_; }
+    const std::vector<std::size_t>& call_id_slots() const noexcept { return call_id_slots_; }
 
   private:
     struct NamedType {
@@ -57,6 +62,8 @@ class VerifierProfile {
     std::vector<NamedType> types_;
     EventTypeInfo unknown_;
     EventSummarizer summarizer_;
+    std::size_t tool_name_slot_ = 0;
+    std::vector<std::size_t> call_id_slots_;
 };
 
 // The prepared form of `profile`, shared by every verifier made from the same shared profile: a

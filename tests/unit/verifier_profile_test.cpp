@@ -50,5 +50,35 @@ TEST(VerifierProfile, IsPreparedOncePerSharedProfile) {
     EXPECT_NE(detail::prepared(shared(default_profile())), first);
 }
 
+TEST(VerifierProfile, FieldsOfAnEventAreWhatFindFieldFinds) {
+    const ProtocolProfile profile = default_profile();
+    const VerifierProfile prepared(shared(profile));
+    using nlohmann::json;
+    for (const json& body : {json{{"type", "tool_completed"},
+                                  {"tool_name", "root"},
+                                  {"results", nullptr},
+                                  {"data", {{"tool_name", nullptr}, {"result", 1}}},
+                                  {"payload", {{"tool_call_id", "c-1"}, {"results", "r"}}}},
+                             json{{"type", "tool_completed"}, {"data", 1}, {"execution_id", 7}},
+                             json{{"type", "tool_completed"}}}) {
+        const Event event = make_event(body, profile);
+        const auto fields = prepared.summarizer().fields(event);
+        EXPECT_EQ(fields.get(prepared.tool_name_slot()),
+                  profile.find_field(event.body, "tool_name"))
+            << body.dump();
+        ASSERT_EQ(prepared.call_id_slots().size(), 2U);
+        EXPECT_EQ(fields.get(prepared.call_id_slots()[1]),
+                  profile.find_field(event.body, "execution_id"))
+            << body.dump();
+        const auto& info = prepared.info("tool_completed");
+        ASSERT_EQ(info.required_slots.size(), 2U);
+        for (std::size_t i = 0; i < 3; ++i) {
+            EXPECT_EQ(fields.get(info.required_slots[1][i]),
+                      profile.find_field(event.body, (*info.required)[1][i]))
+                << body.dump() << " " << (*info.required)[1][i];
+        }
+    }
+}
+
 }  // namespace
 }  // namespace goldenpath

@@ -17,6 +17,7 @@ namespace goldenpath {
 namespace detail {
 class VerifierProfile;
 struct EventTypeInfo;
+class EventFields;
 }  // namespace detail
 
 // The golden-path rules of docs/wire-contract.md; rule_name() gives the stable identifiers.
@@ -187,9 +188,9 @@ class EventSequenceVerifier {
     };
 
     std::optional<RunId> route(const Event& event);
-    void judge(RunState& run, const Event& event, const detail::EventTypeInfo& type);
-    void check_required_fields(RunState& run, const Event& event, const detail::EventTypeInfo& type,
-                               std::size_t index);
+    void judge(RunState& run, const detail::EventFields& fields, const detail::EventTypeInfo& type);
+    void check_required_fields(RunState& run, const detail::EventFields& fields,
+                               const detail::EventTypeInfo& type, std::size_t index);
     // Adds the event to the run's timeline, with its summary.
     static void record(RunState& run, const Event& event, const TimelineEntry& connection_entry);
     static void fail(RunState& run, Violation violation);
