@@ -67,6 +67,23 @@ void BM_VerifierPerRun(benchmark::State& state) {
 }
 BENCHMARK(BM_VerifierPerRun);
 
+// BM_VerifierPerRun with a verifier that copies (and prepares) its own profile, as one made from
+// a `ProtocolProfile` value does. items = events.
+void BM_VerifierPerRunCopiedProfile(benchmark::State& state) {
+    const auto profile = goldenpath::default_profile();
+    const auto events = golden_events(profile, 0);
+    for (auto _ : state) {
+        EventSequenceVerifier verifier(profile);
+        const auto run = verifier.start_run("thread-0", "run-0", {});
+        for (const Event& event : events) {
+            verifier.feed(event);
+        }
+        benchmark::DoNotOptimize(verifier.verdict(run).passed());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(events.size()));
+}
+BENCHMARK(BM_VerifierPerRunCopiedProfile);
+
 // Feeding alone: verifiers and their runs exist before timing, so this is rule checking, routing
 // and timeline recording (including Event::summary). items = events.
 void BM_VerifierFeed(benchmark::State& state) {
