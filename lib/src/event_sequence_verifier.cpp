@@ -185,9 +185,8 @@ EventSequenceVerifier::EventSequenceVerifier()
     : profile_(detail::prepared_default_profile()),
       connection_timeline_(limits_.timeline_head, limits_.timeline_tail) {}
 
-EventSequenceVerifier::EventSequenceVerifier(ProtocolProfile profile, VerifierLimits limits)
-    : profile_(std::make_shared<const detail::VerifierProfile>(
-          std::make_shared<const ProtocolProfile>(std::move(profile)))),
+EventSequenceVerifier::EventSequenceVerifier(const ProtocolProfile& profile, VerifierLimits limits)
+    : profile_(detail::prepared(profile)),
       limits_(limits),
       connection_timeline_(limits.timeline_head, limits.timeline_tail) {}
 

@@ -67,25 +67,56 @@ const EventTypeInfo& VerifierProfile::info(std::string_view type) const noexcept
     return unknown_;
 }
 
-std::shared_ptr<const VerifierProfile> prepared(std::shared_ptr<const ProtocolProfile> profile) {
-    // Each kept entry owns its profile, so no other profile can reuse the address it is found by.
-    constexpr std::size_t kKept = 4;
-    static std::mutex mutex;
-    static std::array<std::shared_ptr<const VerifierProfile>, kKept> kept;
-    static std::size_t next = 0;
-    {
-        const std::lock_guard lock(mutex);
-        for (const auto& entry : kept) {
-            if (entry && entry->shared_profile() == profile) {
-                return entry;
+namespace {
+
+// A few recently prepared profiles. Each kept entry owns its profile, so no other profile can
+// reuse the address it is found by.
+class PreparedProfiles {
+  public:
+    template <typename Matches, typename Make>
+    std::shared_ptr<const VerifierProfile> find_or_make(Matches matches, Make make) {
+        {
+            const std::lock_guard lock(mutex_);
+            for (const auto& entry : kept_) {
+                if (entry && matches(*entry)) {
+                    return entry;
+                }
             }
         }
+        const std::shared_ptr<const VerifierProfile> made = make();
+        std::shared_ptr<const VerifierProfile> evicted = made;
+        const std::lock_guard lock(mutex_);
+        std::swap(kept_[next_], evicted);  // released after the lock
+        next_ = (next_ + 1) % kept_.size();
+        return made;
     }
-    auto made = std::make_shared<const VerifierProfile>(std::move(profile));
-    const std::lock_guard lock(mutex);
-    kept[next] = made;
-    next = (next + 1) % kKept;
-    return made;
+
+  private:
+    std::mutex mutex_;
+    std::array<std::shared_ptr<const VerifierProfile>, 4> kept_;
+    std::size_t next_ = 0;
+};
+
+PreparedProfiles& prepared_profiles() {
+    static PreparedProfiles profiles;
+    return profiles;
+}
+
+}  // namespace
+
+std::shared_ptr<const VerifierProfile> prepared(std::shared_ptr<const ProtocolProfile> profile) {
+    return prepared_profiles().find_or_make(
+        [&](const VerifierProfile& kept) { return kept.shared_profile() == profile; },
+        [&] { return std::make_shared<const VerifierProfile>(profile); });
+}
+
+std::shared_ptr<const VerifierProfile> prepared(const ProtocolProfile& profile) {
+    return prepared_profiles().find_or_make(
+        [&](const VerifierProfile& kept) { return kept.profile() == profile; },
+        [&] {
+            return std::make_shared<const VerifierProfile>(
+                std::make_shared<const ProtocolProfile>(profile));
+        });
 }
 
 const std::shared_ptr<const VerifierProfile>& prepared_default_profile() {

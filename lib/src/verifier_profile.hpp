@@ -69,6 +69,8 @@ class VerifierProfile {
 // The prepared form of `profile`, shared by every verifier made from the same shared profile: a
 // few recently used ones are kept, so a verifier per run does not prepare it again.
 std::shared_ptr<const VerifierProfile> prepared(std::shared_ptr<const ProtocolProfile> profile);
+// The same for a profile given by value: a kept one equal to it is shared, else it is copied.
+std::shared_ptr<const VerifierProfile> prepared(const ProtocolProfile& profile);
 
 // The prepared default_profile(), made once per process.
 const std::shared_ptr<const VerifierProfile>& prepared_default_profile();

@@ -50,6 +50,17 @@ TEST(VerifierProfile, IsPreparedOncePerSharedProfile) {
     EXPECT_NE(detail::prepared(shared(default_profile())), first);
 }
 
+TEST(VerifierProfile, AProfileGivenByValueSharesAnEqualOne) {
+    ProtocolProfile profile = default_profile();
+    profile.name = "by-value";
+    const auto first = detail::prepared(profile);
+    EXPECT_EQ(detail::prepared(profile), first);
+    EXPECT_NE(&first->profile(), &profile) << "kept as a copy";
+    profile.tool_name_field = "tool";
+    EXPECT_NE(detail::prepared(profile), first) << "a different profile is prepared anew";
+    EXPECT_EQ(detail::prepared(profile)->profile().tool_name_field, "tool");
+}
+
 TEST(VerifierProfile, FieldsOfAnEventAreWhatFindFieldFinds) {
     const ProtocolProfile profile = default_profile();
     const VerifierProfile prepared(shared(profile));

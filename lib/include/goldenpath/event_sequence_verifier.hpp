@@ -130,8 +130,8 @@ class EventSequenceVerifier {
 
     // The default_profile(), prepared once per process and shared.
     EventSequenceVerifier();
-    // Copies `profile`; a verifier per run should share one profile instead (below).
-    explicit EventSequenceVerifier(ProtocolProfile profile, VerifierLimits limits = {});
+    // Shares a recently used profile equal to `profile` (a process keeps a few), else copies it.
+    explicit EventSequenceVerifier(const ProtocolProfile& profile, VerifierLimits limits = {});
     // Shares `profile` (not null) with every verifier made from the same pointer: nothing is
     // copied, and its event types are matched to roles once for them all.
     explicit EventSequenceVerifier(std::shared_ptr<const ProtocolProfile> profile,
