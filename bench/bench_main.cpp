@@ -427,6 +427,8 @@ std::vector<std::string> golden_frames(std::size_t run) {
 // (d) the verifier alone, on pre-parsed events, then parse_event + verify on text frames.
 nlohmann::json bench_verifier(const Args& args) {
     const auto profile = goldenpath::default_profile();
+    // Shared by the verifiers, one per run, as a journey per run should.
+    const auto shared_profile = std::make_shared<const goldenpath::ProtocolProfile>(profile);
     const std::size_t runs = std::max<std::size_t>(1, args.events / 5);
     std::vector<std::vector<std::string>> texts;
     std::vector<std::vector<goldenpath::Event>> events;
@@ -450,7 +452,7 @@ nlohmann::json bench_verifier(const Args& args) {
         std::size_t passed = 0;
         const auto start = Clock::now();
         for (std::size_t run = 0; run < runs && seconds_since(start) < args.max_seconds; ++run) {
-            goldenpath::EventSequenceVerifier verifier(profile);
+            goldenpath::EventSequenceVerifier verifier(shared_profile);
             const auto id = verifier.start_run(fmt::format("thread-{}", run),
                                                fmt::format("run-{}", run), arrival);
             for (const auto& event : events[run]) {
@@ -471,7 +473,7 @@ nlohmann::json bench_verifier(const Args& args) {
         std::size_t passed = 0;
         const auto start = Clock::now();
         for (std::size_t run = 0; run < runs && seconds_since(start) < args.max_seconds; ++run) {
-            goldenpath::EventSequenceVerifier verifier(profile);
+            goldenpath::EventSequenceVerifier verifier(shared_profile);
             const auto id = verifier.start_run(fmt::format("thread-{}", run),
                                                fmt::format("run-{}", run), arrival);
             for (std::size_t i = 0; i < texts[run].size(); ++i) {

@@ -8,6 +8,7 @@
 // No I/O, no sockets: every input is built before timing starts.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -38,7 +39,8 @@ std::vector<Event> golden_events(const goldenpath::ProtocolProfile& profile, std
     return events;
 }
 
-// What a journey pays once per run before any event: copying the profile into a verifier.
+// What a journey paid once per run before any event when it copied the profile into its
+// verifier; a verifier made from a shared profile (BM_VerifierPerRun) copies nothing.
 void BM_ProfileCopy(benchmark::State& state) {
     const auto profile = goldenpath::default_profile();
     for (auto _ : state) {
@@ -51,6 +53,24 @@ BENCHMARK(BM_ProfileCopy);
 // The whole of (d) per run: verifier, start_run, five feeds, verdict. items = events.
 void BM_VerifierPerRun(benchmark::State& state) {
     const auto profile = goldenpath::default_profile();
+    const auto shared_profile = std::make_shared<const goldenpath::ProtocolProfile>(profile);
+    const auto events = golden_events(profile, 0);
+    for (auto _ : state) {
+        EventSequenceVerifier verifier(shared_profile);
+        const auto run = verifier.start_run("thread-0", "run-0", {});
+        for (const Event& event : events) {
+            verifier.feed(event);
+        }
+        benchmark::DoNotOptimize(verifier.verdict(run).passed());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(events.size()));
+}
+BENCHMARK(BM_VerifierPerRun);
+
+// BM_VerifierPerRun with a verifier that copies (and prepares) its own profile, as one made from
+// a `ProtocolProfile` value does. items = events.
+void BM_VerifierPerRunCopiedProfile(benchmark::State& state) {
+    const auto profile = goldenpath::default_profile();
     const auto events = golden_events(profile, 0);
     for (auto _ : state) {
         EventSequenceVerifier verifier(profile);
@@ -62,19 +82,20 @@ void BM_VerifierPerRun(benchmark::State& state) {
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(events.size()));
 }
-BENCHMARK(BM_VerifierPerRun);
+BENCHMARK(BM_VerifierPerRunCopiedProfile);
 
 // Feeding alone: verifiers and their runs exist before timing, so this is rule checking, routing
 // and timeline recording (including Event::summary). items = events.
 void BM_VerifierFeed(benchmark::State& state) {
     const auto profile = goldenpath::default_profile();
+    const auto shared_profile = std::make_shared<const goldenpath::ProtocolProfile>(profile);
     const auto events = golden_events(profile, 0);
     std::vector<EventSequenceVerifier> verifiers;
     std::size_t next = kRunsPerBatch;
     for (auto _ : state) {
         if (next == kRunsPerBatch) {
             state.PauseTiming();
-            verifiers.assign(kRunsPerBatch, EventSequenceVerifier(profile));
+            verifiers.assign(kRunsPerBatch, EventSequenceVerifier(shared_profile));
             for (auto& verifier : verifiers) {
                 verifier.start_run("thread-0", "run-0", {});
             }

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <iterator>
 #include <utility>
 
@@ -15,14 +17,24 @@ BoundedTimeline::BoundedTimeline(std::size_t head_limit, std::size_t tail_limit)
 
 void BoundedTimeline::push(TimelineEntry entry) {
     if (head_.size() < head_limit_) {
+        if (head_.empty()) {
+            // Most timelines are a handful of entries: one allocation for them, not four.
+            head_.reserve(std::min<std::size_t>(head_limit_, 8));
+        }
         head_.push_back(std::move(entry));
         return;
     }
-    tail_.push_back(std::move(entry));
-    if (tail_.size() > tail_limit_) {
-        tail_.pop_front();
+    if (tail_limit_ == 0) {
         ++omitted_;
+        return;
     }
+    if (tail_.size() < tail_limit_) {
+        tail_.push_back(std::move(entry));
+        return;
+    }
+    tail_[tail_start_] = std::move(entry);
+    tail_start_ = (tail_start_ + 1) % tail_.size();
+    ++omitted_;
 }
 
 void BoundedTimeline::shift_offsets(double ms) {
@@ -43,7 +55,9 @@ std::vector<TimelineEntry> BoundedTimeline::entries() const {
         marker.omitted = omitted_;
         out.push_back(std::move(marker));
     }
-    out.insert(out.end(), tail_.begin(), tail_.end());
+    const auto start = tail_.begin() + static_cast<std::ptrdiff_t>(tail_start_);
+    out.insert(out.end(), start, tail_.end());
+    out.insert(out.end(), tail_.begin(), start);
     return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "event_summarizer.hpp"
 #include "goldenpath/bounded_json.hpp"
 #include "json_reader.hpp"
 
@@ -14,21 +15,10 @@ namespace goldenpath {
 
 namespace {
 
-constexpr std::size_t kExcerptLength = 120;
-constexpr std::size_t kSummaryValueLength = 40;
+using detail::append_summary_field;
+using detail::utf8_prefix;
 
-// The first `limit` bytes of `text`, cut back to a UTF-8 character boundary so the excerpt can be
-// written into JSON reports without breaking them.
-std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
-    if (text.size() <= limit) {
-        return text;
-    }
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
-        --cut;
-    }
-    return text.substr(0, cut);
-}
+constexpr std::size_t kExcerptLength = 120;
 
 // nlohmann's parse_error text is "[json.exception.parse_error.101] parse error at line 1,
 // column 2: syntax error while parsing value - unexpected end of input; ..."; keep the part that
@@ -144,23 +134,30 @@ std::optional<double> parse_iso8601(std::string_view text) {
     return static_cast<double>(seconds) + fraction;
 }
 
-void append_summary_field(std::string& out, bool& first, std::string_view name,
-                          const nlohmann::json& value) {
-    out += first ? " {" : ", ";
-    first = false;
-    out += name;
-    out += ": ";
-    // Strings are appended without a copy: summaries are made for every received frame.
-    std::string dumped;
-    const std::string_view text = value.is_string()
-                                      ? std::string_view(value.get_ref<const std::string&>())
-                                      : std::string_view(dumped = detail::json_text(value));
-    if (text.size() <= kSummaryValueLength) {
-        out += text;
-    } else {
-        out += utf8_prefix(text, kSummaryValueLength - 3);
-        out += "...";
+// ProtocolProfile::find_field of the run id, thread id and timestamp fields, with one pass over
+// each place they may be instead of a lookup per field and place: done for every frame.
+std::array<const nlohmann::json*, 3> find_envelope(const nlohmann::json& body,
+                                                   const ProtocolProfile& profile) {
+    const std::array<std::string_view, 3> names = {profile.run_id_field, profile.thread_id_field,
+                                                   profile.timestamp_field};
+    std::array<const nlohmann::json*, 3> found{};
+    const auto scan = [&](const nlohmann::json& scope) {
+        for (const auto& [key, value] : scope.get_ref<const nlohmann::json::object_t&>()) {
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                if (found[i] == nullptr && !value.is_null() && key == names[i]) {
+                    found[i] = &value;
+                }
+            }
+        }
+    };
+    for (const std::string& container : profile.detail_containers) {
+        const auto holder = body.find(container);
+        if (holder != body.end() && holder->is_object()) {
+            scan(*holder);
+        }
     }
+    scan(body);
+    return found;
 }
 
 }  // namespace
@@ -261,9 +258,10 @@ Event make_event(nlohmann::json body, const ProtocolProfile& profile, Clock::tim
             type != body.end() && type->is_string()) {
             event.type = type->get<std::string>();
         }
-        event.run_id = field_text(profile.find_field(body, profile.run_id_field));
-        event.thread_id = field_text(profile.find_field(body, profile.thread_id_field));
-        if (const nlohmann::json* timestamp = profile.find_field(body, profile.timestamp_field)) {
+        const auto [run_id, thread_id, timestamp] = find_envelope(body, profile);
+        event.run_id = field_text(run_id);
+        event.thread_id = field_text(thread_id);
+        if (timestamp != nullptr) {
             event.timestamp = parse_timestamp(*timestamp);
         }
     }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
@@ -9,6 +11,7 @@
 #include "bounded_text.hpp"
 #include "printable.hpp"
 #include "text_helpers.hpp"
+#include "verifier_profile.hpp"
 
 namespace goldenpath {
 
@@ -32,33 +35,15 @@ std::string compact_key(std::string text) {
     return fmt::format("{}...#{:016x}/{}", bounded(text, kPrefix), hash, text.size());
 }
 
-EventRole classify(const ProtocolProfile& profile, std::string_view type) {
-    if (type == profile.ready_type) {
-        return EventRole::ready;
-    }
-    if (profile.is_ignored(type)) {
-        return EventRole::ignored;
-    }
-    if (profile.is_terminal_failure(type)) {
-        return EventRole::terminal_failure;
-    }
-    if (profile.is_golden_path_type(type)) {
-        return EventRole::run_event;
-    }
-    return EventRole::unknown;
-}
-
 bool counted(EventRole role) {
     return role == EventRole::run_event || role == EventRole::terminal_failure;
 }
 
-std::string call_id_of(const ProtocolProfile& profile, const Event& event) {
-    for (const std::string& field : profile.tool_call_id_fields) {
-        if (const nlohmann::json* value = profile.find_field(event.body, field)) {
-            std::string id = field_text(value);
-            if (!id.empty()) {
-                return compact_key(std::move(id));
-            }
+std::string call_id_of(const detail::VerifierProfile& profile, const detail::EventFields& fields) {
+    for (const std::size_t slot : profile.call_id_slots()) {
+        std::string id = field_text(fields.get(slot));
+        if (!id.empty()) {
+            return compact_key(std::move(id));
         }
     }
     return {};
@@ -196,10 +181,27 @@ std::string Verdict::to_string() const {
                        plural(event_count, "event"));
 }
 
-EventSequenceVerifier::EventSequenceVerifier(ProtocolProfile profile, VerifierLimits limits)
-    : profile_(std::move(profile)),
+EventSequenceVerifier::EventSequenceVerifier()
+    : profile_(detail::prepared_default_profile()),
+      connection_timeline_(limits_.timeline_head, limits_.timeline_tail) {}
+
+EventSequenceVerifier::EventSequenceVerifier(const ProtocolProfile& profile, VerifierLimits limits)
+    : profile_(detail::prepared(profile)),
       limits_(limits),
       connection_timeline_(limits.timeline_head, limits.timeline_tail) {}
+
+EventSequenceVerifier::EventSequenceVerifier(std::shared_ptr<const ProtocolProfile> profile,
+                                             VerifierLimits limits)
+    : profile_(profile ? detail::prepared(std::move(profile))
+                       : throw std::invalid_argument(
+                             "[goldenpath.verifier] EventSequenceVerifier's profile must be a "
+                             "profile, but is null")),
+      limits_(limits),
+      connection_timeline_(limits.timeline_head, limits.timeline_tail) {}
+
+const ProtocolProfile& EventSequenceVerifier::profile() const noexcept {
+    return profile_->profile();
+}
 
 EventSequenceVerifier::RunId EventSequenceVerifier::start_run(std::string thread_id,
                                                               std::string run_id,
@@ -220,7 +222,8 @@ EventSequenceVerifier::RunId EventSequenceVerifier::start_run(std::string thread
 }
 
 EventRole EventSequenceVerifier::feed(const Event& event) {
-    const EventRole role = classify(profile_, event.type);
+    const detail::EventTypeInfo& type_info = profile_->info(event.type);
+    const EventRole role = type_info.role;
     if (frames_fed_ == 0) {
         first_arrival_ = event.arrival;
     }
@@ -228,6 +231,12 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
     TimelineEntry entry;
     entry.frame_index = event.frame_index;
     entry.type = bounded(event.type, kMaxFieldBytes);
+    // Made once per frame and shared by the connection's and the run's timeline.
+    const detail::EventFields fields = profile_->summarizer().fields(event);
+    entry.summary = profile_->summarizer().summary(fields);
+    if (entry.summary.size() > kMaxSummaryBytes) {
+        entry.summary = bounded(entry.summary, kMaxSummaryBytes);
+    }
     entry.role = role;
     entry.offset_ms = elapsed_ms(connection_origin, event.arrival);
     entry.gap_ms = frames_fed_ == 0 ? 0.0 : elapsed_ms(last_arrival_, event.arrival);
@@ -279,7 +288,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
             }
         }
     } else {
-        const RouteMatch match = match_run(runs_, event, profile_.agent_started);
+        const RouteMatch match = match_run(runs_, event, profile().agent_started);
         if (match.match == Match::routed || match.match == Match::bind_by_thread) {
             run_id = match.run;
         }
@@ -290,17 +299,16 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
         const bool had_violation = run.violation.has_value();
         const std::optional<std::size_t> index =
             counted(role) ? std::optional<std::size_t>(run.event_count) : std::nullopt;
-        entry.summary = record(run, event, role, index);
         entry.event_index = index;
+        record(run, event, entry);
         last_event_index_ = index;
         if (index) {
-            judge(run, event, role);
+            judge(run, fields, type_info);
         }
         if (!had_violation && run.violation && !first_violation_) {
             first_violation_ = run.violation;
         }
     } else {
-        entry.summary = bounded(event.summary(profile_), kMaxSummaryBytes);
         last_event_index_.reset();
     }
     connection_timeline_.push(std::move(entry));
@@ -308,7 +316,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
 }
 
 std::optional<EventSequenceVerifier::RunId> EventSequenceVerifier::route(const Event& event) {
-    const RouteMatch match = match_run(runs_, event, profile_.agent_started);
+    const RouteMatch match = match_run(runs_, event, profile().agent_started);
     switch (match.match) {
         case Match::routed:
             return match.run;
@@ -323,26 +331,22 @@ std::optional<EventSequenceVerifier::RunId> EventSequenceVerifier::route(const E
     return std::nullopt;
 }
 
-std::string EventSequenceVerifier::record(RunState& run, const Event& event, EventRole role,
-                                          std::optional<std::size_t> index) {
-    TimelineEntry entry;
-    entry.frame_index = event.frame_index;
-    entry.event_index = index;
-    entry.type = bounded(event.type, kMaxFieldBytes);
-    entry.summary = bounded(event.summary(profile_), kMaxSummaryBytes);
-    entry.role = role;
+void EventSequenceVerifier::record(RunState& run, const Event& event,
+                                   const TimelineEntry& connection_entry) {
+    TimelineEntry entry = connection_entry;
     entry.offset_ms = elapsed_ms(run.origin, event.arrival);
     entry.gap_ms = run.timeline.empty() ? 0.0 : elapsed_ms(run.last_arrival, event.arrival);
     run.last_arrival = event.arrival;
-    std::string summary = entry.summary;
     run.timeline.push(std::move(entry));
-    return summary;
 }
 
-void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole role) {
+void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fields,
+                                  const detail::EventTypeInfo& type_info) {
+    const Event& event = fields.event();
+    using detail::GoldenStep;
     const std::size_t index = run.event_count++;
     const std::string type = bounded(event.type, kMaxFieldBytes);
-    const auto summary = [&] { return bounded(event.summary(profile_), kMaxSummaryBytes); };
+    const auto summary = [&] { return bounded(event.summary(profile()), kMaxSummaryBytes); };
     const auto violation = [&](Rule rule, const std::string& expected, const std::string& actual,
                                std::string message) {
         Violation v;
@@ -366,14 +370,14 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole r
 
     if (run.completed) {
         violation(Rule::event_after_completion,
-                  fmt::format("no event after {}", profile_.agent_completed), type,
+                  fmt::format("no event after {}", profile().agent_completed), type,
                   fmt::format("event #{} is {}, but no event was expected after {}", index,
-                              summary(), profile_.agent_completed));
+                              summary(), profile().agent_completed));
     }
-    if (role == EventRole::terminal_failure) {
+    if (type_info.role == EventRole::terminal_failure) {
         std::string server_message;
-        for (const std::string& field : profile_.error_message_fields) {
-            if (const nlohmann::json* value = profile_.find_field(event.body, field)) {
+        for (const std::string& field : profile().error_message_fields) {
+            if (const nlohmann::json* value = profile().find_field(event.body, field)) {
                 server_message =
                     value->is_string()
                         ? bounded(value->get_ref<const std::string&>(), kMaxServerMessageBytes)
@@ -384,39 +388,40 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole r
             }
         }
         violation(
-            Rule::agent_error, profile_.agent_completed, type,
+            Rule::agent_error, profile().agent_completed, type,
             fmt::format(
                 "event #{} is {}{} (the run failed), but {} was expected", index, type,
                 server_message.empty() ? std::string() : fmt::format(" \"{}\"", server_message),
-                profile_.agent_completed));
+                profile().agent_completed));
         return;
     }
-    if (index == 0 && type != profile_.agent_started) {
-        violation(Rule::first_not_started, profile_.agent_started, type,
-                  fmt::format("event #0 is {}, but {} was expected", type, profile_.agent_started));
+    if (index == 0 && type_info.step != GoldenStep::started) {
+        violation(
+            Rule::first_not_started, profile().agent_started, type,
+            fmt::format("event #0 is {}, but {} was expected", type, profile().agent_started));
     }
-    if (type == profile_.agent_started) {
+    if (type_info.step == GoldenStep::started) {
         if (run.started) {
-            violation(Rule::duplicate_started, fmt::format("one {}", profile_.agent_started), type,
+            violation(Rule::duplicate_started, fmt::format("one {}", profile().agent_started), type,
                       fmt::format("event #{} is a second {}, but one {} per run was expected",
-                                  index, type, profile_.agent_started));
+                                  index, type, profile().agent_started));
         }
         run.started = true;
-    } else if (type == profile_.agent_thinking) {
+    } else if (type_info.step == GoldenStep::thinking) {
         run.thinking = true;
-    } else if (type == profile_.tool_executing) {
+    } else if (type_info.step == GoldenStep::tool_executing) {
         if (!run.thinking) {
-            violation(Rule::no_thinking_before_tool, profile_.agent_thinking, type,
+            violation(Rule::no_thinking_before_tool, profile().agent_thinking, type,
                       fmt::format("event #{} is {}, but {} was expected before any tool", index,
-                                  summary(), profile_.agent_thinking));
+                                  summary(), profile().agent_thinking));
         }
-        run.open_tools.push_back(OpenTool{
-            call_id_of(profile_, event),
-            compact_key(field_text(profile_.find_field(event.body, profile_.tool_name_field)))});
-    } else if (type == profile_.tool_completed) {
-        const std::string call_id = call_id_of(profile_, event);
+        run.open_tools.push_back(
+            OpenTool{call_id_of(*profile_, fields),
+                     compact_key(field_text(fields.get(profile_->tool_name_slot())))});
+    } else if (type_info.step == GoldenStep::tool_completed) {
+        const std::string call_id = call_id_of(*profile_, fields);
         const std::string tool_name =
-            compact_key(field_text(profile_.find_field(event.body, profile_.tool_name_field)));
+            compact_key(field_text(fields.get(profile_->tool_name_slot())));
         auto& open = run.open_tools;
         auto match = open.end();
         if (!call_id.empty()) {
@@ -431,17 +436,18 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole r
         }
         if (match == open.end()) {
             const std::string wanted =
-                call_id.empty() ? fmt::format("{} {}", profile_.tool_name_field, tool_name)
+                call_id.empty() ? fmt::format("{} {}", profile().tool_name_field, tool_name)
                                 : fmt::format("tool_call_id {}", call_id);
             violation(Rule::unmatched_tool_completed,
-                      fmt::format("an open {} with {}", profile_.tool_executing, wanted), summary(),
+                      fmt::format("an open {} with {}", profile().tool_executing, wanted),
+                      summary(),
                       fmt::format("event #{} is {}, but no {} with {} is open", index, summary(),
-                                  profile_.tool_executing, wanted));
+                                  profile().tool_executing, wanted));
         } else {
             open.erase(match);
             run.tool_pair = true;
         }
-    } else if (type == profile_.agent_completed) {
+    } else if (type_info.step == GoldenStep::completed) {
         if (!run.open_tools.empty()) {
             std::vector<std::string> named;
             for (const OpenTool& tool : run.open_tools) {
@@ -462,33 +468,35 @@ void EventSequenceVerifier::judge(RunState& run, const Event& event, EventRole r
                                      run.open_tools.size() - named.size(), run.open_tools.size());
             }
             violation(Rule::tool_open_at_completion,
-                      fmt::format("{} for {}", profile_.tool_completed, tools), type,
+                      fmt::format("{} for {}", profile().tool_completed, tools), type,
                       fmt::format("event #{} is {}, but {} for {} was expected first (the tool is "
                                   "still open)",
-                                  index, type, profile_.tool_completed, tools));
-        } else if (!run.tool_pair && profile_.require_tool) {
-            violation(Rule::no_tool_call,
-                      fmt::format("a {}/{} pair", profile_.tool_executing, profile_.tool_completed),
-                      type,
-                      fmt::format("event #{} is {} without any tool call, but a {}/{} pair was "
-                                  "expected before it",
-                                  index, type, profile_.tool_executing, profile_.tool_completed));
+                                  index, type, profile().tool_completed, tools));
+        } else if (!run.tool_pair && profile().require_tool) {
+            violation(
+                Rule::no_tool_call,
+                fmt::format("a {}/{} pair", profile().tool_executing, profile().tool_completed),
+                type,
+                fmt::format("event #{} is {} without any tool call, but a {}/{} pair was "
+                            "expected before it",
+                            index, type, profile().tool_executing, profile().tool_completed));
         }
         run.completed = true;
     }
-    check_required_fields(run, event, index);
+    check_required_fields(run, fields, type_info, index);
 }
 
-void EventSequenceVerifier::check_required_fields(RunState& run, const Event& event,
+void EventSequenceVerifier::check_required_fields(RunState& run,
+                                                  const detail::EventFields& event_fields,
+                                                  const detail::EventTypeInfo& type_info,
                                                   std::size_t index) {
-    const auto required = profile_.required_fields.find(event.type);
-    if (required == profile_.required_fields.end()) {
-        return;
-    }
-    for (const std::vector<std::string>& group : required->second) {
-        const bool present = std::any_of(group.begin(), group.end(), [&](const std::string& f) {
-            return profile_.find_field(event.body, f) != nullptr;
+    const Event& event = event_fields.event();
+    for (std::size_t g = 0; g < type_info.required_slots.size(); ++g) {
+        const std::vector<std::size_t>& slots = type_info.required_slots[g];
+        const bool present = std::any_of(slots.begin(), slots.end(), [&](std::size_t slot) {
+            return event_fields.get(slot) != nullptr;
         });
+        const std::vector<std::string>& group = (*type_info.required)[g];
         if (present) {
             continue;
         }
@@ -501,7 +509,7 @@ void EventSequenceVerifier::check_required_fields(RunState& run, const Event& ev
         v.rule = Rule::missing_field;
         v.event_index = index;
         v.expected = fmt::format("{} carrying {}", event.type, fields);
-        v.actual = bounded(event.summary(profile_), kMaxSummaryBytes);
+        v.actual = bounded(event.summary(profile()), kMaxSummaryBytes);
         v.message = fmt::format("missing_field: event #{} {} lacks {}", index, event.type, fields);
         v.field = std::move(fields);
         fail(run, std::move(v));
@@ -523,11 +531,11 @@ void EventSequenceVerifier::end_of_stream(std::string_view reason) {
         Violation v;
         v.rule = Rule::ended_before_completion;
         v.event_index = run.event_count;
-        v.expected = profile_.agent_completed;
+        v.expected = profile().agent_completed;
         v.actual = std::string(reason);
         v.message = fmt::format(
             "ended_before_completion: the stream ended ({}) at event #{}, but {} was expected",
-            reason, run.event_count, profile_.agent_completed);
+            reason, run.event_count, profile().agent_completed);
         fail(run, v);
         if (!first_violation_) {
             first_violation_ = std::move(v);

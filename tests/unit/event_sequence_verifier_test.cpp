@@ -2,6 +2,8 @@
 #include "goldenpath/event_sequence_verifier.hpp"
 
 #include <chrono>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -117,6 +119,55 @@ TEST_F(VerifierTest, GoldenPathPasses) {
     EXPECT_TRUE(verifier.finished(0));
     EXPECT_TRUE(verifier.has_run_event(0));
     EXPECT_TRUE(verifier.verdict(0).passed());
+}
+
+TEST_F(VerifierTest, VerifiersShareOneProfileWithoutCopyingIt) {
+    const auto shared = std::make_shared<const ProtocolProfile>(profile);
+    EventSequenceVerifier first(shared);
+    const EventSequenceVerifier second(shared);
+    EXPECT_EQ(&first.profile(), shared.get());
+    EXPECT_EQ(&second.profile(), shared.get());
+    first.start_run("t1", "", origin);
+    feed_all(first, golden());
+    EXPECT_TRUE(first.verdict().passed()) << first.verdict().to_string();
+}
+
+TEST_F(VerifierTest, NullSharedProfileIsRejectedNamingIt) {
+    try {
+        EventSequenceVerifier verifier(std::shared_ptr<const ProtocolProfile>{});
+        FAIL() << "a null profile was accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_STREQ(e.what(),
+                     "[goldenpath.verifier] EventSequenceVerifier's profile must be a profile, but "
+                     "is null");
+    }
+}
+
+TEST_F(VerifierTest, RenamedGoldenPathTypesAreJudgedByTheirRoles) {
+    profile.agent_started = "begin";
+    profile.agent_thinking = "think";
+    profile.tool_executing = "call";
+    profile.tool_completed = "called";
+    profile.agent_completed = "end";
+    profile.required_fields = {{"called", {{"results"}}}};
+    EventSequenceVerifier verifier(std::make_shared<const ProtocolProfile>(profile));
+    verifier.start_run("t1", "", origin);
+    feed_all(verifier, {of_type("begin"),
+                        of_type("think"),
+                        {{"type", "call"}, {"tool_name", "search"}},
+                        {{"type", "called"}, {"tool_name", "search"}, {"results", 1}},
+                        of_type("end")});
+    EXPECT_TRUE(verifier.verdict().passed()) << verifier.verdict().to_string();
+
+    EventSequenceVerifier missing(std::make_shared<const ProtocolProfile>(profile));
+    missing.start_run("t1", "", origin);
+    feed_all(missing, {of_type("begin"),
+                       of_type("think"),
+                       {{"type", "call"}, {"tool_name", "x"}},
+                       {{"type", "called"}, {"tool_name", "x"}}});
+    EXPECT_THAT(missing.verdict().violation, IsViolation(Rule::missing_field, 3));
+    // The old names mean nothing under this profile.
+    EXPECT_EQ(feed(missing, of_type("agent_started")), EventRole::unknown);
 }
 
 TEST_F(VerifierTest, TimelineHasIndicesOffsetsGapsAndSummaries) {
@@ -774,6 +825,44 @@ TEST_F(VerifierTest, ToolsWithHugeIdsStillPairByTheirWholeId) {
     const auto& violation = verifier.verdict(0).violation;
     ASSERT_THAT(violation, IsViolation(Rule::unmatched_tool_completed, 5));
     EXPECT_LE(violation->message.size(), 2048U);
+}
+
+std::vector<std::size_t> frame_indices(const std::vector<TimelineEntry>& entries) {
+    std::vector<std::size_t> out;
+    for (const TimelineEntry& entry : entries) {
+        out.push_back(entry.omitted > 0 ? 1000 + entry.omitted : entry.frame_index);
+    }
+    return out;
+}
+
+TEST(BoundedTimeline, KeepsTheFirstAndTheLastEntriesInOrder) {
+    BoundedTimeline timeline(2, 3);
+    for (std::size_t i = 0; i < 10; ++i) {
+        TimelineEntry entry;
+        entry.frame_index = i;
+        entry.offset_ms = static_cast<double>(i);
+        timeline.push(entry);
+        if (i == 3) {
+            EXPECT_THAT(frame_indices(timeline.entries()), ElementsAre(0, 1, 2, 3));
+        }
+    }
+    EXPECT_EQ(timeline.omitted(), 5U);
+    // 1005: the marker for five omitted entries.
+    EXPECT_THAT(frame_indices(timeline.entries()), ElementsAre(0, 1, 1005, 7, 8, 9));
+    timeline.shift_offsets(0.5);
+    const auto entries = timeline.entries();
+    EXPECT_THAT(entries[3].offset_ms, DoubleEq(7.5));
+    EXPECT_THAT(entries[5].offset_ms, DoubleEq(9.5));
+}
+
+TEST(BoundedTimeline, WithoutATailKeepsOnlyTheHead) {
+    BoundedTimeline timeline(2, 0);
+    for (std::size_t i = 0; i < 4; ++i) {
+        TimelineEntry entry;
+        entry.frame_index = i;
+        timeline.push(entry);
+    }
+    EXPECT_THAT(frame_indices(timeline.entries()), ElementsAre(0, 1, 1002));
 }
 
 }  // namespace

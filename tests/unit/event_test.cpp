@@ -133,6 +133,31 @@ TEST(MakeEvent, KeepsTheBodyAndExtractsTheEnvelope) {
     EXPECT_THAT(event.timestamp, Optional(DoubleEq(1757707895.25)));
 }
 
+TEST(MakeEvent, EnvelopeFieldsFollowFindFieldsPrecedence) {
+    // make_event finds the three envelope fields in one pass; each must be what find_field finds.
+    ProtocolProfile same_name = default_profile();
+    same_name.thread_id_field = "run_id";
+    for (const ProtocolProfile& profile : {default_profile(), same_name}) {
+        for (const json& body :
+             {json{{"type", "x"},
+                   {"run_id", "root"},
+                   {"payload", {{"run_id", "payload"}, {"thread_id", "t-p"}}},
+                   {"data", {{"run_id", nullptr}, {"timestamp", 12.5}}}},
+              json{{"type", "x"}, {"data", "text"}, {"run_id", 7}, {"thread_id", nullptr}},
+              json{{"type", "x"}, {"data", {{"thread_id", "t-d"}}}, {"thread_id", "t-r"}}}) {
+            const Event event = make_event(body, profile);
+            EXPECT_EQ(event.run_id, field_text(profile.find_field(body, profile.run_id_field)))
+                << body.dump();
+            EXPECT_EQ(event.thread_id,
+                      field_text(profile.find_field(body, profile.thread_id_field)))
+                << body.dump();
+            EXPECT_EQ(event.timestamp.has_value(),
+                      profile.find_field(body, profile.timestamp_field) != nullptr)
+                << body.dump();
+        }
+    }
+}
+
 TEST(FindField, DataThenPayloadThenRoot) {
     const ProtocolProfile profile = default_profile();
     const json all = {

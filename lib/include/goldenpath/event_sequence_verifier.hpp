@@ -1,8 +1,8 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +13,12 @@
 #include "goldenpath/protocol_profile.hpp"
 
 namespace goldenpath {
+
+namespace detail {
+class VerifierProfile;
+struct EventTypeInfo;
+class EventFields;
+}  // namespace detail
 
 // The golden-path rules of docs/wire-contract.md; rule_name() gives the stable identifiers.
 enum class Rule {
@@ -91,7 +97,10 @@ class BoundedTimeline {
     std::size_t head_limit_;
     std::size_t tail_limit_;
     std::vector<TimelineEntry> head_;
-    std::deque<TimelineEntry> tail_;
+    // A ring of at most tail_limit_ entries, the oldest at tail_start_ (a vector allocates
+    // nothing until used, unlike a deque: a timeline is made per run).
+    std::vector<TimelineEntry> tail_;
+    std::size_t tail_start_ = 0;
     std::size_t omitted_ = 0;
 };
 
@@ -119,7 +128,13 @@ class EventSequenceVerifier {
   public:
     using RunId = std::size_t;
 
-    explicit EventSequenceVerifier(ProtocolProfile profile = default_profile(),
+    // The default_profile(), prepared once per process and shared.
+    EventSequenceVerifier();
+    // Shares a recently used profile equal to `profile` (a process keeps a few), else copies it.
+    explicit EventSequenceVerifier(const ProtocolProfile& profile, VerifierLimits limits = {});
+    // Shares `profile` (not null) with every verifier made from the same pointer: nothing is
+    // copied, and its event types are matched to roles once for them all.
+    explicit EventSequenceVerifier(std::shared_ptr<const ProtocolProfile> profile,
                                    VerifierLimits limits = {});
 
     // Declares a run this client started. `origin` is when its start message was written; offsets
@@ -149,7 +164,7 @@ class EventSequenceVerifier {
     // The connection-wide verdict: the first violation of any run, or of routing (foreign_event).
     Verdict verdict() const;
 
-    const ProtocolProfile& profile() const noexcept { return profile_; }
+    const ProtocolProfile& profile() const noexcept;
 
   private:
     struct OpenTool {
@@ -173,14 +188,14 @@ class EventSequenceVerifier {
     };
 
     std::optional<RunId> route(const Event& event);
-    void judge(RunState& run, const Event& event, EventRole role);
-    void check_required_fields(RunState& run, const Event& event, std::size_t index);
-    // Adds the event to the run's timeline; returns its summary.
-    std::string record(RunState& run, const Event& event, EventRole role,
-                       std::optional<std::size_t> index);
+    void judge(RunState& run, const detail::EventFields& fields, const detail::EventTypeInfo& type);
+    void check_required_fields(RunState& run, const detail::EventFields& fields,
+                               const detail::EventTypeInfo& type, std::size_t index);
+    // Adds the event to the run's timeline, with its summary.
+    static void record(RunState& run, const Event& event, const TimelineEntry& connection_entry);
     static void fail(RunState& run, Violation violation);
 
-    ProtocolProfile profile_;
+    std::shared_ptr<const detail::VerifierProfile> profile_;
     VerifierLimits limits_;
     std::vector<RunState> runs_;
     BoundedTimeline connection_timeline_;

@@ -99,6 +99,8 @@ struct ProtocolProfile {
     bool is_golden_path_type(std::string_view type) const;
     // The subprotocol entry carrying `token` (template with {token} replaced).
     std::string subprotocol_for(std::string_view token) const;
+
+    bool operator==(const ProtocolProfile& other) const = default;
 };
 
 // The `agent-chat-v1` profile.

@@ -1,0 +1,142 @@
+#include "event_summarizer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "json_reader.hpp"
+
+namespace goldenpath::detail {
+
+namespace {
+
+constexpr std::size_t kSummaryValueLength = 40;
+
+}  // namespace
+
+std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
+    if (text.size() <= limit) {
+        return text;
+    }
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
+        --cut;
+    }
+    return text.substr(0, cut);
+}
+
+void append_summary_field(std::string& out, bool& first, std::string_view name,
+                          const nlohmann::json& value) {
+    out += first ? " {" : ", ";
+    first = false;
+    out += name;
+    out += ": ";
+    // Strings are appended without a copy: summaries are made for every received frame.
+    std::string dumped;
+    const std::string_view text = value.is_string()
+                                      ? std::string_view(value.get_ref<const std::string&>())
+                                      : std::string_view(dumped = json_text(value));
+    if (text.size() <= kSummaryValueLength) {
+        out += text;
+    } else {
+        out += utf8_prefix(text, kSummaryValueLength - 3);
+        out += "...";
+    }
+}
+
+EventSummarizer::EventSummarizer(const ProtocolProfile& profile) : profile_(&profile) {
+    // The fields of Event::summary, in its order.
+    add_step({profile.tool_name_field});
+    add_step({"agent_name"});
+    add_step(profile.tool_call_id_fields);
+    add_step({"status"});
+    for (const std::string& field : profile.error_message_fields) {
+        add_step({field});
+    }
+}
+
+void EventSummarizer::add_step(const std::vector<std::string>& names) {
+    Step step;
+    step.begin = step_slots_.size();
+    for (const std::string& name : names) {
+        step_slots_.push_back(add_name(name));
+    }
+    step.end = step_slots_.size();
+    steps_.push_back(step);
+}
+
+std::size_t EventSummarizer::add_name(const std::string& name) {
+    const auto known = std::find(names_.begin(), names_.end(), name);
+    if (known != names_.end()) {
+        return static_cast<std::size_t>(known - names_.begin());
+    }
+    names_.push_back(name);
+    return names_.size() - 1;
+}
+
+const nlohmann::json* EventFields::get(std::size_t slot) const {
+    return scanned_ ? found_[slot] : profile_->find_field(event_->body, (*names_)[slot]);
+}
+
+EventFields EventSummarizer::fields(const Event& event) const {
+    EventFields fields(event, *profile_, names_);
+    const nlohmann::json& body = event.body;
+    if (names_.size() > kMaxScannedFields || profile_->detail_containers.size() > kMaxContainers ||
+        !body.is_object()) {
+        return fields;
+    }
+    // A name's value is its first non-null one in the detail containers (objects, in order),
+    // then at the root: ProtocolProfile::find_field's precedence.
+    const auto scan = [&](const nlohmann::json& scope) {
+        for (const auto& [key, value] : scope.get_ref<const nlohmann::json::object_t&>()) {
+            if (value.is_null()) {
+                continue;
+            }
+            for (std::size_t slot = 0; slot < names_.size(); ++slot) {
+                const std::string& name = names_[slot];
+                if (name.size() == key.size() && (key.empty() || name[0] == key[0]) &&
+                    name == key) {
+                    if (fields.found_[slot] == nullptr) {
+                        fields.found_[slot] = &value;
+                    }
+                    break;
+                }
+            }
+        }
+    };
+    for (const std::string& container : profile_->detail_containers) {
+        const auto holder = body.find(container);
+        if (holder != body.end() && holder->is_object()) {
+            scan(*holder);
+        }
+    }
+    scan(body);
+    fields.scanned_ = true;
+    return fields;
+}
+
+std::string EventSummarizer::summary(const EventFields& fields) const {
+    const Event& event = fields.event();
+    if (!fields.scanned_) {
+        return event.summary(*profile_);
+    }
+    std::string out;
+    out.reserve(event.type.size() + 64);
+    out += event.type;
+    bool first = true;
+    for (const Step& step : steps_) {
+        for (std::size_t i = step.begin; i < step.end; ++i) {
+            const std::size_t slot = step_slots_[i];
+            if (fields.found_[slot] != nullptr) {
+                append_summary_field(out, first, names_[slot], *fields.found_[slot]);
+                break;
+            }
+        }
+    }
+    if (!first) {
+        out += '}';
+    }
+    return out;
+}
+
+}  // namespace goldenpath::detail

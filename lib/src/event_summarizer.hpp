@@ -1,0 +1,79 @@
+// Event::summary made for every frame a verifier is fed, without looking each informative field up
+// in each detail container: the field names are matched once per profile, and one pass over the
+// body's members (and its containers' members) finds them all, with the fields the verifier
+// checks (issue 17, item 3).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "goldenpath/event.hpp"
+#include "goldenpath/protocol_profile.hpp"
+
+namespace goldenpath::detail {
+
+// The first `limit` bytes of `text`, cut back to a UTF-8 character boundary.
+std::string_view utf8_prefix(std::string_view text, std::size_t limit);
+
+// Appends ` {name: value` (or `, name: value`) as Event::summary writes a field.
+void append_summary_field(std::string& out, bool& first, std::string_view name,
+                          const nlohmann::json& value);
+
+// Beyond this many distinct field names, fields are looked up one by one with find_field.
+inline constexpr std::size_t kMaxScannedFields = 32;
+
+// One event's fields, by the slots of an EventSummarizer: what ProtocolProfile::find_field finds.
+class EventFields {
+  public:
+    const Event& event() const noexcept { return *event_; }
+    const nlohmann::json* get(std::size_t slot) const;
+
+  private:
+    friend class EventSummarizer;
+    EventFields(const Event& event, const ProtocolProfile& profile,
+                const std::vector<std::string>& names)
+        : event_(&event), profile_(&profile), names_(&names) {}
+
+    const Event* event_;
+    const ProtocolProfile* profile_;
+    const std::vector<std::string>* names_;
+    bool scanned_ = false;  // else get() looks each field up
+    std::array<const nlohmann::json*, kMaxScannedFields> found_{};
+};
+
+class EventSummarizer {
+  public:
+    // Keeps a reference to `profile`, which must outlive the summarizer.
+    explicit EventSummarizer(const ProtocolProfile& profile);
+
+    // The slot of a field `fields` should find, added when new; call while preparing.
+    std::size_t add_name(const std::string& name);
+
+    EventFields fields(const Event& event) const;
+    // Byte for byte what event.summary(profile) returns.
+    std::string summary(const EventFields& fields) const;
+    std::string summary(const Event& event) const { return summary(fields(event)); }
+
+  private:
+    static constexpr std::size_t kMaxContainers = 7;  // as Event::summary resolves them
+
+    // One field of the summary, in order: the first present of the names at
+    // step_slots_[begin, end) (one name, or the tool call id fields).
+    struct Step {
+        std::size_t begin = 0;
+        std::size_t end = 0;
+    };
+    void add_step(const std::vector<std::string>& names);
+
+    const ProtocolProfile* profile_;
+    std::vector<std::string> names_;  // distinct field names; a name's index is its slot
+    std::vector<std::size_t> step_slots_;
+    std::vector<Step> steps_;
+};
+
+}  // namespace goldenpath::detail

@@ -1,0 +1,78 @@
+// A protocol profile as the verifier uses it: shared and immutable, with every event type it
+// names matched to its role once, when the profile is prepared, instead of by string compares for
+// every event (issue 17, item 3).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event_summarizer.hpp"
+#include "goldenpath/event_sequence_verifier.hpp"
+#include "goldenpath/protocol_profile.hpp"
+
+namespace goldenpath::detail {
+
+// Which of the five golden-path types an event is, if any.
+enum class GoldenStep : std::uint8_t {
+    none,
+    started,
+    thinking,
+    tool_executing,
+    tool_completed,
+    completed
+};
+
+struct EventTypeInfo {
+    EventRole role = EventRole::unknown;
+    GoldenStep step = GoldenStep::none;
+    // The profile's required_fields for the type; nullptr when it has none.
+    const std::vector<std::vector<std::string>>* required = nullptr;
+    // The same groups as slots of the profile's EventFields.
+    std::vector<std::vector<std::size_t>> required_slots;
+};
+
+class VerifierProfile {
+  public:
+    explicit VerifierProfile(std::shared_ptr<const ProtocolProfile> profile);
+
+    const ProtocolProfile& profile() const noexcept { return *profile_; }
+    const std::shared_ptr<const ProtocolProfile>& shared_profile() const noexcept {
+        return profile_;
+    }
+    // What the type means under this profile; a type the profile does not name is unknown.
+    const EventTypeInfo& info(std::string_view type) const noexcept;
+    const EventSummarizer& summarizer() const noexcept { return summarizer_; }
+    // Slots in EventFields of the tool name field and of the tool call id fields (in order).
+    std::size_t tool_name_slot() const noexcept { return tool_name_slot_; }
+    const std::vector<std::size_t>& call_id_slots() const noexcept { return call_id_slots_; }
+
+  private:
+    struct NamedType {
+        std::string name;
+        EventTypeInfo info;
+    };
+    void add(const std::string& name, EventRole role, GoldenStep step);
+
+    std::shared_ptr<const ProtocolProfile> profile_;
+    // Each name once, with the role of its first mention in classification order (ready, ignored,
+    // terminal failure, golden path); the golden-path types come first for the lookup.
+    std::vector<NamedType> types_;
+    EventTypeInfo unknown_;
+    EventSummarizer summarizer_;
+    std::size_t tool_name_slot_ = 0;
+    std::vector<std::size_t> call_id_slots_;
+};
+
+// The prepared form of `profile`, shared by every verifier made from the same shared profile: a
+// few recently used ones are kept, so a verifier per run does not prepare it again.
+std::shared_ptr<const VerifierProfile> prepared(std::shared_ptr<const ProtocolProfile> profile);
+// The same for a profile given by value: a kept one equal to it is shared, else it is copied.
+std::shared_ptr<const VerifierProfile> prepared(const ProtocolProfile& profile);
+
+// The prepared default_profile(), made once per process.
+const std::shared_ptr<const VerifierProfile>& prepared_default_profile();
+
+}  // namespace goldenpath::detail
