@@ -1,0 +1,395 @@
+#include "journey_loop.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "bounded_frames.hpp"
+#include "bounded_text.hpp"
+#include "printable.hpp"
+
+namespace goldenpath::detail {
+namespace {
+
+namespace net = boost::asio;
+using net::awaitable;
+using net::use_awaitable;
+
+std::string message_of(const ProtocolProfile& profile, const nlohmann::json& body) {
+    for (const auto& field : profile.error_message_fields) {
+        if (const auto* value = profile.find_field(body, field)) {
+            return value->is_string()
+                       ? detail::bounded(value->get_ref<const std::string&>(),
+                                         detail::kMaxServerMessageBytes)
+                       : detail::bounded(
+                             value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                             detail::kMaxServerMessageBytes);
+        }
+    }
+    return {};
+}
+
+bool is_auth_failure_event(const ProtocolProfile& profile, const nlohmann::json& body) {
+    const auto* code = profile.find_field(body, "error_code");
+    return code != nullptr && code->is_string() && code->get<std::string>() == "AUTH_FAILED";
+}
+
+Failure failure_from_violation(const Violation& violation, const std::string& terminal_message) {
+    Failure failure;
+    if (violation.rule == Rule::agent_error) {
+        failure.kind = FailureKind::agent_error;
+        failure.error_type = violation.actual;
+        failure.after_event = violation.event_index;
+        failure.message = terminal_message;
+        failure.detail = violation.message;
+    } else {
+        failure.kind = FailureKind::protocol_violation;
+        failure.rule = std::string(rule_name(violation.rule));
+        failure.event_index = violation.event_index;
+        failure.detail = violation.message;
+    }
+    failure.phase = Phase::completion;
+    return failure;
+}
+
+// The receive loop of one connected journey, as a small state machine.
+class JourneyLoop {
+  public:
+    // Frames before the ready event are kept until the run starts; a server that sends more
+    // fails the journey (they would all be held in memory).
+    static constexpr std::size_t kMaxEarlyFrames = 1'000;
+
+    JourneyLoop(detail::ClientPort& client, const ProtocolProfile& profile,
+                const Timeouts& timeouts, std::size_t max_events_per_run, JourneyResult& result)
+        : client_(client),
+          profile_(profile),
+          timeouts_(timeouts),
+          result_(result),
+          limits_(limits_for(max_events_per_run)),
+          verifier_(profile, limits_) {}
+
+    awaitable<void> run(std::string start_message) {
+        const auto connected = Clock::now();
+        if (profile_.wait_for_ready && !co_await wait_for_ready(connected)) {
+            co_await finish_with_close();
+            co_return;
+        }
+        if (auto failure = co_await client_.send_text(std::move(start_message))) {
+            fail(std::move(*failure));
+            co_await finish_with_close();
+            co_return;
+        }
+        origin_ = Clock::now();
+        run_ = verifier_.start_run(result_.thread_id, result_.run_id, origin_);
+        for (auto& event : early_events_) {
+            feed(event);
+        }
+        early_events_.clear();
+        co_await collect();
+        co_await finish_with_close();
+    }
+
+    // The frames kept for the result; call once, after run().
+    void take_frames() {
+        auto kept = std::move(frames_).take();
+        result_.frames = std::move(kept.frames);
+        result_.frames_omitted = kept.omitted;
+        result_.frames_omitted_at = kept.omitted_at;
+    }
+
+    // One run per journey: the connection-wide verdict is that run's, and its timeline also
+    // shows the frames no run owns (connection_established, heartbeats, unknown types).
+    Verdict verdict() const { return verifier_.verdict(); }
+
+  private:
+    awaitable<bool> wait_for_ready(Clock::time_point connected) {
+        const auto deadline = connected + timeouts_.ready;
+        while (true) {
+            auto received = co_await client_.receive(deadline);
+            if (received.status == ReceiveResult::Status::timeout) {
+                Failure failure = make(FailureKind::timeout, Phase::ready);
+                failure.waited_ms = elapsed_ms(connected, Clock::now());
+                failure.detail =
+                    fmt::format("no {} within {} ms", profile_.ready_type, timeouts_.ready.count());
+                fail(std::move(failure));
+                co_return false;
+            }
+            if (received.status != ReceiveResult::Status::frame) {
+                on_transport_end(received, Phase::ready);
+                co_return false;
+            }
+            auto event = parse(std::move(received.frame));
+            if (!event) {
+                co_return false;
+            }
+            if (event->type == profile_.ready_type) {
+                result_.timings.ready_ms = elapsed_ms(connected, event->arrival);
+                early_events_.push_back(std::move(*event));
+                co_return true;
+            }
+            if (profile_.is_terminal_failure(event->type) &&
+                is_auth_failure_event(profile_, event->body)) {
+                Failure failure = make(FailureKind::auth_rejected, Phase::ready);
+                failure.message = message_of(profile_, event->body);
+                failure.detail = fmt::format("{} before the run",
+                                             detail::bounded(event->type, detail::kMaxFieldBytes));
+                fail(std::move(failure));
+                co_return false;
+            }
+            if (early_events_.size() == kMaxEarlyFrames) {
+                Failure failure = make(FailureKind::protocol_violation, Phase::ready);
+                failure.rule = std::string(rule_name(Rule::too_many_events));
+                failure.detail = fmt::format(
+                    "too_many_events: more than {} frames arrived before {}, but at most {} were "
+                    "expected",
+                    kMaxEarlyFrames, profile_.ready_type, kMaxEarlyFrames);
+                fail(std::move(failure));
+                co_return false;
+            }
+            early_events_.push_back(std::move(*event));
+        }
+    }
+
+    static VerifierLimits limits_for(std::size_t max_events_per_run) {
+        VerifierLimits limits;
+        limits.max_events_per_run =
+            max_events_per_run == 0 ? std::numeric_limits<std::size_t>::max() : max_events_per_run;
+        return limits;
+    }
+
+    awaitable<void> collect() {
+        const auto completion_deadline = origin_ + timeouts_.completion;
+        const auto first_event_deadline = origin_ + timeouts_.first_event;
+        while (!verifier_.finished(run_)) {
+            const bool progressed = verifier_.has_run_event(run_);
+            const auto phase_deadline =
+                progressed ? last_progress_ + timeouts_.max_gap : first_event_deadline;
+            const auto deadline = std::min(completion_deadline, phase_deadline);
+            auto received = co_await client_.receive(deadline);
+            if (received.status == ReceiveResult::Status::frame) {
+                auto event = parse(std::move(received.frame));
+                if (!event) {
+                    verifier_.end_of_stream("malformed frame");
+                    co_return;
+                }
+                feed(*event);
+                continue;
+            }
+            if (received.status == ReceiveResult::Status::timeout) {
+                on_deadline(deadline, completion_deadline, progressed);
+                co_return;
+            }
+            on_transport_end(received, Phase::completion);
+            co_return;
+        }
+    }
+
+    // A timeout means `deadline` has passed; waits are measured to it, not to when this runs, so
+    // they are exact also for clients with virtual time (InMemoryConnection).
+    void on_deadline(Clock::time_point deadline, Clock::time_point completion_deadline,
+                     bool progressed) {
+        const auto now = std::max(Clock::now(), deadline);
+        Failure failure;
+        if (now >= completion_deadline) {
+            failure = make(FailureKind::timeout, Phase::completion);
+            failure.waited_ms = elapsed_ms(origin_, now);
+            failure.after_event = event_count();
+            failure.detail = fmt::format("agent_completed not received within {} ms",
+                                         timeouts_.completion.count());
+        } else if (!progressed) {
+            failure = make(FailureKind::timeout, Phase::first_event);
+            failure.waited_ms = elapsed_ms(origin_, now);
+            failure.detail = fmt::format("no run event within {} ms of the start message",
+                                         timeouts_.first_event.count());
+        } else {
+            failure = make(FailureKind::stalled, Phase::completion);
+            failure.after_event = event_count();
+            failure.waited_ms = elapsed_ms(last_progress_, now);
+        }
+        verifier_.end_of_stream(failure.kind_label());
+        fail(std::move(failure));
+    }
+
+    void on_transport_end(const ReceiveResult& received, Phase phase) {
+        if (received.status == ReceiveResult::Status::error) {
+            Failure failure = received.failure;
+            if ((failure.kind == FailureKind::stalled || failure.kind == FailureKind::closed) &&
+                !failure.after_event) {
+                failure.after_event = event_count();  // the transport cannot know
+            }
+            // A close frame with an invalid code: the server closed, nothing is left to close.
+            closed_ = closed_ || failure.kind == FailureKind::closed;
+            verifier_.end_of_stream(failure.kind_label());
+            fail(std::move(failure));
+            return;
+        }
+        const auto& close = received.close;
+        Failure failure =
+            make(close.code == 1008 ? FailureKind::auth_rejected : FailureKind::closed, phase);
+        failure.close_code = close.code;
+        failure.close_reason = close.reason;
+        failure.after_event = event_count();
+        closed_ = true;
+        verifier_.end_of_stream(fmt::format("connection closed ({})", close.code));
+        fail(std::move(failure));
+    }
+
+    // Takes the frame by value: its text is freed as soon as it is parsed, so a large frame is
+    // not held twice (text and JSON) for longer than the parse.
+    std::optional<Event> parse(
+        ReceivedFrame frame) {  // NOLINT(performance-unnecessary-value-param)
+        const std::size_t index = frames_received_++;
+        frames_.push(frame.text);
+        if (frame.binary) {
+            Failure failure = make(FailureKind::malformed_frame, phase());
+            failure.frame_index = index;
+            failure.excerpt = frame.text.substr(0, 120);
+            failure.detail = "binary frame where a JSON text frame was expected";
+            fail(std::move(failure));
+            return std::nullopt;
+        }
+        auto parsed = parse_event(frame.text, profile_, frame.arrival, index);
+        if (auto* error = std::get_if<EventParseError>(&parsed)) {
+            Failure failure = make(FailureKind::malformed_frame, phase());
+            failure.frame_index = index;
+            failure.excerpt = error->excerpt;
+            failure.detail = error->reason;
+            fail(std::move(failure));
+            return std::nullopt;
+        }
+        return std::get<Event>(std::move(parsed));
+    }
+
+    void feed(const Event& event) {
+        const auto role = verifier_.feed(event);
+        if (role == EventRole::run_event || role == EventRole::terminal_failure) {
+            if (!result_.timings.first_event_ms && origin_ != Clock::time_point{}) {
+                result_.timings.first_event_ms = elapsed_ms(origin_, event.arrival);
+            }
+            last_progress_ = event.arrival;
+            if (event.type == profile_.agent_completed && !result_.timings.completion_ms) {
+                result_.timings.completion_ms = elapsed_ms(origin_, event.arrival);
+            }
+            if (role == EventRole::terminal_failure && !terminal_message_) {
+                terminal_message_ = message_of(profile_, event.body);
+            }
+        }
+    }
+
+    // Closes gracefully; frames that arrive before the server's close frame are still judged
+    // (event_after_completion), and linger keeps reading a while first when configured.
+    awaitable<void> finish_with_close() {
+        if (closed_) {
+            co_return;
+        }
+        if (!result_.failure && timeouts_.linger.count() > 0) {
+            const auto until = Clock::now() + timeouts_.linger;
+            while (true) {
+                auto received = co_await client_.receive(until);
+                if (received.status != ReceiveResult::Status::frame) {
+                    break;
+                }
+                if (auto event = parse(std::move(received.frame))) {
+                    feed(*event);
+                }
+            }
+        }
+        auto late =
+            co_await client_.close(1000, "goldenpath journey done", Clock::now() + timeouts_.close);
+        closed_ = true;
+        if (result_.failure || verifier_.event_count(run_) > limits_.max_events_per_run) {
+            co_return;  // nothing late can change the verdict
+        }
+        for (auto& frame : late) {
+            if (auto event = parse(std::move(frame))) {
+                feed(*event);
+            }
+        }
+    }
+
+    Failure make(FailureKind kind, Phase phase) const {
+        Failure failure;
+        failure.kind = kind;
+        failure.phase = phase;
+        failure.url = result_.url;
+        return failure;
+    }
+
+    Phase phase() const {
+        return origin_ == Clock::time_point{} ? Phase::ready : Phase::completion;
+    }
+
+    std::size_t event_count() const {
+        return origin_ == Clock::time_point{} ? 0 : verifier_.event_count(run_);
+    }
+
+    void fail(Failure failure) {
+        if (!result_.failure) {
+            result_.failure = std::move(failure);
+        }
+    }
+
+  public:
+    std::string terminal_message() const { return terminal_message_.value_or(std::string()); }
+
+  private:
+    detail::ClientPort& client_;
+    const ProtocolProfile& profile_;
+    const Timeouts& timeouts_;
+    JourneyResult& result_;
+    VerifierLimits limits_;
+    EventSequenceVerifier verifier_;
+    EventSequenceVerifier::RunId run_ = 0;
+    Clock::time_point origin_{};
+    Clock::time_point last_progress_{};
+    std::vector<Event> early_events_;
+    std::optional<std::string> terminal_message_;
+    detail::BoundedFrames frames_;
+    std::size_t frames_received_ = 0;
+    bool closed_ = false;
+};
+
+}  // namespace
+
+awaitable<JourneyResult> run_connected(const JourneyOptions& options, ClientPort& client,
+                                       JourneyResult result) {
+    const auto& profile = options.profile;
+    result.tls_verification_skipped = client.tls_verification_skipped();
+    JourneyLoop loop(client, profile, options.config.timeouts, options.config.max_events_per_run,
+                     result);
+    co_await loop.run(profile.start_message(options.message, result.thread_id, result.run_id));
+    loop.take_frames();
+    result.verdict = loop.verdict();
+
+    // A rule broken before the stream ended is the root cause; the transport's end is evidence.
+    const auto& violation = result.verdict.violation;
+    const bool rule_first = violation && violation->rule != Rule::ended_before_completion &&
+                            (!result.failure || result.failure->kind == FailureKind::closed ||
+                             result.failure->kind == FailureKind::stalled ||
+                             result.failure->kind == FailureKind::timeout);
+    if (rule_first) {
+        Failure failure = failure_from_violation(*violation, loop.terminal_message());
+        failure.url = result.url;
+        if (result.failure) {
+            failure.detail += fmt::format(" (then {})", result.failure->kind_label());
+        }
+        result.failure = std::move(failure);
+    } else if (!result.failure && !result.verdict.passed()) {
+        Failure failure;
+        failure.kind = FailureKind::protocol_violation;
+        failure.phase = Phase::completion;
+        failure.url = result.url;
+        failure.rule = std::string(rule_name(Rule::ended_before_completion));
+        failure.detail = result.verdict.to_string();
+        result.failure = std::move(failure);
+    }
+    co_return result;
+}
+
+}  // namespace goldenpath::detail
