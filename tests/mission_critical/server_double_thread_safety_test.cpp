@@ -46,6 +46,19 @@ void expect_refused(const AgentServerDouble& server) {
     EXPECT_EQ(failure->kind, FailureKind::refused) << failure->to_string();
 }
 
+// A double whose script stalls, one client connected to it, and the double's handle on it.
+struct StalledConnection {
+    static AgentServerDoubleOptions stalling() {
+        AgentServerDoubleOptions options;
+        options.script = Script().stall();
+        return options;
+    }
+
+    AgentServerDouble server{stalling()};
+    RawWebSocketClient client{server.port(), default_profile().path, Clock::now() + kWait};
+    std::shared_ptr<ServerConnection> handle = server.wait_for_connection(Clock::now() + kWait);
+};
+
 TEST(AgentServerDoubleThreadSafety, StopFromOnConnectionReturnsAndTheDestructorJoins) {
     std::atomic<AgentServerDouble*> self{nullptr};
     std::promise<Clock::duration> stop_took;
@@ -119,12 +132,11 @@ TEST(AgentServerDoubleThreadSafety, StopFromABehaviourThenFromTheTestJoinsOnce) 
 // The second stop() comes while the first is stopping (its close frame is out, and the client
 // never answers it, so the double waits out its close grace): it must wait for the first.
 TEST(AgentServerDoubleThreadSafety, ConcurrentStopsEachReturnOnlyOnceTheDoubleIsStopped) {
-    AgentServerDoubleOptions options;
-    options.script = Script().stall();
-    AgentServerDouble server(options);
-    RawWebSocketClient client(server.port(), default_profile().path, Clock::now() + kWait);
-    const auto handle = server.wait_for_connection(Clock::now() + kWait);
-    ASSERT_NE(handle, nullptr) << "no connection handle within 1 s";
+    StalledConnection stalled;
+    ASSERT_NE(stalled.handle, nullptr) << "no connection handle within 1 s";
+    AgentServerDouble& server = stalled.server;
+    RawWebSocketClient& client = stalled.client;
+    const auto& handle = stalled.handle;
 
     std::atomic<bool> open_after_first_stop{true};
     std::thread first([&] {
@@ -142,12 +154,11 @@ TEST(AgentServerDoubleThreadSafety, ConcurrentStopsEachReturnOnlyOnceTheDoubleIs
 // A predicate may call the double: on this thread (it would relock the journal) or by waiting
 // for another thread that does.
 TEST(AgentServerDoubleThreadSafety, AWaitForMessagePredicateMayCallTheDouble) {
-    AgentServerDoubleOptions options;
-    options.script = Script().stall();
-    AgentServerDouble server(options);
-    RawWebSocketClient client(server.port(), default_profile().path, Clock::now() + kWait);
-    const auto handle = server.wait_for_connection(Clock::now() + kWait);
-    ASSERT_NE(handle, nullptr) << "no connection handle within 1 s";
+    StalledConnection stalled;
+    ASSERT_NE(stalled.handle, nullptr) << "no connection handle within 1 s";
+    AgentServerDouble& server = stalled.server;
+    RawWebSocketClient& client = stalled.client;
+    const auto& handle = stalled.handle;
     ASSERT_TRUE(client.send_text("hello", Clock::now() + kWait));
 
     std::future<std::size_t> from_another_thread;  // outlives the wait: its end may block
