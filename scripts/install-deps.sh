@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    cmake ninja-build g++ make pkg-config
+    cmake ninja-build g++ make pkg-config lld
     libboost1.81-dev libssl-dev nlohmann-json3-dev libfmt-dev
     libgtest-dev libgmock-dev libcli11-dev
 )

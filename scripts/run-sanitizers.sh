@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds with a sanitizer preset (asan = ASan+UBSan with clang 14, default; tsan = ThreadSanitizer
-# with g++) and runs the unit and mission_critical suites under it. Any sanitizer report fails the
-# test that triggered it (UBSan does not recover; TSan exits non-zero on its first report with
+# with clang 14) and runs the unit and mission_critical suites under it. Any sanitizer report fails
+# the test that triggered it (UBSan does not recover; TSan exits non-zero on its first report with
 # halt_on_error).
 # UBSan's vptr check is off in the asan preset: it opens a pipe to probe an object's memory, and in
 # the test that runs the process out of descriptors it reported Asio's live scheduler task as
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-asan}"
-if [ "$preset" = asan ]; then GOLDENPATH_WITH_CLANG=1 scripts/install-deps.sh; else scripts/install-deps.sh; fi
+GOLDENPATH_WITH_CLANG=1 scripts/install-deps.sh
 [ -f "build/$preset/CMakeCache.txt" ] || cmake --preset "$preset" >/dev/null
 # Only what the two suites run (tests/CMakeLists.txt): soak and staging binaries are not built.
 cmake --build --preset "$preset" --target goldenpath_unit_and_mission_critical >/dev/null
