@@ -11,61 +11,18 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "goldenpath/clock.hpp"
+#include "goldenpath/deployment_environment.hpp"
 #include "goldenpath/proxy_rules.hpp"
+#include "goldenpath/retry_policy.hpp"
 #include "goldenpath/secret.hpp"
 #include "goldenpath/sla_expression.hpp"
+#include "goldenpath/timeouts.hpp"
 #include "goldenpath/url.hpp"
 
 namespace goldenpath {
-
-enum class DeploymentEnvironment { development, staging, production };
-
-std::string_view to_string(DeploymentEnvironment environment) noexcept;
-// "development", "staging", "production" (case-insensitive); else ConfigError naming `field`.
-DeploymentEnvironment parse_environment(std::string_view text, std::string_view field);
-// Writes to_string(environment); also what GoogleTest prints.
-std::ostream& operator<<(std::ostream& out, DeploymentEnvironment environment);
-
-// Deadline of each journey phase (docs/wire-contract.md "Deadlines and gaps").
-struct Timeouts {
-    Milliseconds connect{1000};
-    Milliseconds tls{1000};
-    Milliseconds upgrade{1000};
-    Milliseconds ready{1000};
-    Milliseconds first_event{2000};
-    Milliseconds completion{10000};  // whole run, from the start message
-    Milliseconds max_gap{5000};      // silence between run events before `stalled`
-    Milliseconds close{500};         // graceful close handshake
-    Milliseconds linger{0};          // keep reading after completion
-
-    Timeouts();  // the values above times GOLDENPATH_TIMEOUT_SCALE (goldenpath/timeout_scale.hpp)
-    static Timeouts defaults_for(DeploymentEnvironment environment);
-    friend bool operator==(const Timeouts&, const Timeouts&) = default;
-};
-std::ostream& operator<<(std::ostream& out, const Timeouts& timeouts);  // every deadline
-
-// Connection retries (docs/wire-contract.md). Backoff before attempt n (n >= 1) is
-// min(initial * multiplier^(n-1), max) with +-jitter fraction; the overall deadline bounds all.
-struct RetryPolicy {
-    int max_attempts = 1;  // per URL, >= 1
-    Milliseconds initial_backoff{100};
-    double multiplier = 2.0;
-    Milliseconds max_backoff{2000};
-    double jitter = 0.2;  // 0..1
-    Milliseconds overall_deadline{10000};
-
-    RetryPolicy();  // overall_deadline times GOLDENPATH_TIMEOUT_SCALE
-
-    // Backoff before retry number `retry` (1 = first retry), without jitter.
-    Milliseconds backoff_before(int retry) const;
-
-    static RetryPolicy defaults_for(DeploymentEnvironment environment);
-    friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
-};
-std::ostream& operator<<(std::ostream& out, const RetryPolicy& policy);  // every setting
 
 // Reads one environment variable; injectable so tests never touch the process environment.
 using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view name)>;
@@ -86,6 +43,8 @@ struct EndpointConfig {
     RetryPolicy retry = RetryPolicy::defaults_for(DeploymentEnvironment::development);
     int users = 1;
     std::vector<SlaExpression> sla;  // parsed where they are read (GOLDENPATH_SLA, "sla")
+    // A protocol profile file, or a shipped profile's name ("ag-ui"): read it with
+    // resolve_profile(profile_path->string()).
     std::optional<std::filesystem::path> profile_path;
     std::vector<std::pair<std::string, std::string>> extra_headers;  // e.g. Origin
     // wss:// mutual TLS: a client certificate (PEM, may hold the chain) and its key (PEM; without

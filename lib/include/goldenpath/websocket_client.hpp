@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "goldenpath/clock.hpp"
-#include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/failure.hpp"
+#include "goldenpath/timeouts.hpp"
 #include "goldenpath/url.hpp"
 
 namespace goldenpath {
