@@ -1,5 +1,7 @@
 #include "goldenpath/failure.hpp"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "enum_names.hpp"
@@ -182,6 +184,74 @@ std::string_view to_string(FailureKind kind) noexcept {
 
 std::string_view to_string(Phase phase) noexcept {
     return detail::name_of(kPhaseNames, phase);
+}
+
+Failure Failure::of(FailureKind kind, Phase phase, std::string detail) {
+    Failure failure;
+    failure.kind = kind;
+    failure.phase = phase;
+    failure.detail = std::move(detail);
+    return failure;
+}
+
+Failure Failure::timeout(Phase phase, double waited_ms, std::string detail) {
+    Failure failure = of(FailureKind::timeout, phase, std::move(detail));
+    failure.waited_ms = waited_ms;
+    return failure;
+}
+
+Failure Failure::http_error(int status, std::string body_excerpt, std::string detail) {
+    Failure failure = of(FailureKind::http_status, Phase::upgrade, std::move(detail));
+    failure.http_status = status;
+    failure.body_excerpt = std::move(body_excerpt);
+    return failure;
+}
+
+Failure Failure::closed(Phase phase, int close_code, std::string close_reason,
+                        std::optional<std::size_t> after_event, std::string detail) {
+    Failure failure = of(FailureKind::closed, phase, std::move(detail));
+    failure.close_code = close_code;
+    failure.close_reason = std::move(close_reason);
+    failure.after_event = after_event;
+    return failure;
+}
+
+Failure Failure::malformed_frame(Phase phase, std::size_t frame_index, std::string excerpt,
+                                 std::string detail) {
+    Failure failure = of(FailureKind::malformed_frame, phase, std::move(detail));
+    failure.frame_index = frame_index;
+    failure.excerpt = std::move(excerpt);
+    return failure;
+}
+
+Failure Failure::protocol_violation(std::string rule, std::optional<std::size_t> event_index,
+                                    std::string detail) {
+    Failure failure = of(FailureKind::protocol_violation, Phase::completion, std::move(detail));
+    failure.rule = std::move(rule);
+    failure.event_index = event_index;
+    return failure;
+}
+
+Failure Failure::stalled(double waited_ms, std::optional<std::size_t> after_event,
+                         std::string detail) {
+    Failure failure = of(FailureKind::stalled, Phase::completion, std::move(detail));
+    failure.waited_ms = waited_ms;
+    failure.after_event = after_event;
+    return failure;
+}
+
+Failure Failure::agent_error(std::string error_type, std::string message,
+                             std::optional<std::size_t> after_event, std::string detail) {
+    Failure failure = of(FailureKind::agent_error, Phase::completion, std::move(detail));
+    failure.error_type = std::move(error_type);
+    failure.message = std::move(message);
+    failure.after_event = after_event;
+    return failure;
+}
+
+Failure Failure::on(std::string redacted_url) && {
+    url = std::move(redacted_url);
+    return std::move(*this);
 }
 
 std::string Failure::kind_label() const {

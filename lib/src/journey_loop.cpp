@@ -22,17 +22,7 @@ using net::awaitable;
 using net::use_awaitable;
 
 std::string message_of(const ProtocolProfile& profile, const nlohmann::json& body) {
-    for (const auto& field : profile.error_message_fields) {
-        if (const auto* value = profile.find_field(body, field)) {
-            return value->is_string()
-                       ? detail::bounded(value->get_ref<const std::string&>(),
-                                         detail::kMaxServerMessageBytes)
-                       : detail::bounded(
-                             value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                             detail::kMaxServerMessageBytes);
-        }
-    }
-    return {};
+    return profile.server_message(body);  // with the error's code when the profile names one
 }
 
 bool is_auth_failure_event(const ProtocolProfile& profile, const nlohmann::json& body) {
@@ -41,21 +31,12 @@ bool is_auth_failure_event(const ProtocolProfile& profile, const nlohmann::json&
 }
 
 Failure failure_from_violation(const Violation& violation, const std::string& terminal_message) {
-    Failure failure;
     if (violation.rule == Rule::agent_error) {
-        failure.kind = FailureKind::agent_error;
-        failure.error_type = violation.actual;
-        failure.after_event = violation.event_index;
-        failure.message = terminal_message;
-        failure.detail = violation.message;
-    } else {
-        failure.kind = FailureKind::protocol_violation;
-        failure.rule = std::string(rule_name(violation.rule));
-        failure.event_index = violation.event_index;
-        failure.detail = violation.message;
+        return Failure::agent_error(violation.actual, terminal_message, violation.event_index,
+                                    violation.message);
     }
-    failure.phase = Phase::completion;
-    return failure;
+    return Failure::protocol_violation(std::string(rule_name(violation.rule)),
+                                       violation.event_index, violation.message);
 }
 
 // The receive loop of one connected journey, as a small state machine.
@@ -113,11 +94,9 @@ class JourneyLoop {
         while (true) {
             auto received = co_await client_.receive(deadline);
             if (received.status == ReceiveResult::Status::timeout) {
-                Failure failure = make(FailureKind::timeout, Phase::ready);
-                failure.waited_ms = elapsed_ms(connected, Clock::now());
-                failure.detail =
-                    fmt::format("no {} within {} ms", profile_.ready_type, timeouts_.ready.count());
-                fail(std::move(failure));
+                fail(Failure::timeout(Phase::ready, elapsed_ms(connected, Clock::now()),
+                                      fmt::format("no {} within {} ms", profile_.ready_type,
+                                                  timeouts_.ready.count())));
                 co_return false;
             }
             if (received.status != ReceiveResult::Status::frame) {
@@ -135,20 +114,21 @@ class JourneyLoop {
             }
             if (profile_.is_terminal_failure(event->type) &&
                 is_auth_failure_event(profile_, event->body)) {
-                Failure failure = make(FailureKind::auth_rejected, Phase::ready);
+                Failure failure =
+                    Failure::of(FailureKind::auth_rejected, Phase::ready,
+                                fmt::format("{} before the run",
+                                            detail::bounded(event->type, detail::kMaxFieldBytes)));
                 failure.message = message_of(profile_, event->body);
-                failure.detail = fmt::format("{} before the run",
-                                             detail::bounded(event->type, detail::kMaxFieldBytes));
                 fail(std::move(failure));
                 co_return false;
             }
             if (early_events_.size() == kMaxEarlyFrames) {
-                Failure failure = make(FailureKind::protocol_violation, Phase::ready);
-                failure.rule = std::string(rule_name(Rule::too_many_events));
-                failure.detail = fmt::format(
-                    "too_many_events: more than {} frames arrived before {}, but at most {} were "
-                    "expected",
-                    kMaxEarlyFrames, profile_.ready_type, kMaxEarlyFrames);
+                Failure failure = Failure::protocol_violation(
+                    std::string(rule_name(Rule::too_many_events)), std::nullopt,
+                    fmt::format("too_many_events: more than {} frames arrived before {}, but at "
+                                "most {} were expected",
+                                kMaxEarlyFrames, profile_.ready_type, kMaxEarlyFrames));
+                failure.phase = Phase::ready;
                 fail(std::move(failure));
                 co_return false;
             }
@@ -191,26 +171,22 @@ class JourneyLoop {
     }
 
     // A timeout means `deadline` has passed; waits are measured to it, not to when this runs, so
-    // they are exact also for clients with virtual time (InMemoryConnection).
+    // they are exact also for clients with virtual time (InMemoryClient).
     void on_deadline(Clock::time_point deadline, Clock::time_point completion_deadline,
                      bool progressed) {
         const auto now = std::max(Clock::now(), deadline);
         Failure failure;
         if (now >= completion_deadline) {
-            failure = make(FailureKind::timeout, Phase::completion);
-            failure.waited_ms = elapsed_ms(origin_, now);
+            failure = Failure::timeout(Phase::completion, elapsed_ms(origin_, now),
+                                       fmt::format("agent_completed not received within {} ms",
+                                                   timeouts_.completion.count()));
             failure.after_event = event_count();
-            failure.detail = fmt::format("agent_completed not received within {} ms",
-                                         timeouts_.completion.count());
         } else if (!progressed) {
-            failure = make(FailureKind::timeout, Phase::first_event);
-            failure.waited_ms = elapsed_ms(origin_, now);
-            failure.detail = fmt::format("no run event within {} ms of the start message",
-                                         timeouts_.first_event.count());
+            failure = Failure::timeout(Phase::first_event, elapsed_ms(origin_, now),
+                                       fmt::format("no run event within {} ms of the start message",
+                                                   timeouts_.first_event.count()));
         } else {
-            failure = make(FailureKind::stalled, Phase::completion);
-            failure.after_event = event_count();
-            failure.waited_ms = elapsed_ms(last_progress_, now);
+            failure = Failure::stalled(elapsed_ms(last_progress_, now), event_count(), {});
         }
         verifier_.end_of_stream(failure.kind_label());
         fail(std::move(failure));
@@ -230,11 +206,10 @@ class JourneyLoop {
             return;
         }
         const auto& close = received.close;
-        Failure failure =
-            make(close.code == 1008 ? FailureKind::auth_rejected : FailureKind::closed, phase);
-        failure.close_code = close.code;
-        failure.close_reason = close.reason;
-        failure.after_event = event_count();
+        Failure failure = Failure::closed(phase, close.code, close.reason, event_count(), {});
+        if (close.code == 1008) {  // policy violation: how servers refuse a token after the upgrade
+            failure.kind = FailureKind::auth_rejected;
+        }
         closed_ = true;
         verifier_.end_of_stream(fmt::format("connection closed ({})", close.code));
         fail(std::move(failure));
@@ -247,20 +222,13 @@ class JourneyLoop {
         const std::size_t index = frames_received_++;
         frames_.push(frame.text);
         if (frame.binary) {
-            Failure failure = make(FailureKind::malformed_frame, phase());
-            failure.frame_index = index;
-            failure.excerpt = frame.text.substr(0, 120);
-            failure.detail = "binary frame where a JSON text frame was expected";
-            fail(std::move(failure));
+            fail(Failure::malformed_frame(phase(), index, frame.text.substr(0, 120),
+                                          "binary frame where a JSON text frame was expected"));
             return std::nullopt;
         }
         auto parsed = parse_event(frame.text, profile_, frame.arrival, index);
         if (auto* error = std::get_if<EventParseError>(&parsed)) {
-            Failure failure = make(FailureKind::malformed_frame, phase());
-            failure.frame_index = index;
-            failure.excerpt = error->excerpt;
-            failure.detail = error->reason;
-            fail(std::move(failure));
+            fail(Failure::malformed_frame(phase(), index, error->excerpt, error->reason));
             return std::nullopt;
         }
         return std::get<Event>(std::move(parsed));
@@ -313,14 +281,6 @@ class JourneyLoop {
         }
     }
 
-    Failure make(FailureKind kind, Phase phase) const {
-        Failure failure;
-        failure.kind = kind;
-        failure.phase = phase;
-        failure.url = result_.url;
-        return failure;
-    }
-
     Phase phase() const {
         return origin_ == Clock::time_point{} ? Phase::ready : Phase::completion;
     }
@@ -329,8 +289,12 @@ class JourneyLoop {
         return origin_ == Clock::time_point{} ? 0 : verifier_.event_count(run_);
     }
 
+    // The first failure is the journey's; one made here gets the journey's URL.
     void fail(Failure failure) {
         if (!result_.failure) {
+            if (failure.url.empty()) {
+                failure.url = result_.url;
+            }
             result_.failure = std::move(failure);
         }
     }
@@ -381,13 +345,10 @@ awaitable<JourneyResult> run_connected(const JourneyOptions& options, ClientPort
         }
         result.failure = std::move(failure);
     } else if (!result.failure && !result.verdict.passed()) {
-        Failure failure;
-        failure.kind = FailureKind::protocol_violation;
-        failure.phase = Phase::completion;
-        failure.url = result.url;
-        failure.rule = std::string(rule_name(Rule::ended_before_completion));
-        failure.detail = result.verdict.to_string();
-        result.failure = std::move(failure);
+        result.failure =
+            Failure::protocol_violation(std::string(rule_name(Rule::ended_before_completion)),
+                                        std::nullopt, result.verdict.to_string())
+                .on(result.url);
     }
     co_return result;
 }

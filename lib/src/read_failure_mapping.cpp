@@ -98,13 +98,11 @@ bool is_read_failure(const error_code& ec) {
 Failure read_failure(const error_code& ec, const ReadContext& context) {
     if (ec == beast::error::timeout) {
         const auto idle = 2 * context.keepalive.value_or(Milliseconds{0});
-        Failure failure;
-        failure.kind = FailureKind::stalled;
-        failure.phase = Phase::completion;
-        failure.detail = "keepalive: no pong nor any other frame within " +
-                         std::to_string(idle.count()) + " ms (a ping was sent after " +
-                         std::to_string(idle.count() / 2) + " ms of silence)";
-        failure.waited_ms = static_cast<double>(idle.count());
+        Failure failure =
+            Failure::stalled(static_cast<double>(idle.count()), std::nullopt,
+                             "keepalive: no pong nor any other frame within " +
+                                 std::to_string(idle.count()) + " ms (a ping was sent after " +
+                                 std::to_string(idle.count() / 2) + " ms of silence)");
         failure.close_code = 1006;
         failure.close_reason = "keepalive timeout";
         return failure;

@@ -253,3 +253,69 @@ TEST(FailureToString, RetriesListEachAttemptsStartAndTheTotalWithBackoff) {
 
 }  // namespace
 }  // namespace goldenpath
+
+namespace goldenpath {
+namespace {
+
+TEST(FailureNamedConstructors, EachSetsItsKindAndTheFieldsItCarries) {
+    const Failure timeout = Failure::timeout(Phase::first_event, 2000, "no run event");
+    EXPECT_EQ(timeout.kind, FailureKind::timeout);
+    EXPECT_EQ(timeout.phase, Phase::first_event);
+    EXPECT_EQ(timeout.waited_ms, 2000);
+    EXPECT_EQ(timeout.kind_label(), "timeout(first_event)");
+
+    const Failure http = Failure::http_error(404, "not here", "");
+    EXPECT_EQ(http.kind, FailureKind::http_status);
+    EXPECT_EQ(http.phase, Phase::upgrade);
+    EXPECT_EQ(http.http_status, 404);
+    EXPECT_EQ(http.body_excerpt, "not here");
+    EXPECT_EQ(http.kind_label(), "http_status(404)");
+
+    const Failure closed = Failure::closed(Phase::completion, 1011, "boom", 2, "");
+    EXPECT_EQ(closed.kind, FailureKind::closed);
+    EXPECT_EQ(closed.close_code, 1011);
+    EXPECT_EQ(closed.close_reason, "boom");
+    EXPECT_EQ(closed.after_event, 2U);
+    EXPECT_EQ(closed.kind_label(), "closed(1011)");
+
+    const Failure malformed = Failure::malformed_frame(Phase::ready, 3, "{nope", "not JSON");
+    EXPECT_EQ(malformed.kind, FailureKind::malformed_frame);
+    EXPECT_EQ(malformed.phase, Phase::ready);
+    EXPECT_EQ(malformed.frame_index, 3U);
+    EXPECT_EQ(malformed.excerpt, "{nope");
+    EXPECT_EQ(malformed.detail, "not JSON");
+
+    const Failure violation = Failure::protocol_violation("first_not_started", 0, "d");
+    EXPECT_EQ(violation.kind, FailureKind::protocol_violation);
+    EXPECT_EQ(violation.phase, Phase::completion);
+    EXPECT_EQ(violation.event_index, 0U);
+    EXPECT_EQ(violation.kind_label(), "protocol_violation(first_not_started)");
+
+    const Failure stalled = Failure::stalled(5000, 1, "");
+    EXPECT_EQ(stalled.kind, FailureKind::stalled);
+    EXPECT_EQ(stalled.waited_ms, 5000);
+    EXPECT_EQ(stalled.after_event, 1U);
+
+    const Failure agent = Failure::agent_error("agent_error", "model down", 2, "");
+    EXPECT_EQ(agent.kind, FailureKind::agent_error);
+    EXPECT_EQ(agent.error_type, "agent_error");
+    EXPECT_EQ(agent.message, "model down");
+    EXPECT_EQ(agent.after_event, 2U);
+
+    const Failure refused = Failure::of(FailureKind::refused, Phase::connect, "ECONNREFUSED");
+    EXPECT_EQ(refused.kind, FailureKind::refused);
+    EXPECT_EQ(refused.detail, "ECONNREFUSED");
+    EXPECT_TRUE(refused.url.empty());
+}
+
+TEST(FailureNamedConstructors, OnSetsTheUrlAndKeepsTheRest) {
+    const Failure failure = Failure::closed(Phase::upgrade, 1006, "dropped", std::nullopt, "gone")
+                                .on("ws://127.0.0.1:5000/ws");
+    EXPECT_EQ(failure.url, "ws://127.0.0.1:5000/ws");
+    EXPECT_EQ(failure.close_code, 1006);
+    EXPECT_EQ(failure.detail, "gone");
+    EXPECT_THAT(failure.to_string(), HasSubstr("ws://127.0.0.1:5000/ws"));
+}
+
+}  // namespace
+}  // namespace goldenpath

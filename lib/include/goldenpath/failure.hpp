@@ -74,6 +74,25 @@ struct Failure {
     std::vector<Attempt> attempts;
     double total_ms = 0;  // connect failures: every attempt and the back-off between them
 
+    // Named constructors: a failure of one kind with the fields that kind carries. The URL,
+    // attempts, retryable and total_ms are set by whoever knows them (the connect loop).
+    // `of` is for refused, dns, tls, auth_rejected: the kinds that carry no more than a detail.
+    static Failure of(FailureKind kind, Phase phase, std::string detail);
+    static Failure timeout(Phase phase, double waited_ms, std::string detail);
+    static Failure http_error(int status, std::string body_excerpt, std::string detail);
+    static Failure closed(Phase phase, int close_code, std::string close_reason,
+                          std::optional<std::size_t> after_event, std::string detail);
+    static Failure malformed_frame(Phase phase, std::size_t frame_index, std::string excerpt,
+                                   std::string detail);
+    static Failure protocol_violation(std::string rule, std::optional<std::size_t> event_index,
+                                      std::string detail);
+    static Failure stalled(double waited_ms, std::optional<std::size_t> after_event,
+                           std::string detail);
+    static Failure agent_error(std::string error_type, std::string message,
+                               std::optional<std::size_t> after_event, std::string detail);
+    // The same failure, on `url` (already redacted).
+    Failure on(std::string redacted_url) &&;
+
     // "refused", "timeout(first_event)", "http_status(404)", "tls(unknown_ca)",
     // "closed(1011)", "protocol_violation(first_not_started)", ...
     std::string kind_label() const;
