@@ -1,5 +1,6 @@
 #include "goldenpath/config_error.hpp"
 
+#include <memory>
 #include <utility>
 
 namespace goldenpath {
@@ -27,9 +28,7 @@ std::string compose_message(const std::string& id, const std::string& field,
 ConfigError::ConfigError(std::string id, std::string field, std::string requirement,
                          std::string actual)
     : std::runtime_error(compose_message(id, field, requirement, actual)),
-      id_(std::move(id)),
-      field_(std::move(field)),
-      requirement_(std::move(requirement)),
-      actual_(std::move(actual)) {}
+      parts_(std::make_shared<const Parts>(
+          Parts{std::move(id), std::move(field), std::move(requirement), std::move(actual)})) {}
 
 }  // namespace goldenpath
