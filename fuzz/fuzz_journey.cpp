@@ -230,7 +230,7 @@ Script decode(Bytes& in) {
 }
 
 // Replays a decoded Script: frames are due at the connect time plus the delays before them, a
-// receive() whose deadline comes first is a timeout (virtual time, like InMemoryConnection).
+// receive() whose deadline comes first is a timeout (virtual time, like InMemoryClient).
 class ReplayClient final : public goldenpath::WebSocketClient {
   public:
     explicit ReplayClient(Script script)

@@ -1,6 +1,6 @@
 #pragma once
 // Test-only adapter: the service's AgentTransport over any goldenpath::WebSocketClient
-// (BeastClient against the server double, InMemoryConnection, MockWebSocketClient, ...). It
+// (BeastClient against the server double, InMemoryClient, MockWebSocketClient, ...). It
 // lives in the test target, so production code keeps its own interface and never links
 // goldenpath.
 

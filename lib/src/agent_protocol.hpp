@@ -1,7 +1,7 @@
 #pragma once
 // What the agent server doubles do, independent of transport: the upgrade decision (path, forced
 // rejection, tokens), reading the ids of a start message and rendering scripted events. Shared by
-// AgentServerDouble (sockets) and InMemoryConnection (no sockets) so both answer alike.
+// AgentServerDouble (sockets) and InMemoryClient (no sockets) so both answer alike.
 // Internal: not installed.
 
 #include <cstddef>

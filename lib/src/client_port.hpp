@@ -29,7 +29,7 @@ class ClientPort {
 };
 
 // A blocking WebSocketClient seen as a port: every call completes before it returns, so a
-// coroutine over it runs straight through (mocks, InMemoryConnection, user transports).
+// coroutine over it runs straight through (mocks, InMemoryClient, user transports).
 std::unique_ptr<ClientPort> blocking_port(WebSocketClient& client);
 std::unique_ptr<ClientPort> blocking_port(std::unique_ptr<WebSocketClient> client);
 

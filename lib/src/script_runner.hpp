@@ -1,5 +1,5 @@
 // One interpreter of Script steps for both agent server doubles: AgentServerDouble's sessions
-// (frames on a socket, delays on a timer) and InMemoryConnection (frames in an outbox, delays in
+// (frames on a socket, delays on a timer) and InMemoryClient (frames in an outbox, delays in
 // virtual time) give it their ScriptOutput, so a new step type is handled in one place. Internal.
 #pragma once
 

@@ -14,7 +14,7 @@
 #include "goldenpath/fixtures/agent_server_double_test.hpp"
 #include "goldenpath/fixtures/matchers.hpp"
 #include "goldenpath/golden_path_journey.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 
 namespace goldenpath {
 namespace {
@@ -176,7 +176,7 @@ TEST(AgentBehaviourTest, TheFixtureFailsTheTestNamingTheHarnessError) {
                             "harness: AgentBehaviour threw std::out_of_range: vector::at");
 }
 
-TEST(AgentBehaviourTest, InMemoryConnectionAsksTheSameBehaviour) {
+TEST(AgentBehaviourTest, InMemoryClientAsksTheSameBehaviour) {
     auto behaviour = std::make_shared<StrictMock<MockAgentBehaviour>>();
     AgentServerDoubleOptions options;
     options.behaviour = behaviour;
@@ -184,7 +184,7 @@ TEST(AgentBehaviourTest, InMemoryConnectionAsksTheSameBehaviour) {
         .WillOnce(Return(Script::with_tools(2)));
 
     auto journey = journey_to("ws://in-memory.test:80/ws", "unused");
-    journey.client_factory = [options] { return std::make_unique<InMemoryConnection>(options); };
+    journey.client_factory = [options] { return std::make_unique<InMemoryClient>(options); };
     EXPECT_THAT(GoldenPathJourney(std::move(journey)).run(), FollowsGoldenPath());
 }
 

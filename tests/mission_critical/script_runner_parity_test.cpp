@@ -1,4 +1,4 @@
-// AgentServerDouble and InMemoryConnection run scripts with one runner (lib/src/script_runner.hpp):
+// AgentServerDouble and InMemoryClient run scripts with one runner (lib/src/script_runner.hpp):
 // for the same script a client sees the same frames and the same end from both.
 #include <memory>
 #include <string>
@@ -9,7 +9,7 @@
 
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/beast_client.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 #include "goldenpath/script.hpp"
 
 namespace goldenpath {
@@ -67,7 +67,7 @@ TEST_P(ScriptRunnerParityTest, BothDoublesSendTheSameFramesAndEnd) {
     AgentServerDoubleOptions options;
     options.script = GetParam().script;
 
-    InMemoryConnection in_memory(options);
+    InMemoryClient in_memory(options);
     const auto expected = observe(in_memory, "ws://127.0.0.1:1/ws");
 
     AgentServerDouble server(options);

@@ -12,7 +12,7 @@
 #include "goldenpath/fixtures/matchers.hpp"
 #include "goldenpath/fixtures/temporary_directory.hpp"
 #include "goldenpath/golden_path_journey.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/script_json.hpp"
 
@@ -94,7 +94,7 @@ TEST(BoundedJsonTest, JourneyGivenAHostilelyNestedFrameFailsAsMalformedFrame) {
     JourneyOptions options;
     options.config.url = Url::parse("ws://agents.in-memory:80/ws");
     options.config.timeouts.completion = Milliseconds(2000);
-    options.client_factory = [server] { return std::make_unique<InMemoryConnection>(server); };
+    options.client_factory = [server] { return std::make_unique<InMemoryClient>(server); };
     const JourneyResult result = GoldenPathJourney(std::move(options)).run();
     ASSERT_TRUE(result.failure.has_value());
     EXPECT_EQ(result.failure->kind, FailureKind::malformed_frame);

@@ -14,7 +14,7 @@
 
 #include "goldenpath/event_loop.hpp"
 #include "goldenpath/golden_path_journey.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 
 namespace goldenpath::fixtures {
 namespace {
@@ -191,7 +191,7 @@ void sweep(const Sweep& sweep, RunPoint run_point) {
 TEST(FailingWebSocketClientTest, EveryOperationFailedWithEveryFaultGivesItsTypedFailure) {
     for (const Sweep& s : sweeps()) {
         sweep(s, [](const std::shared_ptr<FailCount>& count, std::size_t n) {
-            InMemoryConnection inner(server_options());
+            InMemoryClient inner(server_options());
             JourneyResult result;
             {
                 FailingWebSocketClient client(inner, count);
@@ -211,7 +211,7 @@ TEST(FailingWebSocketClientTest, SweepThroughAClientFactoryDestroysEveryClient) 
         sweep(s, [](const std::shared_ptr<FailCount>& count, std::size_t n) {
             auto options = journey_options();
             options.client_factory = failing_client_factory(
-                count, [] { return std::make_unique<InMemoryConnection>(server_options()); });
+                count, [] { return std::make_unique<InMemoryClient>(server_options()); });
             auto result = GoldenPathJourney(std::move(options)).run();
             EXPECT_EQ(count->clients_made(), 1U) << point_name(*count, n);
             EXPECT_EQ(count->clients_alive(), 0U) << point_name(*count, n) << ": a client leaked";
@@ -227,7 +227,7 @@ TEST(FailingWebSocketClientTest, SweepUnderAsyncRunDestroysEveryClient) {
         sweep(s, [](const std::shared_ptr<FailCount>& count, std::size_t n) {
             auto options = journey_options();
             options.client_factory = failing_client_factory(
-                count, [] { return std::make_unique<InMemoryConnection>(server_options()); });
+                count, [] { return std::make_unique<InMemoryClient>(server_options()); });
             EventLoop loop(0);
             std::optional<JourneyResult> result;
             GoldenPathJourney(std::move(options)).async_run(loop, [&](JourneyResult done) {
@@ -252,7 +252,7 @@ TEST(FailingWebSocketClientTest, RetryableConnectFailuresAreRetriedOnAFreshClien
         options.config.retry.initial_backoff = Milliseconds(0);
         options.config.retry.jitter = 0;
         options.client_factory = failing_client_factory(
-            count, [] { return std::make_unique<InMemoryConnection>(server_options()); });
+            count, [] { return std::make_unique<InMemoryClient>(server_options()); });
         const auto result = GoldenPathJourney(std::move(options)).run();
         SCOPED_TRACE(point_name(*count, 0) + "\n" + result.to_string());
         ASSERT_EQ(count->failed_operation(), ClientOperation::connect);

@@ -10,7 +10,7 @@
 #include "failures_of.hpp"
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/beast_client.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 
 namespace goldenpath {
 namespace {
@@ -53,10 +53,10 @@ ScriptStep close_step(int code, std::string reason) {
 }
 
 // An in-memory connection to a double serving `script`, connected and with the run started.
-std::unique_ptr<InMemoryConnection> started_run(Script script = Script::golden_path()) {
+std::unique_ptr<InMemoryClient> started_run(Script script = Script::golden_path()) {
     AgentServerDoubleOptions options;
     options.script = std::move(script);
-    auto connection = std::make_unique<InMemoryConnection>(std::move(options));
+    auto connection = std::make_unique<InMemoryClient>(std::move(options));
     ConnectRequest request;
     request.url = Url::parse("ws://127.0.0.1:1/ws");
     EXPECT_EQ(connection->connect(request), std::nullopt);

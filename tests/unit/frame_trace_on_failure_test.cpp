@@ -18,7 +18,7 @@
 #include "goldenpath/fixtures/fake_environment.hpp"
 #include "goldenpath/fixtures/temporary_directory.hpp"
 #include "goldenpath/fixtures/tracing_websocket_client.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 
 namespace goldenpath::fixtures {
 namespace {
@@ -51,7 +51,7 @@ std::vector<std::string> files_in(const fs::path& directory) {
 void trace_a_token_exchange(const std::shared_ptr<FrameTrace>& trace) {
     AgentServerDoubleOptions server;
     server.tokens = {kToken};
-    InMemoryConnection connection(server);
+    InMemoryClient connection(server);
     TracingWebSocketClient client(connection, trace);
     ConnectRequest request;
     request.url = Url::parse("ws://127.0.0.1:1/ws");

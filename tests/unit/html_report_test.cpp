@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "goldenpath/config_error.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 #include "goldenpath/load_run.hpp"
 #include "goldenpath/merged_report.hpp"
 
@@ -75,7 +75,7 @@ LoadReport run_with_three_failure_kinds(int users, std::vector<SlaExpression> sl
             script.swap_events(2, 3);
         }
         server.script = std::move(script);
-        return std::make_unique<InMemoryConnection>(std::move(server));
+        return std::make_unique<InMemoryClient>(std::move(server));
     };
     return LoadRun(std::move(options)).run();
 }
@@ -169,7 +169,7 @@ TEST(HtmlReportTest, PassingJourneyShowsVerdictSlasPhasesAndItsWaterfall) {
     options.client_factory = [](std::size_t) {
         AgentServerDoubleOptions server;
         server.tokens = {"tok-html-a"};
-        return std::make_unique<InMemoryConnection>(std::move(server));
+        return std::make_unique<InMemoryClient>(std::move(server));
     };
     const auto report = LoadRun(std::move(options)).run();
     ASSERT_TRUE(report.passed());

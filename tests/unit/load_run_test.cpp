@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "goldenpath/config_error.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 #include "goldenpath/timeout_scale.hpp"
 
 namespace goldenpath {
@@ -36,7 +36,7 @@ LoadRunOptions in_memory_options(int users, std::size_t runs) {
     options.config.users = users;
     options.runs_per_user = runs;
     options.client_factory = [](std::size_t) {
-        return std::make_unique<InMemoryConnection>(server_with(Script::golden_path()));
+        return std::make_unique<InMemoryClient>(server_with(Script::golden_path()));
     };
     return options;
 }
@@ -79,7 +79,7 @@ TEST(LoadRunTest, FailuresAreGroupedByKindAndSlasJudged) {
         if (user == 1) {
             server.reject_upgrade_status = 503;
         }
-        return std::make_unique<InMemoryConnection>(std::move(server));
+        return std::make_unique<InMemoryClient>(std::move(server));
     };
 
     const auto report = LoadRun(std::move(options)).run();
@@ -108,7 +108,7 @@ TEST(LoadRunTest, EventsOfAnotherUsersRunAreIsolationViolations) {
                              {"data", {{"thought", "not yours"}}}};
             script.insert_before_event(2, foreign);
         }
-        return std::make_unique<InMemoryConnection>(server_with(std::move(script)));
+        return std::make_unique<InMemoryClient>(server_with(std::move(script)));
     };
 
     const auto report = LoadRun(std::move(options)).run();
@@ -153,7 +153,7 @@ TEST(LoadRunTest, RampUpSpreadsUserStartsEvenly) {
             std::lock_guard lock(mutex);
             first_connect[user] = Clock::now();
         }
-        return std::make_unique<InMemoryConnection>(server_with(Script::golden_path()));
+        return std::make_unique<InMemoryClient>(server_with(Script::golden_path()));
     };
     const auto started = Clock::now();
 
@@ -174,7 +174,7 @@ TEST(LoadRunTest, NoJourneyStartsAfterTheDuration) {
     std::atomic<std::size_t> connections{0};
     options.client_factory = [&](std::size_t) {
         ++connections;
-        return std::make_unique<InMemoryConnection>(server_with(Script::golden_path()));
+        return std::make_unique<InMemoryClient>(server_with(Script::golden_path()));
     };
 
     const auto report = LoadRun(std::move(options)).run();
@@ -240,7 +240,7 @@ TEST(LoadRunTest, AnExceptionInAUserThreadReachesTheCaller) {
         if (user == 1) {
             throw std::runtime_error("client factory failed for user 1");
         }
-        return std::make_unique<InMemoryConnection>(server_with(Script::golden_path()));
+        return std::make_unique<InMemoryClient>(server_with(Script::golden_path()));
     };
     LoadRun run(std::move(options));
     EXPECT_THROW(run.run(), std::runtime_error);

@@ -8,7 +8,7 @@
 
 #include "explain.hpp"
 #include "failures_of.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 #include "goldenpath/protocol_profile.hpp"
 
 namespace goldenpath {
@@ -153,7 +153,7 @@ TEST(ReceivedMatchers, JsonAtLooksIntoTheStartMessage) {
 
 // What the double records for a real client: its handshake and its start message.
 TEST(ReceivedMatchers, OnWhatTheDoubleRecorded) {
-    InMemoryConnection connection;
+    InMemoryClient connection;
     ConnectRequest request;
     request.url = Url::parse("ws://127.0.0.1:1/ws");
     request.headers = {{"Authorization", "Bearer " + kToken}, {"X-Tenant", "acme"}};

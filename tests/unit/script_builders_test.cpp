@@ -10,7 +10,7 @@
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/fixtures/matchers.hpp"
 #include "goldenpath/golden_path_journey.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 #include "goldenpath/script_json.hpp"
 
 namespace goldenpath {
@@ -210,7 +210,7 @@ JourneyResult run_in_memory(Script script) {
     options.config.timeouts.max_gap = Milliseconds(200);
     options.config.timeouts.completion = Milliseconds(1000);
     options.client_factory = [server = std::move(server)] {
-        return std::make_unique<InMemoryConnection>(server);
+        return std::make_unique<InMemoryClient>(server);
     };
     return GoldenPathJourney(std::move(options)).run();
 }

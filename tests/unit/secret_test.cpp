@@ -117,7 +117,7 @@ TEST_F(SecretsNeverLeak, EnvironmentTokenNeverAppearsInErrors) {
     const std::string file = WriteFile("tokens.txt", secret_ + "\n");
     const std::vector<Variables> broken = {
         {{"GOLDENPATH_STAGING_URL", "ws://h:80a/ws?token=" + secret_}},
-        {{"GOLDENPATH_STAGING_URL", "http://h/ws?token=" + secret_}},
+        {{"GOLDENPATH_STAGING_URL", "ftp://h/ws?token=" + secret_}},
         // Defence in depth: the token under another parameter name is still scrubbed.
         {{"GOLDENPATH_STAGING_URL", "ws://h/ws?access_token=" + secret_ + "#x"},
          {"GOLDENPATH_TOKEN", secret_}},

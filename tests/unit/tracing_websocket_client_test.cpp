@@ -8,7 +8,7 @@
 
 #include "goldenpath/fixtures/matchers.hpp"
 #include "goldenpath/golden_path_journey.hpp"
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 
 namespace goldenpath::fixtures {
 namespace {
@@ -37,7 +37,7 @@ Script events_then_close() {
 TEST(TracingWebSocketClientTest, RecordsFramesBothWaysWithOpcodeSizeAndOffset) {
     AgentServerDoubleOptions server;
     server.script = events_then_close();
-    InMemoryConnection connection(server);
+    InMemoryClient connection(server);
     auto trace = std::make_shared<FrameTrace>();
     TracingWebSocketClient client(connection, trace);
     ConnectRequest request;
@@ -82,7 +82,7 @@ TEST(TracingWebSocketClientTest, TheConnectSecretsNeverReachTheTrace) {
     echo.kind = ScriptStep::Kind::send_raw;
     echo.text = std::string(R"({"type":"debug","seen_token":")") + kToken + "\"}";
     server.script = Script::golden_path().insert_before_event(0, echo);
-    InMemoryConnection connection(server);
+    InMemoryClient connection(server);
     TracingWebSocketClient client(connection, nullptr);  // makes its own trace
     ConnectRequest request;
     request.url = Url::parse(std::string("ws://127.0.0.1:1/ws?token=") + kToken);
@@ -110,7 +110,7 @@ TEST(TracingWebSocketClientTest, TracesEveryClientAJourneyMakes) {
     AgentServerDoubleOptions server;
     server.tokens = {kToken};
     options.client_factory = tracing_client_factory(
-        trace, [server] { return std::make_unique<InMemoryConnection>(server); });
+        trace, [server] { return std::make_unique<InMemoryClient>(server); });
     EXPECT_THAT(GoldenPathJourney(options).run(), FollowsGoldenPath());
 
     const auto frames = trace->frames();

@@ -12,7 +12,7 @@ namespace goldenpath {
 // answers start messages with the configured Script; implement this (or use fixtures'
 // MockAgentBehaviour) to decide per message, or to assert on what the server received.
 // Threads: each double calls on_message on its one io thread, one call at a time (an
-// InMemoryConnection on its caller's thread); a behaviour shared between them must be thread-safe.
+// InMemoryClient on its caller's thread); a behaviour shared between them must be thread-safe.
 class AgentBehaviour {
   public:
     virtual ~AgentBehaviour() = default;

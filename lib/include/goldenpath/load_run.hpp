@@ -43,7 +43,7 @@ struct LoadRunOptions {
     std::string message = "What is the status of my order?";
     std::shared_ptr<HostResolver> resolver = system_resolver();
     // Makes the client of each connection attempt of `user`; default: the asynchronous client
-    // on the run's EventLoop. Unit tests pass InMemoryConnection or MockWebSocketClient here.
+    // on the run's EventLoop. Unit tests pass InMemoryClient or MockWebSocketClient here.
     // The factory is called on the loop; its clients block, so each runs on a thread of its own
     // (only the default client needs no thread).
     std::function<std::unique_ptr<WebSocketClient>(std::size_t user)> client_factory;

@@ -1,9 +1,10 @@
-#include "goldenpath/in_memory_connection.hpp"  // first: the header is self-contained
+#include "goldenpath/in_memory_client.hpp"  // first: the header is self-contained
 
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -20,7 +21,7 @@ using fixtures::FollowsGoldenPath;
 using testing::HasSubstr;
 using testing::SizeIs;
 
-// A journey whose every attempt talks to a fresh InMemoryConnection made from `server`.
+// A journey whose every attempt talks to a fresh InMemoryClient made from `server`.
 JourneyResult run_in_memory(AgentServerDoubleOptions server, std::vector<Secret> tokens = {}) {
     JourneyOptions options;
     options.config.url = Url::parse("ws://agents.in-memory:80/ws");
@@ -29,7 +30,7 @@ JourneyResult run_in_memory(AgentServerDoubleOptions server, std::vector<Secret>
     options.config.timeouts.max_gap = Milliseconds(300);
     options.config.timeouts.completion = Milliseconds(2000);
     options.client_factory = [server = std::move(server)] {
-        return std::make_unique<InMemoryConnection>(server);
+        return std::make_unique<InMemoryClient>(server);
     };
     return GoldenPathJourney(std::move(options)).run();
 }
@@ -40,12 +41,12 @@ AgentServerDoubleOptions scripted(Script script) {
     return options;
 }
 
-TEST(InMemoryConnectionTest, GoldenPathWithoutSockets) {
+TEST(InMemoryClientTest, GoldenPathWithoutSockets) {
     EXPECT_THAT(run_in_memory({}), FollowsGoldenPath());
 }
 
-TEST(InMemoryConnectionTest, RecordsHandshakeAndMessages) {
-    InMemoryConnection connection;
+TEST(InMemoryClientTest, RecordsHandshakeAndMessages) {
+    InMemoryClient connection;
     ConnectRequest request;
     request.url = Url::parse("ws://127.0.0.1:1/ws?tenant=acme");
     request.headers = {{"Origin", "https://app.example"}};
@@ -60,7 +61,7 @@ TEST(InMemoryConnectionTest, RecordsHandshakeAndMessages) {
     EXPECT_THAT(recorded.received, testing::ElementsAre(R"({"type":"ping"})"));
 }
 
-TEST(InMemoryConnectionTest, SwappedToolPairIsCaught) {
+TEST(InMemoryClientTest, SwappedToolPairIsCaught) {
     EXPECT_THAT(
         run_in_memory(scripted(Script::golden_path().swap_events(2, 3))),
         FailsWith(FailureKind::protocol_violation, "protocol_violation(unmatched_tool_completed)"));
@@ -75,7 +76,7 @@ class ThrowingBehaviour : public AgentBehaviour {
     }
 };
 
-TEST(InMemoryConnectionTest, AThrowingBehaviourIsAHarnessErrorNamingTheException) {
+TEST(InMemoryClientTest, AThrowingBehaviourIsAHarnessErrorNamingTheException) {
     AgentServerDoubleOptions server;
     server.behaviour = std::make_shared<ThrowingBehaviour>();
     const auto result = run_in_memory(server);
@@ -84,7 +85,7 @@ TEST(InMemoryConnectionTest, AThrowingBehaviourIsAHarnessErrorNamingTheException
               "harness: AgentBehaviour threw std::runtime_error: no script for this message");
 }
 
-TEST(InMemoryConnectionTest, CloseStepIsClosedAfterEventN) {
+TEST(InMemoryClientTest, CloseStepIsClosedAfterEventN) {
     const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
         3, ScriptStep{ScriptStep::Kind::close, {}, "boom", 1011, Milliseconds(0)})));
     EXPECT_THAT(result, FailsWith(FailureKind::closed, "closed(1011)"));
@@ -92,7 +93,7 @@ TEST(InMemoryConnectionTest, CloseStepIsClosedAfterEventN) {
     EXPECT_EQ(result.failure->close_reason, "boom");
 }
 
-TEST(InMemoryConnectionTest, StallIsStalledAfterExactlyTheGapInVirtualTime) {
+TEST(InMemoryClientTest, StallIsStalledAfterExactlyTheGapInVirtualTime) {
     const auto started = Clock::now();
     const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
         2, ScriptStep{ScriptStep::Kind::stall, {}, {}, 1000, Milliseconds(0)})));
@@ -103,13 +104,13 @@ TEST(InMemoryConnectionTest, StallIsStalledAfterExactlyTheGapInVirtualTime) {
     EXPECT_LT(elapsed_ms(started, Clock::now()), 100.0);  // nothing waited for real
 }
 
-TEST(InMemoryConnectionTest, DelayBeyondTheFirstEventDeadlineIsATimeout) {
+TEST(InMemoryClientTest, DelayBeyondTheFirstEventDeadlineIsATimeout) {
     const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
         0, ScriptStep{ScriptStep::Kind::delay, {}, {}, 1000, Milliseconds(500)})));
     EXPECT_THAT(result, FailsWith(FailureKind::timeout, "timeout(first_event)"));
 }
 
-TEST(InMemoryConnectionTest, DelayWithinDeadlinesShowsInTheTimings) {
+TEST(InMemoryClientTest, DelayWithinDeadlinesShowsInTheTimings) {
     const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
         4, ScriptStep{ScriptStep::Kind::delay, {}, {}, 1000, Milliseconds(200)})));
     ASSERT_THAT(result, FollowsGoldenPath());
@@ -117,7 +118,7 @@ TEST(InMemoryConnectionTest, DelayWithinDeadlinesShowsInTheTimings) {
     EXPECT_NEAR(*result.timings.completion_ms, 200.0, 5.0);
 }
 
-TEST(InMemoryConnectionTest, EventAfterCompletionArrivesWithTheClose) {
+TEST(InMemoryClientTest, EventAfterCompletionArrivesWithTheClose) {
     auto script = Script::golden_path();
     script.event({{"type", "agent_thinking"}, {"data", {{"reasoning", "late"}}}});
     EXPECT_THAT(
@@ -125,7 +126,7 @@ TEST(InMemoryConnectionTest, EventAfterCompletionArrivesWithTheClose) {
         FailsWith(FailureKind::protocol_violation, "protocol_violation(event_after_completion)"));
 }
 
-TEST(InMemoryConnectionTest, TokensAreCheckedLikeTheSocketDouble) {
+TEST(InMemoryClientTest, TokensAreCheckedLikeTheSocketDouble) {
     AgentServerDoubleOptions server;
     server.tokens = {"tok-good"};
     EXPECT_THAT(run_in_memory(server, {Secret("tok-good")}), FollowsGoldenPath());
@@ -134,7 +135,7 @@ TEST(InMemoryConnectionTest, TokensAreCheckedLikeTheSocketDouble) {
     EXPECT_THAT(rejected.failure->to_string(), Not(HasSubstr("tok-bad")));
 }
 
-TEST(InMemoryConnectionTest, RejectedUpgradeIsHttpStatus) {
+TEST(InMemoryClientTest, RejectedUpgradeIsHttpStatus) {
     AgentServerDoubleOptions server;
     server.reject_upgrade_status = 404;
     const auto result = run_in_memory(server);
@@ -142,13 +143,13 @@ TEST(InMemoryConnectionTest, RejectedUpgradeIsHttpStatus) {
     EXPECT_THAT(result.failure->attempts, SizeIs(1));
 }
 
-TEST(InMemoryConnectionTest, PingsAreInvisibleToTheJourney) {
+TEST(InMemoryClientTest, PingsAreInvisibleToTheJourney) {
     EXPECT_THAT(run_in_memory(scripted(Script::golden_path().insert_before_event(
                     2, ScriptStep{ScriptStep::Kind::ping, {}, "are you there", 1000, {}}))),
                 FollowsGoldenPath());
 }
 
-TEST(InMemoryConnectionTest, ResetIsClosed1006AfterEventN) {
+TEST(InMemoryClientTest, ResetIsClosed1006AfterEventN) {
     const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
         2, ScriptStep{ScriptStep::Kind::reset, {}, {}, 1000, {}})));
     EXPECT_THAT(result, FailsWith(FailureKind::closed, "closed(1006)"));
@@ -157,7 +158,7 @@ TEST(InMemoryConnectionTest, ResetIsClosed1006AfterEventN) {
     EXPECT_EQ(result.failure->after_event, 2u);
 }
 
-TEST(InMemoryConnectionTest, BinaryFrameIsMalformed) {
+TEST(InMemoryClientTest, BinaryFrameIsMalformed) {
     const auto result = run_in_memory(scripted(Script::golden_path().insert_before_event(
         1, ScriptStep{ScriptStep::Kind::send_binary, {}, "\x01", 1000, {}})));
     EXPECT_THAT(result, FailsWith(FailureKind::malformed_frame));
@@ -165,10 +166,10 @@ TEST(InMemoryConnectionTest, BinaryFrameIsMalformed) {
     EXPECT_EQ(result.failure->frame_index, 2u);  // connection_established, agent_started
 }
 
-TEST(InMemoryConnectionTest, UpgradeFaultIsARetryableClosed1006) {
+TEST(InMemoryClientTest, UpgradeFaultIsARetryableClosed1006) {
     AgentServerDoubleOptions server;
     server.upgrade_fault_for = [](const RecordedConnection&) { return UpgradeFault::reset; };
-    InMemoryConnection connection(server);
+    InMemoryClient connection(server);
     ConnectRequest request;
     request.url = Url::parse("ws://127.0.0.1:1/ws");
     const auto failure = connection.connect(request);
@@ -179,8 +180,8 @@ TEST(InMemoryConnectionTest, UpgradeFaultIsARetryableClosed1006) {
     EXPECT_FALSE(connection.recorded().upgraded);
 }
 
-TEST(InMemoryConnectionTest, SendAfterServerCloseFailsAsClosed) {
-    InMemoryConnection connection(scripted(Script().close(1011, "bye")));
+TEST(InMemoryClientTest, SendAfterServerCloseFailsAsClosed) {
+    InMemoryClient connection(scripted(Script().close(1011, "bye")));
     ConnectRequest request;
     request.url = Url::parse("ws://127.0.0.1:1/ws");
     ASSERT_FALSE(connection.connect(request));
@@ -203,7 +204,7 @@ namespace {
 
 // Issue 13, item 8, quick: more run events than max_events_per_run end the journey as
 // protocol_violation(too_many_events), and what the result keeps stays bounded.
-TEST(InMemoryConnectionTest, MoreEventsThanTheLimitFailAsTooManyEventsWithBoundedResult) {
+TEST(InMemoryClientTest, MoreEventsThanTheLimitFailAsTooManyEventsWithBoundedResult) {
     Script script;
     script.event({{"type", "agent_started"}, {"data", {{"agent_name", "triage"}}}});
     for (int i = 0; i < 5000; ++i) {
@@ -213,7 +214,7 @@ TEST(InMemoryConnectionTest, MoreEventsThanTheLimitFailAsTooManyEventsWithBounde
     options.config.url = Url::parse("ws://agents.in-memory:80/ws");
     options.config.max_events_per_run = 2000;
     options.client_factory = [script] {
-        return std::make_unique<InMemoryConnection>(scripted(script));
+        return std::make_unique<InMemoryClient>(scripted(script));
     };
     const JourneyResult result = GoldenPathJourney(std::move(options)).run();
 
@@ -234,3 +235,10 @@ TEST(InMemoryConnectionTest, MoreEventsThanTheLimitFailAsTooManyEventsWithBounde
 
 }  // namespace
 }  // namespace goldenpath
+
+// The old name still compiles (with a deprecation warning, silenced here) and is the same type.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#include "goldenpath/in_memory_connection.hpp"
+static_assert(std::is_same_v<goldenpath::InMemoryConnection, goldenpath::InMemoryClient>);
+#pragma GCC diagnostic pop

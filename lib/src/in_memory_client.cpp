@@ -1,4 +1,4 @@
-#include "goldenpath/in_memory_connection.hpp"
+#include "goldenpath/in_memory_client.hpp"
 
 #include <fmt/format.h>
 
@@ -10,17 +10,13 @@
 
 namespace goldenpath {
 
-InMemoryConnection::InMemoryConnection(AgentServerDoubleOptions options)
-    : options_(std::move(options)) {}
+InMemoryClient::InMemoryClient(AgentServerDoubleOptions options) : options_(std::move(options)) {}
 
-std::optional<Failure> InMemoryConnection::connect(const ConnectRequest& request) {
-    Failure failure;
-    failure.url = request.url.to_string();
-    failure.phase = Phase::upgrade;
+std::optional<Failure> InMemoryClient::connect(const ConnectRequest& request) {
     if (connected_) {
-        failure.kind = FailureKind::closed;
-        failure.detail = "already connected: an InMemoryConnection is one connection";
-        return failure;
+        return Failure::closed(Phase::upgrade, 0, {}, std::nullopt,
+                               "already connected: an InMemoryClient is one connection")
+            .on(request.url.to_string());
     }
     recorded_ = RecordedConnection{};
     recorded_.id = 1;
@@ -30,10 +26,11 @@ std::optional<Failure> InMemoryConnection::connect(const ConnectRequest& request
     recorded_.offered_subprotocols = request.subprotocols;
     recorded_.accepted_at = Clock::now();
     if (options_.upgrade_fault_for && options_.upgrade_fault_for(recorded_) != UpgradeFault::none) {
-        failure.kind = FailureKind::closed;
-        failure.close_code = 1006;
-        failure.close_reason = "connection dropped before the upgrade";
-        failure.detail = "the server dropped the connection before answering the upgrade";
+        Failure failure =
+            Failure::closed(Phase::upgrade, 1006, "connection dropped before the upgrade",
+                            std::nullopt,
+                            "the server dropped the connection before answering the upgrade")
+                .on(request.url.to_string());
         failure.retryable = detail::is_retryable(failure);
         return failure;
     }
@@ -41,15 +38,16 @@ std::optional<Failure> InMemoryConnection::connect(const ConnectRequest& request
     recorded_.rejected_status = decision.reject_status;
     recorded_.selected_subprotocol = decision.selected_subprotocol;
     if (decision.reject_status != 0) {
-        failure.kind = decision.reject_status == 401 || decision.reject_status == 403
-                           ? FailureKind::auth_rejected
-                           : FailureKind::http_status;
-        failure.http_status = decision.reject_status;
-        failure.body_excerpt = decision.body;
-        failure.retryable = detail::is_retryable(failure);
+        std::string body = decision.body;
         for (const auto& secret : request.secrets) {
-            failure.body_excerpt = redact(failure.body_excerpt, secret);
+            body = redact(std::move(body), secret);
         }
+        Failure failure = Failure::http_error(decision.reject_status, std::move(body), {})
+                              .on(request.url.to_string());
+        if (decision.reject_status == 401 || decision.reject_status == 403) {
+            failure.kind = FailureKind::auth_rejected;
+        }
+        failure.retryable = detail::is_retryable(failure);
         return failure;
     }
     recorded_.upgraded = true;
@@ -61,17 +59,13 @@ std::optional<Failure> InMemoryConnection::connect(const ConnectRequest& request
     return std::nullopt;
 }
 
-std::optional<Failure> InMemoryConnection::not_open(std::string_view what) const {
-    Failure failure;
-    failure.kind = FailureKind::closed;
-    failure.phase = Phase::completion;
-    failure.close_code = closed_ ? closed_->code : 1006;
-    failure.close_reason = closed_ ? closed_->reason : "not connected";
-    failure.detail = fmt::format("cannot {}: the connection is not open", what);
-    return failure;
+std::optional<Failure> InMemoryClient::not_open(std::string_view what) const {
+    return Failure::closed(Phase::completion, closed_ ? closed_->code : 1006,
+                           closed_ ? closed_->reason : "not connected", std::nullopt,
+                           fmt::format("cannot {}: the connection is not open", what));
 }
 
-std::optional<Failure> InMemoryConnection::send_text(std::string_view text) {
+std::optional<Failure> InMemoryClient::send_text(std::string_view text) {
     if (!connected_ || closed_) {
         return not_open("send");
     }
@@ -80,7 +74,7 @@ std::optional<Failure> InMemoryConnection::send_text(std::string_view text) {
     return std::nullopt;
 }
 
-void InMemoryConnection::run_script(std::string_view message) {
+void InMemoryClient::run_script(std::string_view message) {
     std::optional<detail::Reply> reply;
     try {
         reply = detail::answer(recorded_, message, options_);
@@ -128,7 +122,7 @@ void InMemoryConnection::run_script(std::string_view message) {
     (void)detail::advance_script_run(run, options_.profile, output);
 }
 
-ReceiveResult InMemoryConnection::receive(Clock::time_point deadline) {
+ReceiveResult InMemoryClient::receive(Clock::time_point deadline) {
     ReceiveResult result;
     if (closed_ || !connected_) {
         result.status = ReceiveResult::Status::closed;
@@ -153,8 +147,8 @@ ReceiveResult InMemoryConnection::receive(Clock::time_point deadline) {
     return result;
 }
 
-std::vector<ReceivedFrame> InMemoryConnection::close(int code, std::string_view reason,
-                                                     Clock::time_point /*deadline*/) {
+std::vector<ReceivedFrame> InMemoryClient::close(int code, std::string_view reason,
+                                                 Clock::time_point /*deadline*/) {
     std::vector<ReceivedFrame> late;
     if (!connected_ || closed_) {
         return late;
@@ -174,7 +168,7 @@ std::vector<ReceivedFrame> InMemoryConnection::close(int code, std::string_view 
     return late;
 }
 
-std::string InMemoryConnection::selected_subprotocol() const {
+std::string InMemoryClient::selected_subprotocol() const {
     return recorded_.selected_subprotocol;
 }
 
