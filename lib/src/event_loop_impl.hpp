@@ -40,4 +40,15 @@ class EventLoop::Impl {
     std::vector<std::thread> threads_;
 };
 
+namespace detail {
+
+// The loop's io_context, for the library's asynchronous types; users see no Asio.
+struct EventLoopAccess {
+    static boost::asio::io_context& context(EventLoop& loop) noexcept {
+        return loop.impl_->context();
+    }
+};
+
+}  // namespace detail
+
 }  // namespace goldenpath

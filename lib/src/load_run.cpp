@@ -223,7 +223,7 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
         : shared_(shared),
           user_(user),
           journeys_(journeys),
-          timer_(net::make_strand(shared.loop.impl().context())) {}
+          timer_(net::make_strand(detail::EventLoopAccess::context(shared.loop))) {}
 
     void start_at(Clock::time_point when) {
         if (when >= shared_.stop_starting) {

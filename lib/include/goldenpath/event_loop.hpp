@@ -8,6 +8,10 @@
 
 namespace goldenpath {
 
+namespace detail {
+struct EventLoopAccess;
+}  // namespace detail
+
 // Where completion callbacks run, for callers with an executor of their own (a GUI loop, a
 // thread pool, an Asio io_context behind a lambda): instead of running a callback, the loop hands
 // it to this function, which must run it exactly once, on whatever thread it likes. Empty = the
@@ -54,11 +58,10 @@ class EventLoop {
 
     std::size_t handler_exceptions() const noexcept;
 
-    class Impl;
-    // For the library's own asynchronous types (the io_context behind the pimpl).
-    Impl& impl() noexcept { return *impl_; }
-
   private:
+    class Impl;
+    // The library's own asynchronous types reach the io_context through it (event_loop_impl.hpp).
+    friend struct detail::EventLoopAccess;
     std::unique_ptr<Impl> impl_;
 };
 
