@@ -11,6 +11,7 @@
 
 #include "client_port.hpp"
 #include "event_loop_impl.hpp"
+#include "network_port.hpp"
 
 namespace goldenpath {
 
@@ -23,8 +24,8 @@ class AsyncWebSocketClient::Impl : public std::enable_shared_from_this<Impl> {
     enum class Operation { connect, send, receive, close };
 
     Impl(EventLoop& loop, std::shared_ptr<HostResolver> resolver, CompletionExecutor completions)
-        : strand_(net::make_strand(loop.impl().context())),
-          port_(detail::beast_port(strand_, std::move(resolver))),
+        : strand_(net::make_strand(detail::EventLoopAccess::context(loop))),
+          port_(detail::network_port(strand_, std::move(resolver))),
           completions_(std::move(completions)) {}
 
     // Marks `operation` outstanding, or throws std::logic_error naming the one in the way.

@@ -15,6 +15,7 @@
 #include "beast_connection.hpp"
 #include "client_port.hpp"
 #include "run_to_completion.hpp"
+#include "sse_port.hpp"
 
 namespace goldenpath {
 namespace {
@@ -84,10 +85,12 @@ std::unique_ptr<ClientPort> beast_port(const net::any_io_executor& executor,
 }  // namespace detail
 
 // The blocking facade: the connection on a private io_context that runs only inside calls.
+// http:// and https:// URLs go to an event-stream port on the same io_context instead.
 class BeastClient::Impl {
   public:
     explicit Impl(std::shared_ptr<HostResolver> resolver)
-        : connection_(
+        : resolver_(resolver),
+          connection_(
               std::make_shared<BeastConnection>(context_.get_executor(), std::move(resolver))) {}
     ~Impl() {
         try {
@@ -100,12 +103,32 @@ class BeastClient::Impl {
 
     std::optional<Failure> connect(const ConnectRequest& request) {
         detail::validate_connect_request(request);
+        if (request.url.event_stream()) {
+            if (connection_->needs_close()) {
+                close(1000, "reconnect", Clock::now() + kBackgroundCloseTimeout);
+            }
+            if (!event_stream_) {
+                event_stream_ = detail::sse_port(context_.get_executor(), resolver_);
+            }
+            streaming_ = true;
+            return detail::run_to_completion(context_, event_stream_->connect(request));
+        }
+        if (streaming_) {
+            close(1000, "reconnect", Clock::now() + kBackgroundCloseTimeout);
+            streaming_ = false;
+        }
         return detail::run_to_completion(context_, connection_->connect(request));
     }
     std::optional<Failure> send_text(std::string_view text) {
+        if (streaming_) {
+            return detail::run_to_completion(context_, event_stream_->send_text(std::string(text)));
+        }
         return detail::run_to_completion(context_, connection_->send_text(std::string(text)));
     }
     ReceiveResult receive(Clock::time_point deadline) {
+        if (streaming_) {
+            return detail::run_to_completion(context_, event_stream_->receive(deadline));
+        }
         ReceiveResult result = detail::run_to_completion(context_, connection_->receive(deadline));
         if (result.status == ReceiveResult::Status::closed) {
             // receive() returns as the server's close frame arrives; Beast answers it right after.
@@ -119,16 +142,28 @@ class BeastClient::Impl {
     }
     std::vector<ReceivedFrame> close(int code, std::string_view reason,
                                      Clock::time_point deadline) {
+        if (streaming_) {
+            return detail::run_to_completion(
+                context_, event_stream_->close(code, std::string(reason), deadline));
+        }
         return detail::run_to_completion(context_,
                                          connection_->close(code, std::string(reason), deadline));
     }
-    std::string selected_subprotocol() const { return connection_->selected_subprotocol(); }
-    bool tls_verification_skipped() const { return connection_->tls_verification_skipped(); }
+    std::string selected_subprotocol() const {
+        return streaming_ ? std::string() : connection_->selected_subprotocol();
+    }
+    bool tls_verification_skipped() const {
+        return streaming_ ? event_stream_->tls_verification_skipped()
+                          : connection_->tls_verification_skipped();
+    }
 
   private:
     // Declared first so that it is destroyed last: queued handlers hold the connection.
     net::io_context context_{1};
+    std::shared_ptr<HostResolver> resolver_;
     std::shared_ptr<BeastConnection> connection_;
+    std::unique_ptr<detail::ClientPort> event_stream_;
+    bool streaming_ = false;  // the last connect() went to an http:// or https:// URL
 };
 
 BeastClient::BeastClient(std::shared_ptr<HostResolver> resolver)

@@ -25,6 +25,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "client_user_agent.hpp"
 #include "close_frame_watcher.hpp"
 #include "goldenpath/host_resolver.hpp"
 #include "goldenpath/websocket_client.hpp"
@@ -33,9 +34,6 @@ namespace goldenpath::detail {
 
 // The longest a close() may take that nobody waits for (a reconnect, a destructor).
 inline constexpr Milliseconds kBackgroundCloseTimeout{200};
-
-// "goldenpath/MAJOR.MINOR.PATCH": the User-Agent of the upgrade and CONNECT requests.
-const std::string& client_user_agent();
 
 // One connection as coroutines on `executor` (a strand or a single-threaded context). Every
 // handler holds the connection alive, so the streams outlive their operations.
@@ -133,10 +131,6 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     Failure tls_failure(std::string reason, std::string detail) const;
     Failure finish(Failure failure, Clock::time_point started) const;
     void reset_for(const ConnectRequest& request);
-    boost::asio::awaitable<std::optional<Failure>> tcp_connect(std::vector<tcp::endpoint> endpoints,
-                                                               Clock::time_point deadline);
-    boost::asio::awaitable<std::optional<Failure>> tls_handshake(const ConnectRequest& request,
-                                                                 Clock::time_point deadline);
     Failure classify_tls_error(const error_code& ec);
     boost::asio::awaitable<std::optional<Failure>> handshake(const ConnectRequest& request,
                                                              Clock::time_point deadline);

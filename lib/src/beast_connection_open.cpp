@@ -14,8 +14,10 @@
 
 #include "beast_connection.hpp"
 #include "client_port.hpp"
+#include "client_stream_open.hpp"
 #include "client_tls_context.hpp"
 #include "goldenpath/redactor.hpp"
+#include "goldenpath/secret.hpp"
 #include "goldenpath/version.hpp"
 #include "openssl_errors.hpp"
 #include "proxy_tunnel.hpp"
@@ -194,7 +196,9 @@ awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest reques
     } else {
         ws_.emplace(std::in_place_type<PlainStream>, executor_);
     }
-    if (auto failure = co_await tcp_connect(std::move(endpoints), connect_deadline)) {
+    if (auto failure =
+            co_await connect_tcp_stream(tcp_stream(), std::move(endpoints), connect_deadline)) {
+        failure->url = url_;
         discard_stream();
         failure->detail = hop_prefix + failure->detail;
         co_return finish(std::move(*failure), started);
@@ -208,7 +212,10 @@ awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest reques
         }
     }
     if (tls_context_) {
-        if (auto failure = co_await tls_handshake(request, Clock::now() + request.timeouts.tls)) {
+        if (auto failure = co_await client_tls_handshake(
+                std::get<TlsStream>(*ws_).next_layer().next_layer(), tcp_stream(), request.url.host,
+                verifying_, sent_client_certificate_, Clock::now() + request.timeouts.tls)) {
+            failure->url = url_;
             discard_stream();
             co_return finish(std::move(*failure), started);
         }
@@ -220,54 +227,6 @@ awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest reques
     configure_open_stream(request);
     open_ = true;
     co_return std::nullopt;
-}
-
-// The stream's own expiry bounds the connect: at the deadline it closes the socket and the
-// connect completes with beast::error::timeout.
-awaitable<std::optional<Failure>> BeastConnection::tcp_connect(std::vector<tcp::endpoint> endpoints,
-                                                               Clock::time_point deadline) {
-    auto& stream = tcp_stream();
-    stream.expires_at(deadline);
-    error_code ec;
-    co_await stream.async_connect(endpoints, net::redirect_error(use_awaitable, ec));
-    stream.expires_never();
-    if (!ec) {
-        // Small frames go out at once (no Nagle delay against delayed ACKs).
-        error_code ignored;
-        stream.socket().set_option(tcp::no_delay(true), ignored);
-        co_return std::nullopt;
-    }
-    if (ec == beast::error::timeout) {
-        co_return make_failure(FailureKind::timeout, Phase::connect,
-                               "TCP connect did not complete before the connect deadline");
-    }
-    if (ec == net::error::timed_out) {
-        co_return make_failure(FailureKind::timeout, Phase::connect, ec.message());
-    }
-    // Refused, unreachable and the like: nothing accepted the connection.
-    co_return make_failure(FailureKind::refused, Phase::connect, ec.message());
-}
-
-// Bounded by the TCP stream's expiry, like tcp_connect.
-awaitable<std::optional<Failure>> BeastConnection::tls_handshake(const ConnectRequest& request,
-                                                                 Clock::time_point deadline) {
-    auto& stream = std::get<TlsStream>(*ws_).next_layer().next_layer();
-    if (auto problem = set_tls_peer_host(stream.native_handle(), request.url.host, verifying_)) {
-        co_return tls_failure(std::move(problem->reason), std::move(problem->detail));
-    }
-    tcp_stream().expires_at(deadline);
-    error_code ec;
-    co_await stream.async_handshake(ssl::stream_base::client,
-                                    net::redirect_error(use_awaitable, ec));
-    tcp_stream().expires_never();
-    if (!ec) {
-        co_return std::nullopt;
-    }
-    if (ec == beast::error::timeout) {
-        co_return make_failure(FailureKind::timeout, Phase::tls,
-                               "TLS handshake did not complete before the tls deadline");
-    }
-    co_return classify_tls_error(ec);
 }
 
 Failure BeastConnection::classify_tls_error(const error_code& ec) {

@@ -8,6 +8,7 @@
 #include "config_fields.hpp"
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/proxy_rules.hpp"
+#include "goldenpath/shipped_profiles.hpp"
 #include "goldenpath/user_limits.hpp"
 #include "json_reader.hpp"
 #include "text_helpers.hpp"
@@ -75,8 +76,10 @@ Url json_url(const JsonReader& reader, const json& value, const std::string& poi
     UrlParts parts;
     detail::read_members(reader, value, pointer, kUrlMembers,
                          known_key_requirement(detail::member_keys(kUrlMembers)), parts);
-    const long long port =
-        parts.port.value_or(detail::lower_ascii(parts.scheme) == "wss" ? 443 : 80);
+    const long long port = parts.port.value_or(detail::lower_ascii(parts.scheme) == "wss" ||
+                                                       detail::lower_ascii(parts.scheme) == "https"
+                                                   ? 443
+                                                   : 80);
     try {
         return Url::build(parts.scheme, parts.host, port, parts.path);
     } catch (const ConfigError& error) {
@@ -333,6 +336,12 @@ const std::array<JsonMember<EndpointConfig>, 22> kConfigMembers{{
     {"profile",
      [](const JsonReader& reader, const json& value, const std::string& pointer,
         EndpointConfig& config) {
+         // A path (with '/' or ending in .json) must be a file; else a shipped profile's name.
+         if (value.is_string() && !is_profile_path(value.get_ref<const std::string&>())) {
+             check_profile_name(value.get_ref<const std::string&>(), pointer);
+             config.profile_path = value.get<std::string>();
+             return;
+         }
          config.profile_path =
              existing_file(reader, value, pointer, "must name an existing protocol profile file");
      }},

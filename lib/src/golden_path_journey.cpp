@@ -25,6 +25,7 @@
 #include "journey_loop.hpp"
 #include "journey_redaction.hpp"
 #include "journey_spawn.hpp"
+#include "network_port.hpp"
 #include "printable.hpp"
 #include "run_to_completion.hpp"
 
@@ -148,7 +149,7 @@ awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blo
                 }
                 co_await wait_backoff(retry, attempt - 1, overall_deadline);
             }
-            auto client = !options.client_factory ? detail::beast_port(executor, options.resolver)
+            auto client = !options.client_factory ? detail::network_port(executor, options.resolver)
                           : blocking_clients == BlockingClients::offload
                               ? detail::offloading_port(options.client_factory())
                               : detail::blocking_port(options.client_factory());
@@ -175,10 +176,7 @@ awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blo
         attempts.finish(*last_failure);
         result.failure = std::move(last_failure);
     } else {
-        Failure failure;
-        failure.kind = FailureKind::refused;
-        failure.detail = "no URL to connect to";
-        result.failure = std::move(failure);
+        result.failure = Failure::of(FailureKind::refused, Phase::connect, "no URL to connect to");
     }
     co_return result;
 }
@@ -227,7 +225,7 @@ JourneyResult GoldenPathJourney::run(WebSocketClient& client) {
 
 void detail::spawn_journey(EventLoop& loop, JourneyOptions options, JourneyCompletion done) {
     auto redactor = detail::journey_redactor(options.config, options.profile);
-    net::co_spawn(net::make_strand(loop.impl().context()),
+    net::co_spawn(net::make_strand(detail::EventLoopAccess::context(loop)),
                   redacted(run_journey(completed(std::move(options)), BlockingClients::offload),
                            std::move(redactor)),
                   std::move(done));

@@ -12,9 +12,9 @@
 #include "strict_integer.hpp"
 #include "text_helpers.hpp"
 
-// The ws/wss grammar below is written by hand on purpose, not taken from Boost.URL: this file is
-// part of the socket-free model (no Boost, see lib/CMakeLists.txt and the fuzzers), and every
-// rejection names the part at fault in its own ConfigError wording, which tests pin.
+// The ws/wss/http/https grammar below is written by hand on purpose, not taken from Boost.URL: this
+// file is part of the socket-free model (no Boost, see lib/CMakeLists.txt and the fuzzers), and
+// every rejection names the part at fault in its own ConfigError wording, which tests pin.
 namespace goldenpath {
 
 namespace {
@@ -25,7 +25,7 @@ constexpr std::string_view url_field = "/url";
 constexpr std::string_view port_requirement = "must have a port of 1-65535";
 
 constexpr std::uint16_t default_port(std::string_view scheme) noexcept {
-    return scheme == "wss" ? std::uint16_t{443} : std::uint16_t{80};
+    return scheme == "wss" || scheme == "https" ? std::uint16_t{443} : std::uint16_t{80};
 }
 
 using detail::equals_ignoring_case;
@@ -95,10 +95,12 @@ bool is_valid_host(std::string_view host) noexcept {
     return host.find(':') != std::string_view::npos ? is_valid_ipv6(host) : is_valid_name(host);
 }
 
-// Lower-case "ws"/"wss" accepted in any case (schemes are case-insensitive); empty otherwise.
+// Lower-case "ws", "wss", "http" or "https" accepted in any case (schemes are case-insensitive);
+// empty otherwise.
 std::string normalized_scheme(std::string_view scheme) {
     std::string lower = detail::lower_ascii(scheme);
-    return (lower == "ws" || lower == "wss") ? lower : std::string();
+    return (lower == "ws" || lower == "wss" || lower == "http" || lower == "https") ? lower
+                                                                                    : std::string();
 }
 
 // Strict: decimal digits only, the whole text, 1..65535.
@@ -244,7 +246,7 @@ Url Url::parse(std::string_view text) {
     url.scheme = separator == std::string_view::npos ? std::string()
                                                      : normalized_scheme(text.substr(0, separator));
     if (url.scheme.empty()) {
-        fail_url("must start with ws:// or wss://", shown_url(text));
+        fail_url("must start with ws://, wss://, http:// or https://", shown_url(text));
     }
     for (const char c : text) {
         if (is_space_or_control(c)) {
@@ -283,7 +285,7 @@ Url Url::build(std::string_view scheme, std::string_view host, long long port,
     Url url;
     url.scheme = normalized_scheme(scheme);
     if (url.scheme.empty()) {
-        fail("/scheme", "must be ws or wss", shown(scheme));
+        fail("/scheme", "must be ws, wss, http or https", shown(scheme));
     }
     // "[::1]" is accepted as well as "::1".
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {

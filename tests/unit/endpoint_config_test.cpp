@@ -203,11 +203,18 @@ TEST_F(ConnectionParameters, InvalidStagingUrlNamesTheVariable) {
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_environment(
-                FakeEnvironment({{"GOLDENPATH_STAGING_URL", "https://staging.example.com/ws"}}));
+                FakeEnvironment({{"GOLDENPATH_STAGING_URL", "ftp://staging.example.com/ws"}}));
         },
         ThrowsMessage<ConfigError>(
-            StrEq("[goldenpath.env] (GOLDENPATH_STAGING_URL) must start with ws:// or wss://, "
-                  "but is https://staging.example.com/ws")));
+            StrEq("[goldenpath.env] (GOLDENPATH_STAGING_URL) must start with ws://, wss://, "
+                  "http:// or https://, but is ftp://staging.example.com/ws")));
+}
+
+TEST_F(ConnectionParameters, HttpsStagingUrlIsAccepted) {
+    const EndpointConfig config = EndpointConfig::from_environment(
+        FakeEnvironment({{"GOLDENPATH_STAGING_URL", "https://staging.example.com/agent"}}));
+    EXPECT_EQ(config.url.scheme, "https");
+    EXPECT_TRUE(config.url.tls());
 }
 
 TEST_F(ConnectionParameters, StagingConfiguredOnlyWhenTheUrlIsNonEmpty) {
@@ -272,6 +279,25 @@ TEST_F(ConnectionParameters, CaFileAndProfileMustExist) {
                 StagingEnvironment({{"GOLDENPATH_PROFILE", missing}}));
         },
         ThrowsConfigError("goldenpath.env", "GOLDENPATH_PROFILE", missing));
+}
+
+TEST_F(ConnectionParameters, ProfileMayBeAShippedProfilesName) {
+    for (const char* name : {"ag-ui", "agent-chat-v1"}) {
+        const EndpointConfig config =
+            EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_PROFILE", name}}));
+        EXPECT_EQ(config.profile_path, std::filesystem::path(name));
+    }
+    EXPECT_THAT(
+        [&] {
+            (void)EndpointConfig::from_environment(
+                StagingEnvironment({{"GOLDENPATH_PROFILE", "agui"}}));
+        },
+        ThrowsConfigError("goldenpath.profile", "GOLDENPATH_PROFILE", "\"agui\""));
+    nlohmann::json document = {{"url", "ws://127.0.0.1:8000/ws"}, {"profile", "ag-ui"}};
+    EXPECT_EQ(EndpointConfig::from_json(document).profile_path, std::filesystem::path("ag-ui"));
+    document["profile"] = "agui";
+    EXPECT_THAT([&] { (void)EndpointConfig::from_json(document); },
+                ThrowsConfigError("goldenpath.profile", "/profile", "\"agui\""));
 }
 
 TEST_F(ConnectionParameters, SlaExpressionsFollowTheGrammar) {
@@ -500,6 +526,17 @@ TEST_F(ConnectionParameters, FromJsonUrlObjectNamesTheMemberPointer) {
     const EndpointConfig config = EndpointConfig::from_json(
         json::parse(R"({"url":{"scheme":"wss","host":"::1","path":"/api/v1/websocket"}})"));
     EXPECT_EQ(config.url.to_string(), "wss://[::1]/api/v1/websocket");
+}
+
+TEST_F(ConnectionParameters, FromJsonUrlObjectTakesHttpsWithItsDefaultPort) {
+    const EndpointConfig https = EndpointConfig::from_json(
+        json::parse(R"({"url":{"scheme":"https","host":"agents.example.com","path":"/agent"}})"));
+    EXPECT_EQ(https.url.port, 443);
+    EXPECT_EQ(https.url.to_string(), "https://agents.example.com/agent");
+    const EndpointConfig http = EndpointConfig::from_json(
+        json::parse(R"({"url":"http://127.0.0.1:8000/agent?stream=golden"})"));
+    EXPECT_TRUE(http.url.event_stream());
+    EXPECT_FALSE(http.url.tls());
 }
 
 TEST_F(ConnectionParameters, FromJsonNamesTheFieldOfAWrongType) {
@@ -779,11 +816,11 @@ TEST(FallbackConfiguration, BadEntryNamesTheVariableAndTheEntry) {
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_environment(
-                StagingEnvironment({{"GOLDENPATH_FALLBACK_URLS", "wss://ok/ws, http://bad/ws"}}));
+                StagingEnvironment({{"GOLDENPATH_FALLBACK_URLS", "wss://ok/ws, ftp://bad/ws"}}));
         },
-        ThrowsMessage<ConfigError>(StrEq(
-            "[goldenpath.env] (GOLDENPATH_FALLBACK_URLS) entry 2 must start with ws:// or wss://, "
-            "but is http://bad/ws")));
+        ThrowsMessage<ConfigError>(
+            StrEq("[goldenpath.env] (GOLDENPATH_FALLBACK_URLS) entry 2 must start with ws://, "
+                  "wss://, http:// or https://, but is ftp://bad/ws")));
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_environment(
@@ -802,9 +839,9 @@ TEST(FallbackConfiguration, JsonFallbacksAcceptStringsAndObjects) {
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_json(
-                json::parse(R"({"fallback_urls": ["ws://ok/ws", "http://bad/ws"]})"));
+                json::parse(R"({"fallback_urls": ["ws://ok/ws", "ftp://bad/ws"]})"));
         },
-        ThrowsConfigError("goldenpath.config", "/fallback_urls/1", "http://bad/ws"));
+        ThrowsConfigError("goldenpath.config", "/fallback_urls/1", "ftp://bad/ws"));
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_json(

@@ -48,6 +48,55 @@ TEST(UrlConstruction, ParsesWssWithDefaultPort443) {
     EXPECT_EQ(url.to_string(), "wss://agents.example.com/ws");
 }
 
+TEST(UrlConstruction, ParsesHttpAsAnEventStreamWithoutTls) {
+    const Url url = Url::parse("http://127.0.0.1:8000/agent?stream=golden");
+    EXPECT_EQ(url.scheme, "http");
+    EXPECT_EQ(url.port, 8000);
+    EXPECT_EQ(url.target(), "/agent?stream=golden");
+    EXPECT_FALSE(url.tls());
+    EXPECT_TRUE(url.event_stream());
+    EXPECT_EQ(url.to_string(), "http://127.0.0.1:8000/agent?stream=golden");
+}
+
+TEST(UrlConstruction, ParsesHttpWithDefaultPort80) {
+    const Url url = Url::parse("HTTP://agents.example.com");
+    EXPECT_EQ(url.scheme, "http");
+    EXPECT_EQ(url.port, 80);
+    EXPECT_EQ(url.path, "/");
+    EXPECT_EQ(url.to_string(), "http://agents.example.com/");
+}
+
+TEST(UrlConstruction, ParsesHttpsWithDefaultPort443AndTls) {
+    const Url url = Url::parse("https://agents.example.com/agent");
+    EXPECT_EQ(url.scheme, "https");
+    EXPECT_EQ(url.port, 443);
+    EXPECT_TRUE(url.tls());
+    EXPECT_TRUE(url.event_stream());
+    EXPECT_EQ(url.to_string(), "https://agents.example.com/agent");
+    EXPECT_EQ(Url::parse("https://h:8443/a").to_string(), "https://h:8443/a");
+}
+
+TEST(UrlConstruction, WebSocketSchemesAreNoEventStream) {
+    EXPECT_FALSE(Url::parse("ws://h/ws").event_stream());
+    EXPECT_FALSE(Url::parse("wss://h/ws").event_stream());
+}
+
+TEST(UrlConstruction, BuildsHttpAndHttps) {
+    const Url http = Url::build("http", "127.0.0.1", 8000, "/agent?stream=golden");
+    EXPECT_EQ(http.scheme, "http");
+    EXPECT_EQ(http.query, "stream=golden");
+    EXPECT_FALSE(http.tls());
+    const Url https = Url::build("HTTPS", "::1", 443, "/agent");
+    EXPECT_EQ(https.scheme, "https");
+    EXPECT_TRUE(https.tls());
+    EXPECT_EQ(https.to_string(), "https://[::1]/agent");
+}
+
+TEST(UrlConstruction, HttpQueryTokenIsRedacted) {
+    EXPECT_EQ(Url::parse("https://h/agent?token=s3cr3t-value").to_string(),
+              "https://h/agent?token=***");
+}
+
 TEST(UrlConstruction, ParsesExplicitPortAndNestedPath) {
     const Url url = Url::parse("ws://127.0.0.1:8080/api/v1/websocket");
     EXPECT_EQ(url.host, "127.0.0.1");
@@ -191,13 +240,15 @@ TEST_P(NonWebSocketUrl, IsRejectedNamingTheUrlField) {
     const std::string shown = text.empty() ? "\"\"" : text;
     EXPECT_THAT([&] { (void)Url::parse(text); },
                 ThrowsMessage<ConfigError>(StrEq(
-                    "[goldenpath.url] (/url) must start with ws:// or wss://, but is " + shown)));
+                    "[goldenpath.url] (/url) must start with ws://, wss://, http:// or https://, "
+                    "but is " +
+                    shown)));
 }
 
 INSTANTIATE_TEST_SUITE_P(ConnectionFailureSimulation, NonWebSocketUrl,
-                         testing::Values("http://localhost:8000/ws", "https://h.example/ws",
-                                         "localhost:8000/ws", "", "ftp://h/ws", "wsx://h/ws",
-                                         "ws:/h/ws", "://h/ws"));
+                         testing::Values("localhost:8000/ws", "", "ftp://h/ws", "wsx://h/ws",
+                                         "ws:/h/ws", "://h/ws", "httpx://h/agent", "http:/h/agent",
+                                         "sse://h/agent"));
 
 TEST(ConnectionFailureSimulation, MissingHostIsRejected) {
     for (const char* text : {"ws://", "ws://:8080/ws", "ws:///ws", "wss://?x=1"}) {
@@ -248,7 +299,7 @@ TEST(ConnectionFailureSimulation, UserInformationIsRejectedWithoutQuotingIt) {
 }
 
 TEST(ConnectionFailureSimulation, ErrorsNeverQuoteTheQueryToken) {
-    for (const char* text : {"http://h/ws?token=s3cr3t-value", "ws://h/a b?token=s3cr3t-value",
+    for (const char* text : {"ftp://h/ws?token=s3cr3t-value", "ws://h/a b?token=s3cr3t-value",
                              "ws://h/ws?token=s3cr3t-value#f", "ws://::1/ws?v=1&token=s3cr3t-value",
                              "ws://[::1/ws?TOKEN=s3cr3t-value"}) {
         SCOPED_TRACE(text);
@@ -259,9 +310,9 @@ TEST(ConnectionFailureSimulation, ErrorsNeverQuoteTheQueryToken) {
 }
 
 TEST(ConnectionFailureSimulation, BuildNamesTheFieldOfEachInvalidPart) {
-    EXPECT_THAT([] { (void)Url::build("http", "h", 80, "/ws"); },
-                ThrowsMessage<ConfigError>(
-                    StrEq("[goldenpath.config] (/scheme) must be ws or wss, but is http")));
+    EXPECT_THAT([] { (void)Url::build("ftp", "h", 80, "/ws"); },
+                ThrowsMessage<ConfigError>(StrEq(
+                    "[goldenpath.config] (/scheme) must be ws, wss, http or https, but is ftp")));
     EXPECT_THAT([] { (void)Url::build("ws", "", 80, "/ws"); },
                 ThrowsConfigError("goldenpath.config", "/host", "\"\""));
     EXPECT_THAT([] { (void)Url::build("ws", "bad host", 80, "/ws"); },

@@ -62,6 +62,9 @@ namespace goldenpath {
 // - close: writes the close frame and keeps reading until the server's close frame (or the
 //   deadline), returning the data frames that arrived meanwhile. The destructor closes with 1001
 //   and a 200 ms deadline and never throws.
+// - http:// and https:// URLs (docs/transport.md): connect opens the TCP (and TLS) connection,
+//   the first send_text POSTs the start message and reads the answer's header, receive returns
+//   one server-sent event's data per frame and Status::closed when the body ends.
 class BeastClient final : public WebSocketClient {
   public:
     explicit BeastClient(std::shared_ptr<HostResolver> resolver = system_resolver());

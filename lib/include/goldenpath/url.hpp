@@ -8,17 +8,20 @@
 
 namespace goldenpath {
 
-// A ws:// or wss:// endpoint. parse() and build() validate; both throw ConfigError naming the
-// field ("/url", "/port", ...) and the offending value.
+// A ws:// or wss:// (WebSocket) endpoint, or an http:// or https:// one (the start message is
+// POSTed and the events come back as server-sent events). parse() and build() validate; both throw
+// ConfigError naming the field ("/url", "/port", ...) and the offending value.
 struct Url {
-    std::string scheme;  // "ws" or "wss"
+    std::string scheme;  // "ws", "wss", "http" or "https"
     std::string host;    // name or IP literal, without brackets for IPv6
     std::uint16_t port = 0;
     std::string path = "/ws";  // starts with '/'
     std::string query;         // without '?', may be empty
 
-    bool tls() const noexcept { return scheme == "wss"; }
-    // Path plus "?query" when present: the HTTP request target of the upgrade.
+    bool tls() const noexcept { return scheme == "wss" || scheme == "https"; }
+    // True for http:// and https://: the events arrive as a text/event-stream, not as frames.
+    bool event_stream() const noexcept { return scheme == "http" || scheme == "https"; }
+    // Path plus "?query" when present: the HTTP request target of the upgrade (or the POST).
     std::string target() const;
     // Full URL; the values of secret-named query parameters (token=, api_key=, ...; see
     // default_secret_query_params) are redacted. Default ports are omitted.

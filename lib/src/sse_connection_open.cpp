@@ -1,0 +1,200 @@
+// Opening an SseConnection: resolve, TCP connect, proxy tunnel and TLS handshake, with the same
+// deadlines, helpers and failure kinds as the WebSocket connection (beast_connection_open.cpp).
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "client_port.hpp"
+#include "client_stream_open.hpp"
+#include "client_tls_context.hpp"
+#include "client_user_agent.hpp"
+#include "goldenpath/redactor.hpp"
+#include "proxy_tunnel.hpp"
+#include "retry_decision.hpp"
+#include "sse_connection.hpp"
+
+namespace goldenpath::detail {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+using error_code = beast::error_code;
+using net::awaitable;
+using net::use_awaitable;
+
+}  // namespace
+
+SseConnection::SseConnection(net::any_io_executor executor, std::shared_ptr<HostResolver> resolver)
+    : executor_(std::move(executor)),
+      resolver_(resolver ? std::move(resolver) : system_resolver()) {}
+
+beast::tcp_stream& SseConnection::tcp_stream() {
+    return std::visit(
+        [](auto& stream) -> beast::tcp_stream& { return beast::get_lowest_layer(stream); },
+        *stream_);
+}
+
+void SseConnection::close_socket() {
+    if (!stream_) {
+        return;
+    }
+    error_code ignored;
+    auto& socket = tcp_stream().socket();
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+}
+
+Failure SseConnection::make_failure(FailureKind kind, Phase phase, std::string detail) const {
+    Failure failure;
+    failure.kind = kind;
+    failure.phase = phase;
+    failure.url = url_;
+    failure.detail = std::move(detail);
+    return failure;
+}
+
+std::string SseConnection::redacted(std::string text) const {
+    if (!request_) {
+        return text;
+    }
+    return Redactor(request_->secrets).redact(std::move(text));
+}
+
+Failure SseConnection::finish(Failure failure, Clock::time_point started,
+                              bool record_attempt) const {
+    const double elapsed = elapsed_ms(started, Clock::now());
+    failure.retryable = is_retryable(failure);
+    if (failure.kind == FailureKind::timeout) {
+        failure.waited_ms = elapsed;
+    }
+    if (verification_skipped_) {
+        // Loud on purpose: a result obtained without certificate checks must say so.
+        failure.detail += std::string(failure.detail.empty() ? "" : "; ") +
+                          "TLS certificate verification was SKIPPED (insecure_skip_verify)";
+    }
+    failure.url = redacted(failure.url);
+    failure.detail = redacted(failure.detail);
+    failure.close_reason = redacted(failure.close_reason);
+    if (record_attempt) {
+        Attempt attempt;
+        attempt.url = failure.url;
+        attempt.kind_label = redacted(failure.kind_label());
+        attempt.detail = failure.detail;
+        attempt.elapsed_ms = elapsed;
+        failure.attempts.push_back(std::move(attempt));
+    }
+    return failure;
+}
+
+awaitable<std::optional<Failure>> SseConnection::connect(ConnectRequest request) {
+    validate_connect_request(request);
+    close_socket();
+    if (pending_read_) {
+        co_await wait_until(pending_read_, Clock::now() + Milliseconds{200});
+    }
+    const auto started = Clock::now();
+    request_ = std::move(request);
+    url_ = request_->url.to_string();
+    proxy_ = request_->proxy ? request_->proxy->to_string() : std::string();
+    pending_read_.reset();
+    parser_.reset();
+    events_parser_.reset();
+    parsed_.clear();
+    ready_.clear();
+    buffer_.clear();
+    open_ = false;
+    streaming_ = false;
+    closed_.reset();
+    frames_delivered_ = 0;
+    stream_.reset();  // before its TLS context
+    tls_context_.reset();
+    verifying_ = request_->url.tls() && !request_->insecure_skip_verify;
+    verification_skipped_ = request_->url.tls() && request_->insecure_skip_verify;
+    sent_client_certificate_ = false;
+    auto failure = co_await open(*request_);
+    if (failure) {
+        close_socket();
+        co_return finish(std::move(*failure), started, true);
+    }
+    open_ = true;
+    co_return std::nullopt;
+}
+
+awaitable<std::optional<Failure>> SseConnection::open(const ConnectRequest& request) {
+    // A bad CA or client certificate file needs no network to be found.
+    if (request.url.tls()) {
+        tls_context_.emplace(ssl::context::tls_client);
+        sent_client_certificate_ = request.client_certificate_file.has_value();
+        if (auto problem = configure_client_tls_context(*tls_context_, request)) {
+            Failure failure =
+                make_failure(FailureKind::tls, Phase::tls, std::move(problem->detail));
+            failure.tls_reason = std::move(problem->reason);
+            co_return failure;
+        }
+    }
+    const auto connect_deadline = Clock::now() + request.timeouts.connect;
+    // Through a proxy only the proxy's host is resolved here: the proxy resolves the target's.
+    const Url& first_hop = request.proxy ? *request.proxy : request.url;
+    const std::string hop_prefix = proxy_.empty() ? std::string() : "proxy " + proxy_ + ": ";
+
+    std::vector<std::string> addresses;
+    error_code literal_ec;
+    net::ip::make_address(first_hop.host, literal_ec);
+    if (!literal_ec) {
+        addresses.push_back(first_hop.host);
+    } else {
+        auto resolved = resolver_->resolve(first_hop.host);
+        if (auto* error = std::get_if<ResolveError>(&resolved)) {
+            co_return make_failure(FailureKind::dns, Phase::connect, hop_prefix + error->message);
+        }
+        addresses = std::get<std::vector<std::string>>(std::move(resolved));
+    }
+    std::vector<tcp::endpoint> endpoints;
+    for (const auto& address : addresses) {
+        error_code ec;
+        const auto parsed = net::ip::make_address(address, ec);
+        if (!ec) {
+            endpoints.emplace_back(parsed, first_hop.port);
+        }
+    }
+    if (endpoints.empty()) {
+        co_return make_failure(
+            FailureKind::dns, Phase::connect,
+            hop_prefix + "resolver returned no usable address for '" + first_hop.host + "'");
+    }
+
+    if (tls_context_) {
+        stream_.emplace(std::in_place_type<TlsStream>, executor_, *tls_context_);
+    } else {
+        stream_.emplace(std::in_place_type<PlainStream>, executor_);
+    }
+    if (auto failure =
+            co_await connect_tcp_stream(tcp_stream(), std::move(endpoints), connect_deadline)) {
+        failure->detail = hop_prefix + failure->detail;
+        co_return std::move(*failure).on(url_);
+    }
+    if (request.proxy) {
+        if (auto failure = co_await open_proxy_tunnel(tcp_stream(), request.url, proxy_,
+                                                      client_user_agent(), connect_deadline)) {
+            failure->url = url_;
+            co_return failure;
+        }
+    }
+    if (tls_context_) {
+        if (auto failure = co_await client_tls_handshake(
+                std::get<TlsStream>(*stream_), tcp_stream(), request.url.host, verifying_,
+                sent_client_certificate_, Clock::now() + request.timeouts.tls)) {
+            co_return std::move(*failure).on(url_);
+        }
+    }
+    co_return std::nullopt;
+}
+
+}  // namespace goldenpath::detail
