@@ -37,6 +37,7 @@
 #include "goldenpath/load_summary.hpp"
 #include "goldenpath/merged_report.hpp"
 #include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/shipped_profiles.hpp"
 #include "goldenpath/user_limits.hpp"
 #include "progress_line.hpp"
 #include "report_files.hpp"
@@ -61,13 +62,14 @@ agent_thinking, tool_executing, tool_completed, agent_completed in order) and pr
 the event timeline and the verdict.
 
 options:
-  --url URL          ws:// or wss:// endpoint (default: $GOLDENPATH_STAGING_URL)
+  --url URL          ws://, wss://, http:// or https:// endpoint (default: $GOLDENPATH_STAGING_URL)
   --embedded         start the agent server double in-process and probe it
   --token-env VAR    read the token from environment variable VAR
                      (default: GOLDENPATH_TOKEN or GOLDENPATH_TOKEN_FILE)
   --ca-file F        trust the CA certificates in F (wss)
   --insecure         skip TLS certificate verification (reported loudly)
-  --profile FILE     protocol profile JSON (default: agent-chat-v1)
+  --profile P        protocol profile: a JSON file, or a shipped profile's name
+                     (agent-chat-v1, the default, or ag-ui)
   --timeout-ms N     completion deadline per journey
   --retries N        connection retries per URL (attempts = N + 1)
   --runs N           journeys one after another per user, each on a new connection
@@ -333,7 +335,7 @@ int run_probe(const ProbeArgs& args) {
         const auto base = overlay(process_environment(), args, std::nullopt);
         if (args.embedded) {
             if (const auto path = base("GOLDENPATH_PROFILE")) {
-                profile = load_profile(*path);
+                profile = resolve_profile(*path, "GOLDENPATH_PROFILE");
             }
             std::string token = random_token();
             AgentServerDoubleOptions options;
@@ -363,7 +365,7 @@ int run_probe(const ProbeArgs& args) {
                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))};
         }
         if (config.profile_path) {
-            profile = load_profile(*config.profile_path);
+            profile = resolve_profile(config.profile_path->string(), "GOLDENPATH_PROFILE");
         }
         if (args.token_env && !embedded) {
             const auto token = process_environment()(*args.token_env);

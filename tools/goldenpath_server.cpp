@@ -19,6 +19,7 @@
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/script_json.hpp"
+#include "goldenpath/shipped_profiles.hpp"
 
 namespace {
 
@@ -26,7 +27,7 @@ constexpr int kExitUsage = 2;
 
 constexpr std::string_view kUsage = R"(usage:
   goldenpath-server [--port N] [--host 127.0.0.1] [--tls] [--token T]... [--script FILE]
-                    [--profile FILE] [--reject-upgrade STATUS]
+                    [--profile FILE|NAME] [--reject-upgrade STATUS]
 
 Serves the goldenpath agent server double: every user message is answered with the
 golden path (or the --script), until SIGINT or SIGTERM.
@@ -39,7 +40,8 @@ options:
                          is printed after "ca-file" and removed when the server exits
   --token T              accept this token (repeatable); none = no auth
   --script FILE          JSON script: events and indexed faults (docs/server-double.md)
-  --profile FILE         protocol profile JSON (default: agent-chat-v1)
+  --profile FILE|NAME    protocol profile JSON, or a shipped name: agent-chat-v1
+                         (default), ag-ui
   --reject-upgrade CODE  answer every upgrade with this HTTP status (e.g. 404)
   --help, --version
 )";
@@ -79,7 +81,7 @@ goldenpath::AgentServerDoubleOptions parse_args(const std::vector<std::string>& 
         options.tokens.emplace_back(std::move(token));
     }
     if (profile_file) {
-        options.profile = goldenpath::load_profile(*profile_file);
+        options.profile = goldenpath::resolve_profile(*profile_file, "--profile");
     }
     // The script is read after the profile so it uses the profile's event names.
     options.script = script_file ? goldenpath::load_script(*script_file, options.profile)

@@ -1,5 +1,7 @@
 #include "bounded_text.hpp"
 
+#include <functional>
+
 #include <fmt/format.h>
 
 namespace goldenpath::detail {
@@ -16,6 +18,15 @@ std::string bounded(std::string_view text, std::size_t limit) {
     std::string out(text.substr(0, cut));
     out += suffix;
     return out;
+}
+
+std::string compact_key(std::string text) {
+    constexpr std::size_t kPrefix = 32;
+    if (text.size() <= kMaxFieldBytes) {
+        return text;
+    }
+    const std::size_t hash = std::hash<std::string>{}(text);
+    return fmt::format("{}...#{:016x}/{}", bounded(text, kPrefix), hash, text.size());
 }
 
 std::string bounded_list(const std::vector<std::string>& items) {

@@ -24,6 +24,10 @@ constexpr std::size_t kMaxListedItems = 10;
 // boundary, and "... (N bytes)" naming the whole length, at most `limit` bytes in all.
 std::string bounded(std::string_view text, std::size_t limit);
 
+// An id or tool name from the server as a verifier keeps it: itself when at most kMaxFieldBytes,
+// else a prefix and a hash of the whole, so a server cannot make each open item cost megabytes.
+std::string compact_key(std::string text);
+
 // "a, b, c" for up to kMaxListedItems items, then "and N more".
 std::string bounded_list(const std::vector<std::string>& items);
 

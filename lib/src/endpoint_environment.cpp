@@ -8,6 +8,7 @@
 #include "config_fields.hpp"
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/proxy_rules.hpp"
+#include "goldenpath/shipped_profiles.hpp"
 #include "goldenpath/user_limits.hpp"
 #include "strict_integer.hpp"
 #include "text_helpers.hpp"
@@ -130,7 +131,13 @@ void read_env_settings(const EnvironmentLookup& env, EndpointConfig& config) {
         config.sla = detail::parse_sla_list(*sla, "GOLDENPATH_SLA");
     }
     if (const std::optional<std::string> profile = env_value(env, "GOLDENPATH_PROFILE")) {
-        check_file(*profile, "GOLDENPATH_PROFILE", "must name an existing protocol profile file");
+        // A path (with '/' or ending in .json) must be a file; else a shipped profile's name.
+        if (is_profile_path(*profile)) {
+            check_file(*profile, "GOLDENPATH_PROFILE",
+                       "must name an existing protocol profile file");
+        } else {
+            check_profile_name(*profile, "GOLDENPATH_PROFILE");
+        }
         config.profile_path = *profile;
     }
 }

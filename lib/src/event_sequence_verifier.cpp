@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "bounded_text.hpp"
+#include "enum_names.hpp"
+#include "event_pairing_judge.hpp"
 #include "printable.hpp"
 #include "text_helpers.hpp"
 #include "verifier_profile.hpp"
@@ -20,20 +22,10 @@ namespace {
 using detail::bounded;
 using detail::kMaxFieldBytes;
 using detail::kMaxMessageBytes;
-using detail::kMaxServerMessageBytes;
 using detail::kMaxSummaryBytes;
 using detail::plural;
 
-// An id or tool name from the server as the verifier keeps it: itself when short, else a prefix
-// and a hash of the whole, so a server cannot make each open tool cost megabytes.
-std::string compact_key(std::string text) {
-    constexpr std::size_t kPrefix = 32;
-    if (text.size() <= kMaxFieldBytes) {
-        return text;
-    }
-    const std::size_t hash = std::hash<std::string>{}(text);
-    return fmt::format("{}...#{:016x}/{}", bounded(text, kPrefix), hash, text.size());
-}
+using detail::compact_key;
 
 bool counted(EventRole role) {
     return role == EventRole::run_event || role == EventRole::terminal_failure;
@@ -50,6 +42,22 @@ std::string call_id_of(const detail::VerifierProfile& profile, const detail::Eve
 }
 
 // RunState is private to the verifier; these templates see it through deduction only.
+// A call completed by other types of tool_completed's role may be completed once by this one
+// (AG-UI: TOOL_CALL_END, then TOOL_CALL_RESULT).
+bool completes_again(const std::vector<std::pair<std::string, std::uint32_t>>& completed,
+                     const std::string& call_id, std::uint32_t type_index) {
+    bool by_other = false;
+    for (const auto& [id, type] : completed) {
+        if (id == call_id) {
+            if (type == type_index) {
+                return false;
+            }
+            by_other = true;
+        }
+    }
+    return by_other;
+}
+
 template <typename Run>
 bool is_open(const Run& run) {
     return !run.completed && !run.violation.has_value();
@@ -140,34 +148,24 @@ RouteMatch match_run(const std::vector<Run>& runs, const Event& event, std::stri
 
 }  // namespace
 
+constexpr detail::EnumNames<Rule, 13> kRuleNames{{
+    {Rule::first_not_started, "first_not_started"},
+    {Rule::duplicate_started, "duplicate_started"},
+    {Rule::no_thinking_before_tool, "no_thinking_before_tool"},
+    {Rule::unmatched_tool_completed, "unmatched_tool_completed"},
+    {Rule::tool_open_at_completion, "tool_open_at_completion"},
+    {Rule::no_tool_call, "no_tool_call"},
+    {Rule::event_after_completion, "event_after_completion"},
+    {Rule::foreign_event, "foreign_event"},
+    {Rule::missing_field, "missing_field"},
+    {Rule::ended_before_completion, "ended_before_completion"},
+    {Rule::agent_error, "agent_error"},
+    {Rule::too_many_events, "too_many_events"},
+    {Rule::unpaired, "unpaired"},
+}};
+
 std::string_view rule_name(Rule rule) noexcept {
-    switch (rule) {
-        case Rule::first_not_started:
-            return "first_not_started";
-        case Rule::duplicate_started:
-            return "duplicate_started";
-        case Rule::no_thinking_before_tool:
-            return "no_thinking_before_tool";
-        case Rule::unmatched_tool_completed:
-            return "unmatched_tool_completed";
-        case Rule::tool_open_at_completion:
-            return "tool_open_at_completion";
-        case Rule::no_tool_call:
-            return "no_tool_call";
-        case Rule::event_after_completion:
-            return "event_after_completion";
-        case Rule::foreign_event:
-            return "foreign_event";
-        case Rule::missing_field:
-            return "missing_field";
-        case Rule::ended_before_completion:
-            return "ended_before_completion";
-        case Rule::agent_error:
-            return "agent_error";
-        case Rule::too_many_events:
-            return "too_many_events";
-    }
-    return "unknown_rule";
+    return detail::name_of(kRuleNames, rule, "unknown_rule");
 }
 
 std::string Verdict::to_string() const {
@@ -375,18 +373,7 @@ void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fiel
                               summary(), profile().agent_completed));
     }
     if (type_info.role == EventRole::terminal_failure) {
-        std::string server_message;
-        for (const std::string& field : profile().error_message_fields) {
-            if (const nlohmann::json* value = profile().find_field(event.body, field)) {
-                server_message =
-                    value->is_string()
-                        ? bounded(value->get_ref<const std::string&>(), kMaxServerMessageBytes)
-                        : bounded(
-                              value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                              kMaxServerMessageBytes);
-                break;
-            }
-        }
+        const std::string server_message = profile().server_message(event.body);
         violation(
             Rule::agent_error, profile().agent_completed, type,
             fmt::format(
@@ -410,7 +397,7 @@ void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fiel
     } else if (type_info.step == GoldenStep::thinking) {
         run.thinking = true;
     } else if (type_info.step == GoldenStep::tool_executing) {
-        if (!run.thinking) {
+        if (!run.thinking && profile_->thinking_required()) {
             violation(Rule::no_thinking_before_tool, profile().agent_thinking, type,
                       fmt::format("event #{} is {}, but {} was expected before any tool", index,
                                   summary(), profile().agent_thinking));
@@ -434,7 +421,10 @@ void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fiel
                 return (call_id.empty() || tool.call_id.empty()) && tool.tool_name == tool_name;
             });
         }
-        if (match == open.end()) {
+        if (match == open.end() && !call_id.empty() && profile_->tool_completed_alternatives() &&
+            completes_again(run.completed_tools, call_id, type_info.type_index)) {
+            run.completed_tools.emplace_back(call_id, type_info.type_index);
+        } else if (match == open.end()) {
             const std::string wanted =
                 call_id.empty() ? fmt::format("{} {}", profile().tool_name_field, tool_name)
                                 : fmt::format("tool_call_id {}", call_id);
@@ -446,6 +436,9 @@ void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fiel
         } else {
             open.erase(match);
             run.tool_pair = true;
+            if (profile_->tool_completed_alternatives() && !call_id.empty()) {
+                run.completed_tools.emplace_back(call_id, type_info.type_index);
+            }
         }
     } else if (type_info.step == GoldenStep::completed) {
         if (!run.open_tools.empty()) {
@@ -472,7 +465,7 @@ void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fiel
                       fmt::format("event #{} is {}, but {} for {} was expected first (the tool is "
                                   "still open)",
                                   index, type, profile().tool_completed, tools));
-        } else if (!run.tool_pair && profile().require_tool) {
+        } else if (!run.tool_pair && profile_->tool_required()) {
             violation(
                 Rule::no_tool_call,
                 fmt::format("a {}/{} pair", profile().tool_executing, profile().tool_completed),
@@ -481,7 +474,16 @@ void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fiel
                             "expected before it",
                             index, type, profile().tool_executing, profile().tool_completed));
         }
+        if (auto open = detail::open_pairs_at_completion(run.open_pairs, *profile_, type, index)) {
+            fail(run, *std::move(open));
+        }
         run.completed = true;
+    }
+    if (!type_info.pairings.empty()) {
+        if (auto unpaired =
+                detail::judge_pairings(run.open_pairs, *profile_, type_info, fields, index)) {
+            fail(run, *std::move(unpaired));
+        }
     }
     check_required_fields(run, fields, type_info, index);
 }

@@ -23,11 +23,33 @@ VerifierProfile::VerifierProfile(std::shared_ptr<const ProtocolProfile> profile)
     for (const std::string& name : p.terminal_failure_types) {
         add(name, EventRole::terminal_failure, GoldenStep::none);
     }
-    add(p.agent_started, EventRole::run_event, GoldenStep::started);
-    add(p.agent_thinking, EventRole::run_event, GoldenStep::thinking);
-    add(p.tool_executing, EventRole::run_event, GoldenStep::tool_executing);
-    add(p.tool_completed, EventRole::run_event, GoldenStep::tool_completed);
-    add(p.agent_completed, EventRole::run_event, GoldenStep::completed);
+    add_role(p.agent_started, "agent_started", GoldenStep::started);
+    add_role(p.agent_thinking, "agent_thinking", GoldenStep::thinking);
+    add_role(p.tool_executing, "tool_executing", GoldenStep::tool_executing);
+    add_role(p.tool_completed, "tool_completed", GoldenStep::tool_completed);
+    add_role(p.agent_completed, "agent_completed", GoldenStep::completed);
+    // A type named by a pairing is an event of the run (unless it already has another role).
+    for (std::size_t i = 0; i < p.pairings.size(); ++i) {
+        const EventPairing& pairing = p.pairings[i];
+        pairing_id_slots_.push_back(summarizer_.add_name(pairing.id_field));
+        add(pairing.open_type, EventRole::run_event, GoldenStep::none)
+            .pairings.push_back(PairingEdge{i, true});
+        add(pairing.close_type, EventRole::run_event, GoldenStep::none)
+            .pairings.push_back(PairingEdge{i, false});
+    }
+    const auto optional = [&](std::string_view role) {
+        return std::find(p.optional_roles.begin(), p.optional_roles.end(), role) !=
+               p.optional_roles.end();
+    };
+    thinking_required_ = !optional("agent_thinking");
+    tool_required_ = p.require_tool && !optional("tool_executing") && !optional("tool_completed");
+    if (const auto found = p.alternative_types.find("tool_completed");
+        found != p.alternative_types.end()) {
+        tool_completed_alternatives_ = !found->second.empty();
+    }
+    if (p.unknown_types_are_run_events) {
+        unknown_.role = EventRole::run_event;
+    }
     // Names are unique now, so their order only decides how soon a lookup finds one: the run
     // events, the most frequent, first.
     std::stable_partition(types_.begin(), types_.end(), [](const NamedType& type) {
@@ -35,15 +57,27 @@ VerifierProfile::VerifierProfile(std::shared_ptr<const ProtocolProfile> profile)
     });
 }
 
-void VerifierProfile::add(const std::string& name, EventRole role, GoldenStep step) {
-    const bool known = std::any_of(types_.begin(), types_.end(),
-                                   [&](const NamedType& type) { return type.name == name; });
-    if (known) {
-        return;
+void VerifierProfile::add_role(const std::string& primary, std::string_view role_name,
+                               GoldenStep step) {
+    add(primary, EventRole::run_event, step);
+    if (const auto found = profile_->alternative_types.find(std::string(role_name));
+        found != profile_->alternative_types.end()) {
+        for (const std::string& name : found->second) {
+            add(name, EventRole::run_event, step);
+        }
+    }
+}
+
+EventTypeInfo& VerifierProfile::add(const std::string& name, EventRole role, GoldenStep step) {
+    const auto known = std::find_if(types_.begin(), types_.end(),
+                                    [&](const NamedType& type) { return type.name == name; });
+    if (known != types_.end()) {
+        return known->info;
     }
     EventTypeInfo info;
     info.role = role;
     info.step = step;
+    info.type_index = static_cast<std::uint32_t>(types_.size() + 1);
     if (const auto required = profile_->required_fields.find(name);
         required != profile_->required_fields.end()) {
         info.required = &required->second;
@@ -56,6 +90,7 @@ void VerifierProfile::add(const std::string& name, EventRole role, GoldenStep st
         }
     }
     types_.push_back(NamedType{name, std::move(info)});
+    return types_.back().info;
 }
 
 const EventTypeInfo& VerifierProfile::info(std::string_view type) const noexcept {

@@ -25,9 +25,19 @@ enum class GoldenStep : std::uint8_t {
     completed
 };
 
+// A type's part in one of the profile's pairings.
+struct PairingEdge {
+    std::size_t pairing = 0;  // index into ProtocolProfile::pairings
+    bool opens = false;       // else it closes
+};
+
 struct EventTypeInfo {
     EventRole role = EventRole::unknown;
     GoldenStep step = GoldenStep::none;
+    // Distinct per type of the profile: tells the types of one role apart (tool_completed by
+    // TOOL_CALL_END or by TOOL_CALL_RESULT).
+    std::uint32_t type_index = 0;
+    std::vector<PairingEdge> pairings;
     // The profile's required_fields for the type; nullptr when it has none.
     const std::vector<std::vector<std::string>>* required = nullptr;
     // The same groups as slots of the profile's EventFields.
@@ -48,13 +58,22 @@ class VerifierProfile {
     // Slots in EventFields of the tool name field and of the tool call id fields (in order).
     std::size_t tool_name_slot() const noexcept { return tool_name_slot_; }
     const std::vector<std::size_t>& call_id_slots() const noexcept { return call_id_slots_; }
+    // Slot in EventFields of each pairing's id field, by pairing index.
+    std::size_t pairing_id_slot(std::size_t pairing) const { return pairing_id_slots_[pairing]; }
+    // No optional_roles entry lifts the rule.
+    bool thinking_required() const noexcept { return thinking_required_; }
+    bool tool_required() const noexcept { return tool_required_; }
+    // tool_completed has alternative types, so one call may be completed once by each.
+    bool tool_completed_alternatives() const noexcept { return tool_completed_alternatives_; }
 
   private:
     struct NamedType {
         std::string name;
         EventTypeInfo info;
     };
-    void add(const std::string& name, EventRole role, GoldenStep step);
+    // The type's entry: added with `role` and `step` when new, else the one it has.
+    EventTypeInfo& add(const std::string& name, EventRole role, GoldenStep step);
+    void add_role(const std::string& primary, std::string_view role_name, GoldenStep step);
 
     std::shared_ptr<const ProtocolProfile> profile_;
     // Each name once, with the role of its first mention in classification order (ready, ignored,
@@ -64,6 +83,10 @@ class VerifierProfile {
     EventSummarizer summarizer_;
     std::size_t tool_name_slot_ = 0;
     std::vector<std::size_t> call_id_slots_;
+    std::vector<std::size_t> pairing_id_slots_;
+    bool thinking_required_ = true;
+    bool tool_required_ = true;
+    bool tool_completed_alternatives_ = false;
 };
 
 // The prepared form of `profile`, shared by every verifier made from the same shared profile: a

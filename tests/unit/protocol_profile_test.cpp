@@ -142,6 +142,12 @@ TEST(ProfileJson, RoundTripsEveryChangedKey) {
     profile.secret_query_params = {"sig"};
     profile.path = "/api/v1/websocket";
     profile.max_json_depth = 12;
+    profile.alternative_types = {{"tool_completed", {"tool_result"}}};
+    profile.optional_roles = {"agent_thinking"};
+    profile.pairings = {EventPairing{"span", "span_start", "span_end", "span_id"}};
+    profile.unknown_types_are_run_events = true;
+    profile.error_code_fields = {"code"};
+    profile.start_template = {{"q", "{text}"}};
 
     const json json_form = to_json(profile);
     const ProtocolProfile back = profile_from_json(json_form);
@@ -154,7 +160,7 @@ TEST(ProfileJson, RoundTripsEveryChangedKey) {
     // Every key differs from the default, so none was silently dropped.
     const json defaults = to_json(default_profile());
     for (const auto& [key, value] : json_form.items()) {
-        EXPECT_NE(value, defaults[key]) << key;
+        EXPECT_NE(value, defaults.contains(key) ? defaults.at(key) : json()) << key;
     }
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "goldenpath/clock.hpp"
@@ -34,6 +36,7 @@ enum class Rule {
     ended_before_completion,
     agent_error,
     too_many_events,  // more run events than VerifierLimits::max_events_per_run
+    unpaired,         // a ProtocolProfile::pairings span closed unopened, opened twice or left open
 };
 
 std::string_view rule_name(Rule rule) noexcept;
@@ -44,10 +47,12 @@ struct Violation {
     // 0-based over the run's events (ignored and unknown types excluded); for foreign_event the
     // index among all counted events of the connection.
     std::size_t event_index = 0;
-    std::string expected;  // e.g. "agent_started"
-    std::string actual;    // e.g. "agent_thinking"
-    std::string field;     // missing_field: the field (or "a|b" alternatives)
-    std::string message;   // a complete sentence naming rule, index, expected and actual
+    std::string expected;    // e.g. "agent_started"
+    std::string actual;      // e.g. "agent_thinking"
+    std::string field;       // missing_field: the field (or "a|b" alternatives)
+    std::string pairing;     // unpaired: the pairing's name (e.g. "text_message")
+    std::string pairing_id;  // unpaired: the span's id (its id_field's value)
+    std::string message;     // a complete sentence naming rule, index, expected and actual
 };
 
 // How the verifier treated one frame.
@@ -182,6 +187,11 @@ class EventSequenceVerifier {
         bool tool_pair = false;
         bool completed = false;
         std::vector<OpenTool> open_tools;
+        // Calls completed, with the type that completed them, kept only when tool_completed has
+        // alternative types (each may complete a call once).
+        std::vector<std::pair<std::string, std::uint32_t>> completed_tools;
+        // Open spans of the profile's pairings: pairing index, span id.
+        std::vector<std::pair<std::size_t, std::string>> open_pairs;
         std::size_t event_count = 0;
         std::optional<Violation> violation;
         BoundedTimeline timeline;

@@ -18,6 +18,18 @@ namespace goldenpath {
 enum class AuthMethod { header, subprotocol, query };
 std::ostream& operator<<(std::ostream& out, AuthMethod method);  // its name
 
+// Two event types that open and close one span of a run, paired on an id field (AG-UI's
+// TEXT_MESSAGE_START/END by messageId, say). A close with no open span of its id, a second open of
+// an open id, and an open span at the run's completion break the pairing, named by `name`.
+struct EventPairing {
+    std::string name;        // e.g. "text_message"; names the pairing in violations
+    std::string open_type;   // e.g. "TEXT_MESSAGE_START"
+    std::string close_type;  // e.g. "TEXT_MESSAGE_END"
+    std::string id_field;    // e.g. "messageId"
+
+    bool operator==(const EventPairing& other) const = default;
+};
+
 // Everything about the wire protocol that differs between agent backends, as data. The default
 // values are the `agent-chat-v1` contract of docs/wire-contract.md.
 struct ProtocolProfile {
@@ -29,6 +41,21 @@ struct ProtocolProfile {
     std::string tool_executing = "tool_executing";
     std::string tool_completed = "tool_completed";
     std::string agent_completed = "agent_completed";
+
+    // More event types for a golden-path role, by role name ("agent_started", "agent_thinking",
+    // "tool_executing", "tool_completed", "agent_completed"): {"tool_completed":
+    // ["TOOL_CALL_RESULT"]} makes TOOL_CALL_RESULT complete a tool call as tool_completed does. A
+    // call completed by one of its role's types may be completed again by each other one (AG-UI's
+    // TOOL_CALL_END, then TOOL_CALL_RESULT).
+    std::map<std::string, std::vector<std::string>> alternative_types;
+    // Roles a run may lack: "agent_thinking" (no no_thinking_before_tool), "tool_executing" and
+    // "tool_completed" (no no_tool_call). Present, their events are judged as usual.
+    std::vector<std::string> optional_roles;
+    // Event types that open and close spans of a run (their types are run events).
+    std::vector<EventPairing> pairings;
+    // A type the profile names nowhere: false, it goes into the timeline only; true, it is an event
+    // of the run, so it must come after agent_started and before agent_completed.
+    bool unknown_types_are_run_events = false;
 
     // Sent by the server after the upgrade; waited for before the run when wait_for_ready.
     std::string ready_type = "connection_established";
@@ -42,6 +69,8 @@ struct ProtocolProfile {
                                                        "error_message"};
     // Fields looked up, in order, for an error event's message.
     std::vector<std::string> error_message_fields = {"message", "error", "error_message", "detail"};
+    // Fields looked up, in order, for an error event's code, shown after its message.
+    std::vector<std::string> error_code_fields;
 
     // Envelope.
     std::string type_field = "type";
@@ -68,6 +97,10 @@ struct ProtocolProfile {
     std::string start_type = "user_message";
     std::string start_container = "payload";
     std::string start_text_field = "content";
+    // When not null, the start message instead: a JSON object whose string values may hold the
+    // placeholders {text}, {thread_id}, {run_id} and {message_id}, each replaced by its value
+    // inside the string (so the value is escaped as JSON, never spliced into the text).
+    nlohmann::json start_template;
 
     // Auth.
     std::vector<AuthMethod> auth_methods = {AuthMethod::header, AuthMethod::subprotocol};
@@ -82,26 +115,32 @@ struct ProtocolProfile {
     // this profile); a deeper frame is malformed_frame. 1-1000.
     std::size_t max_json_depth = kDefaultMaxJsonDepth;
 
-    // The start message for one run, serialised.
+    // The start message for one run, serialised: start_template filled in when set, else
+    // {type_field: start_type, start_container: {..}}. An empty message_id is "message-<run_id>".
+    // A template that check_start_template rejects throws ConfigError.
     std::string start_message(std::string_view text, std::string_view thread_id,
-                              std::string_view run_id) const;
+                              std::string_view run_id, std::string_view message_id = {}) const;
     // Looks `field` up in each detail container, then at the root; nullptr when absent or null.
     const nlohmann::json* find_field(const nlohmann::json& body, std::string_view field) const;
 
     // The server's message in an error event `body`: the first of error_message_fields that
-    // find_field finds, as text (a string as it is, anything else as compact JSON), cut to 512
-    // bytes; empty when none is there.
+    // find_field finds, as text (a string as it is, anything else as compact JSON), followed by
+    // " (code C)" when one of error_code_fields is there, cut to 512 bytes; empty when neither is.
     std::string server_message(const nlohmann::json& body) const;
 
     bool is_ignored(std::string_view type) const;
     bool is_terminal_failure(std::string_view type) const;
-    // One of the five golden-path types.
+    // One of the five golden-path types or one of their alternative_types.
     bool is_golden_path_type(std::string_view type) const;
     // The subprotocol entry carrying `token` (template with {token} replaced).
     std::string subprotocol_for(std::string_view token) const;
 
     bool operator==(const ProtocolProfile& other) const = default;
 };
+
+// Throws ConfigError (id goldenpath.profile, pointer /start_template/...) unless `start_template`
+// is null or a JSON object whose strings hold only known placeholders.
+void check_start_template(const nlohmann::json& start_template);
 
 // The `agent-chat-v1` profile.
 ProtocolProfile default_profile();
