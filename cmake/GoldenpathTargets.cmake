@@ -44,14 +44,19 @@ function(goldenpath_add_executable name)
     goldenpath_set_warnings(${name})
 endfunction()
 
-# goldenpath_add_test_suite(<target> LABEL <label> SOURCES ... [LIBS ...] [TIMEOUT seconds])
+# goldenpath_add_test_suite(<target> LABEL <label> SOURCES ... [LIBS ...] [TIMEOUT seconds]
+#                           [SHARDS n])
 # Every test binary carries its ctest label and a timeout (30 s unless given: soak tests measure
 # for longer). `unit` binaries are one ctest test each: their tests take microseconds, and a
-# process per test cost 10-15 ms each, most of the 10 s budget of unit + mission_critical. The
-# other suites are discovered test by test (a process each, so a test that hangs or crashes is
-# named on its own) and report GTEST_SKIP as a ctest skip.
+# process per test cost 10-15 ms each, most of the 10 s budget of unit + mission_critical.
+# `mission_critical` binaries are one ctest test per GoogleTest shard (SHARDS, default 1): run test
+# by test they took 21 s of process time against 10 s run whole (ctest's bookkeeping and each
+# process's start-up cost more than most of these tests), and shards of the longer binaries keep
+# both cores busy. They run without --gtest_brief, so a shard that hangs shows the `[ RUN ]` line
+# of the test that hung. The other suites are discovered test by test (a process each) and report
+# GTEST_SKIP as a ctest skip.
 function(goldenpath_add_test_suite target)
-    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT;SHARDS" "SOURCES;LIBS" ${ARGN})
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 30)
     endif()
@@ -65,6 +70,22 @@ function(goldenpath_add_test_suite target)
     if(ARG_LABEL STREQUAL "unit")
         add_test(NAME ${target} COMMAND ${target} --gtest_brief=1)
         set_tests_properties(${target} PROPERTIES LABELS unit TIMEOUT ${ARG_TIMEOUT})
+        return()
+    endif()
+    if(ARG_LABEL STREQUAL "mission_critical")
+        if(NOT ARG_SHARDS)
+            set(ARG_SHARDS 1)
+        endif()
+        math(EXPR last_shard "${ARG_SHARDS} - 1")
+        foreach(shard RANGE ${last_shard})
+            set(name ${target})
+            if(ARG_SHARDS GREATER 1)
+                set(name ${target}.shard${shard})
+            endif()
+            add_test(NAME ${name} COMMAND ${target})
+            set_tests_properties(${name} PROPERTIES LABELS mission_critical TIMEOUT ${ARG_TIMEOUT}
+                ENVIRONMENT "GTEST_TOTAL_SHARDS=${ARG_SHARDS};GTEST_SHARD_INDEX=${shard}")
+        endforeach()
         return()
     endif()
     gtest_discover_tests(${target}
