@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "goldenpath/bounded_json.hpp"
+#include "start_template.hpp"
 #include "text_helpers.hpp"
 
 namespace goldenpath::detail {
@@ -153,6 +154,12 @@ std::optional<RunIds> start_message_ids(std::string_view text, const ProtocolPro
         return std::nullopt;
     }
     const auto body = nlohmann::json::parse(text, nullptr, false);
+    if (!profile.start_template.is_null()) {
+        auto ids = template_start_ids(profile.start_template, body);
+        return ids ? std::optional<RunIds>(
+                         RunIds{std::move(ids->thread_id), std::move(ids->run_id)})
+                   : std::nullopt;
+    }
     if (!body.is_object() || json_string(body, profile.type_field) != profile.start_type) {
         return std::nullopt;
     }
@@ -194,6 +201,10 @@ std::string render_event(nlohmann::json event, const RunIds& ids, const Protocol
         }
     }
     return event.dump();
+}
+
+bool sends_ready_message(const AgentServerDoubleOptions& options) {
+    return options.send_connection_established && !options.profile.ready_type.empty();
 }
 
 std::string ready_message(std::size_t id, const ProtocolProfile& profile) {

@@ -37,7 +37,8 @@ struct RunIds {
     std::string run_id;
 };
 
-// The ids of a start message (profile.start_type), or nullopt when `text` is not one.
+// The ids of a start message (profile.start_type, or with a start_template an object with the
+// template's top-level fields), or nullopt when `text` is not one.
 std::optional<RunIds> start_message_ids(std::string_view text, const ProtocolProfile& profile);
 
 // What the double answers to `message` on `connection` (already recorded): the behaviour's
@@ -52,6 +53,10 @@ std::optional<Reply> answer(const RecordedConnection& connection, std::string_vi
 
 // A scripted event as sent: the run's ids added at the root unless the event sets them.
 std::string render_event(nlohmann::json event, const RunIds& ids, const ProtocolProfile& profile);
+
+// Whether a WebSocket connection of the double starts with the ready message: when the options
+// ask for it and the profile has a ready type (ag-ui has none).
+bool sends_ready_message(const AgentServerDoubleOptions& options);
 
 // The connection_established message for connection `id`.
 std::string ready_message(std::size_t id, const ProtocolProfile& profile);

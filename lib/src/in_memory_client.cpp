@@ -52,7 +52,7 @@ std::optional<Failure> InMemoryClient::connect(const ConnectRequest& request) {
     }
     recorded_.upgraded = true;
     connected_ = true;
-    if (options_.send_connection_established) {
+    if (detail::sends_ready_message(options_)) {
         outbox_.push_back({Outgoing::Kind::frame, detail::ready_message(1, options_.profile), 1000,
                            Clock::now()});
     }

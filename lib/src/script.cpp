@@ -1,8 +1,11 @@
 #include "goldenpath/script.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "goldenpath/config_error.hpp"
 
@@ -93,17 +96,24 @@ nlohmann::json thinking(const ProtocolProfile& profile) {
     return make_event(profile, profile.agent_thinking, {{"reasoning", "Looking up the order"}});
 }
 
+// The field that carries a tool call's id: the profile's first, "tool_call_id" when it has none.
+std::string call_id_field(const ProtocolProfile& profile) {
+    return profile.tool_call_id_fields.empty() ? std::string("tool_call_id")
+                                               : profile.tool_call_id_fields.front();
+}
+
 nlohmann::json executing(const ProtocolProfile& profile, const std::string& tool,
                          const std::string& call_id) {
     return make_event(profile, profile.tool_executing,
-                      {{"tool_name", tool}, {"tool_call_id", call_id}});
+                      {{profile.tool_name_field, tool}, {call_id_field(profile), call_id}});
 }
 
 nlohmann::json completed_tool(const ProtocolProfile& profile, const std::string& tool,
                               const std::string& call_id, nlohmann::json results) {
-    return make_event(
-        profile, profile.tool_completed,
-        {{"tool_name", tool}, {"tool_call_id", call_id}, {"results", std::move(results)}});
+    return make_event(profile, profile.tool_completed,
+                      {{profile.tool_name_field, tool},
+                       {call_id_field(profile), call_id},
+                       {"results", std::move(results)}});
 }
 
 nlohmann::json completed(const ProtocolProfile& profile) {
@@ -118,29 +128,91 @@ ScriptStep event_step(nlohmann::json event) {
     return step;
 }
 
-}  // namespace
+// The value of `field` in `event` (at the root or in its first detail container), if a string.
+const nlohmann::json* event_field(const nlohmann::json& event, const ProtocolProfile& profile,
+                                  const std::string& field) {
+    const nlohmann::json* details = &event;
+    if (!profile.detail_containers.empty() && event.contains(profile.detail_containers.front())) {
+        details = &event.at(profile.detail_containers.front());
+    }
+    const auto it = details->find(field);
+    return it != details->end() && it->is_string() ? &*it : nullptr;
+}
 
-Script Script::golden_path(const ProtocolProfile& profile) {
+// A golden path is valid under the profile's pairings too: an event that opens a span gets the
+// span's id (when the event has none) and, unless a later event closes that span, the close right
+// after it. AG-UI's REASONING_START is followed by REASONING_END; its TOOL_CALL_START is closed by
+// the TOOL_CALL_END that completes the call.
+std::vector<nlohmann::json> with_pairings_closed(std::vector<nlohmann::json> events,
+                                                 const ProtocolProfile& profile) {
+    if (profile.pairings.empty()) {
+        return events;
+    }
+    std::vector<nlohmann::json> out;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const std::string type = events[i].value(profile.type_field, std::string());
+        std::vector<nlohmann::json> closes;
+        for (const EventPairing& pairing : profile.pairings) {
+            if (pairing.open_type != type) {
+                continue;
+            }
+            const nlohmann::json* id = event_field(events[i], profile, pairing.id_field);
+            if (id == nullptr) {
+                const bool contained = !profile.detail_containers.empty() &&
+                                       events[i].contains(profile.detail_containers.front());
+                nlohmann::json& details =
+                    contained ? events[i][profile.detail_containers.front()] : events[i];
+                details[pairing.id_field] = pairing.name + "-" + std::to_string(i + 1);
+                id = &details[pairing.id_field];
+            }
+            const bool closed_later = std::any_of(
+                events.begin() + static_cast<std::ptrdiff_t>(i) + 1, events.end(),
+                [&](const nlohmann::json& later) {
+                    const nlohmann::json* later_id = event_field(later, profile, pairing.id_field);
+                    return later.value(profile.type_field, std::string()) == pairing.close_type &&
+                           later_id != nullptr && *later_id == *id;
+                });
+            if (!closed_later) {
+                closes.push_back(
+                    make_event(profile, pairing.close_type, {{pairing.id_field, *id}}));
+            }
+        }
+        out.push_back(std::move(events[i]));
+        for (auto& close : closes) {
+            out.push_back(std::move(close));
+        }
+    }
+    return out;
+}
+
+Script events_script(std::vector<nlohmann::json> events, const ProtocolProfile& profile) {
     Script script;
-    script.event(started(profile))
-        .event(thinking(profile))
-        .event(executing(profile, "order_lookup", "call-1"))
-        .event(completed_tool(profile, "order_lookup", "call-1", {{"status", "shipped"}}))
-        .event(completed(profile));
+    for (auto& event : with_pairings_closed(std::move(events), profile)) {
+        script.event(std::move(event));
+    }
     return script;
 }
 
+}  // namespace
+
+Script Script::golden_path(const ProtocolProfile& profile) {
+    return events_script(
+        {started(profile), thinking(profile), executing(profile, "order_lookup", "call-1"),
+         completed_tool(profile, "order_lookup", "call-1", {{"status", "shipped"}}),
+         completed(profile)},
+        profile);
+}
+
 Script Script::with_tools(std::size_t tools, const ProtocolProfile& profile) {
-    Script script;
-    script.event(started(profile)).event(thinking(profile));
+    std::vector<nlohmann::json> events = {started(profile), thinking(profile)};
     for (std::size_t i = 1; i <= tools; ++i) {
         const std::string tool = "tool_" + std::to_string(i);
         const std::string call_id = "call-" + std::to_string(i);
-        script.event(executing(profile, tool, call_id))
-            .event(completed_tool(profile, tool, call_id, {{"status", "done"}}));
+        events.push_back(executing(profile, tool, call_id));
+        events.push_back(completed_tool(profile, tool, call_id, {{"status", "done"}}));
     }
-    script.event(completed(profile));
-    return script;
+    events.push_back(completed(profile));
+    return events_script(std::move(events), profile);
 }
 
 Script& Script::event(nlohmann::json event) {

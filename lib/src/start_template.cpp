@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -112,6 +114,74 @@ nlohmann::json filled_start_template(const nlohmann::json& start_template,
     nlohmann::json message = start_template;
     fill(message, values);
     return message;
+}
+
+namespace {
+
+// The pointer of the first string value of `value` that is exactly `placeholder`.
+std::optional<nlohmann::json::json_pointer> placeholder_pointer(
+    const nlohmann::json& value, std::string_view placeholder,
+    const nlohmann::json::json_pointer& at) {
+    if (value.is_string()) {
+        return value.get_ref<const std::string&>() == placeholder
+                   ? std::optional<nlohmann::json::json_pointer>(at)
+                   : std::nullopt;
+    }
+    if (value.is_object()) {
+        for (const auto& item : value.items()) {
+            if (auto found = placeholder_pointer(item.value(), placeholder, at / item.key())) {
+                return found;
+            }
+        }
+    } else if (value.is_array()) {
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (auto found = placeholder_pointer(value[i], placeholder, at / i)) {
+                return found;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+bool has_placeholder(const nlohmann::json& value) {
+    if (value.is_string()) {
+        bool found = false;
+        scan(
+            value.get_ref<const std::string&>(), [](std::string_view) {},
+            [&found](std::string_view) { found = true; });
+        return found;
+    }
+    if (value.is_object() || value.is_array()) {
+        return std::any_of(value.begin(), value.end(),
+                           [](const nlohmann::json& child) { return has_placeholder(child); });
+    }
+    return false;
+}
+
+std::string string_at(const nlohmann::json& message, std::string_view placeholder,
+                      const nlohmann::json& start_template) {
+    const auto pointer = placeholder_pointer(start_template, placeholder, {});
+    if (!pointer || !message.contains(*pointer)) {
+        return {};
+    }
+    const nlohmann::json& value = message.at(*pointer);
+    return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::optional<StartIds> template_start_ids(const nlohmann::json& start_template,
+                                           const nlohmann::json& message) {
+    if (!start_template.is_object() || !message.is_object()) {
+        return std::nullopt;
+    }
+    for (const auto& item : start_template.items()) {
+        if (has_placeholder(item.value()) && !message.contains(item.key())) {
+            return std::nullopt;
+        }
+    }
+    return StartIds{string_at(message, "{thread_id}", start_template),
+                    string_at(message, "{run_id}", start_template)};
 }
 
 }  // namespace detail

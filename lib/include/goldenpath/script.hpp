@@ -46,7 +46,10 @@ class Script {
     Script() = default;
     explicit Script(std::vector<ScriptStep> steps) : steps_(std::move(steps)) {}
 
-    // The five golden-path events with one tool call (names from `profile`).
+    // The five golden-path events with one tool call (names and tool fields from `profile`). An
+    // event that opens a span of one of the profile's pairings gets the span's id and, unless a
+    // later event closes it, the close right after it: under the ag-ui profile, RUN_STARTED,
+    // REASONING_START, REASONING_END, TOOL_CALL_START, TOOL_CALL_END, RUN_FINISHED.
     static Script golden_path(const ProtocolProfile& profile = default_profile());
     // As golden_path, with `tools` tool calls (each executing/completed pair, ids call-1..N).
     static Script with_tools(std::size_t tools, const ProtocolProfile& profile = default_profile());
