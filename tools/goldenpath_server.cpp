@@ -30,12 +30,13 @@ constexpr std::string_view kUsage = R"(usage:
                     [--profile FILE|NAME] [--reject-upgrade STATUS]
 
 Serves the goldenpath agent server double: every user message is answered with the
-golden path (or the --script), until SIGINT or SIGTERM.
+golden path (or the --script), until SIGINT or SIGTERM. The same port answers a WebSocket
+upgrade (ws://, wss://) and a POSTed start message with server-sent events (http://, https://).
 
 options:
   --port N               port to listen on (default 0: an ephemeral port)
   --host ADDR            loopback address to bind: 127.0.0.1 (default) or ::1
-  --tls                  serve wss:// with an EC P-256 certificate generated at start
+  --tls                  serve wss:// and https:// with an EC P-256 certificate generated at start
                          (SANs 127.0.0.1, ::1, localhost), signed by a CA whose PEM file
                          is printed after "ca-file" and removed when the server exits
   --token T              accept this token (repeatable); none = no auth

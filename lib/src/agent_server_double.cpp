@@ -299,11 +299,24 @@ std::uint16_t AgentServerDouble::port() const noexcept {
     return impl_->port();
 }
 
-std::string AgentServerDouble::url() const {
-    const std::string& host = impl_->options().host;
+namespace {
+
+std::string double_url(const AgentServerDoubleOptions& options, std::uint16_t port,
+                       std::string_view scheme) {
+    const std::string& host = options.host;
     const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    return (impl_->options().tls ? "wss://" : "ws://") + shown + ":" +
-           std::to_string(impl_->port()) + impl_->options().profile.path;
+    return std::string(scheme) + (options.tls ? "s://" : "://") + shown + ":" +
+           std::to_string(port) + options.profile.path;
+}
+
+}  // namespace
+
+std::string AgentServerDouble::url() const {
+    return double_url(impl_->options(), impl_->port(), "ws");
+}
+
+std::string AgentServerDouble::event_stream_url() const {
+    return double_url(impl_->options(), impl_->port(), "http");
 }
 
 std::filesystem::path AgentServerDouble::ca_file() const {

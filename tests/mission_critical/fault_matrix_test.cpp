@@ -1,6 +1,7 @@
 // Every fault the AgentServerDouble can inject (docs/test-authors.md), through the real BeastClient
-// and GoldenPathJourney, over ws:// and wss://: the exact failure kind, code and event index, each
-// within its configured deadline (300 ms phases, asserted with +250 ms).
+// and GoldenPathJourney, over ws://, wss://, http:// and https:// (server-sent events): the exact
+// failure kind, code and event index, each within its configured deadline (300 ms phases, asserted
+// with +250 ms).
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -84,6 +85,9 @@ struct Fault {
     std::string name;
     std::function<void(AgentServerDoubleOptions&)> inject;
     Expected expected;
+    // Over http:// and https:// when it differs: an event stream has no close code (a close step
+    // ends the answer: closed(1006)) and no ready event before the run (frames count one less).
+    std::optional<Expected> over_event_stream;
 };
 
 Script golden_with(std::size_t before_event, ScriptStep step) {
@@ -109,8 +113,9 @@ ScriptStep step_of(ScriptStep::Kind kind, std::string text = {}, Milliseconds de
 std::vector<Fault> all_faults() {
     std::vector<Fault> faults;
     const auto add = [&faults](std::string name, std::function<void(AgentServerDoubleOptions&)> f,
-                               Expected expected) {
-        faults.push_back(Fault{std::move(name), std::move(f), std::move(expected)});
+                               Expected expected, std::optional<Expected> over_event_stream = {}) {
+        faults.push_back(Fault{std::move(name), std::move(f), std::move(expected),
+                               std::move(over_event_stream)});
     };
     add(
         "RejectUpgrade404", [](auto& o) { o.reject_upgrade_status = 404; },
@@ -120,11 +125,13 @@ std::vector<Fault> all_faults() {
         fails(FailureKind::auth_rejected, "auth_rejected").status(401));
     add(
         "CloseBeforeFirstEvent", [](auto& o) { o.script = Script().close(1011, "boom"); },
-        fails(FailureKind::closed, "closed(1011)").closed(1011, 0));
+        fails(FailureKind::closed, "closed(1011)").closed(1011, 0),
+        fails(FailureKind::closed, "closed(1006)").closed(1006, 0));
     add(
         "CloseAfterEvent2",
         [](auto& o) { o.script = golden_with(2, close_step(1011, "tool crashed")); },
-        fails(FailureKind::closed, "closed(1011)").closed(1011, 2));
+        fails(FailureKind::closed, "closed(1011)").closed(1011, 2),
+        fails(FailureKind::closed, "closed(1006)").closed(1006, 2));
     add(
         "AuthFailedAndClose1008AfterUpgrade",
         [](auto& o) {
@@ -142,20 +149,24 @@ std::vector<Fault> all_faults() {
     add(
         "Close1008MidRunIsAuthRejected",
         [](auto& o) { o.script = golden_with(1, close_step(1008, "token revoked")); },
-        fails(FailureKind::auth_rejected, "auth_rejected").closed(1008, 1));
+        fails(FailureKind::auth_rejected, "auth_rejected").closed(1008, 1),
+        fails(FailureKind::closed, "closed(1006)").closed(1006, 1));
     add(
         "MalformedJsonBeforeEvent2",
         [](auto& o) {
             o.script = golden_with(2, step_of(ScriptStep::Kind::send_raw, "{not json"));
         },
         // Frames: connection_established, started, thinking, then the bad one.
-        fails(FailureKind::malformed_frame, "malformed_frame(3)").frame(3));
+        fails(FailureKind::malformed_frame, "malformed_frame(3)").frame(3),
+        fails(FailureKind::malformed_frame, "malformed_frame(2)").frame(2));
     add(
         "BinaryFrameBeforeEvent2",
         [](auto& o) {
             o.script = golden_with(2, step_of(ScriptStep::Kind::send_binary, "\x01\x02"));
         },
-        fails(FailureKind::malformed_frame, "malformed_frame(3)").frame(3));
+        // Over an event stream the bytes are an event's data, which is no JSON.
+        fails(FailureKind::malformed_frame, "malformed_frame(3)").frame(3),
+        fails(FailureKind::malformed_frame, "malformed_frame(2)").frame(2));
     add(
         "DropThinking", [](auto& o) { o.script = Script::golden_path().drop_event(1); },
         fails(FailureKind::protocol_violation, "protocol_violation(no_thinking_before_tool)")
@@ -200,18 +211,25 @@ std::vector<Fault> all_faults() {
 
 struct FaultParam {
     Fault fault;
-    bool tls = false;
+    std::string scheme;  // ws, wss, http, https
+
+    bool tls() const { return scheme == "wss" || scheme == "https"; }
+    bool event_stream() const { return scheme == "http" || scheme == "https"; }
+    const Expected& expected() const {
+        return event_stream() && fault.over_event_stream ? *fault.over_event_stream
+                                                         : fault.expected;
+    }
 };
 
 void PrintTo(const FaultParam& param, std::ostream* out) {
-    *out << param.fault.name << (param.tls ? " over wss" : " over ws");
+    *out << param.fault.name << " over " << param.scheme;
 }
 
 std::vector<FaultParam> fault_params() {
     std::vector<FaultParam> params;
-    for (const bool tls : {false, true}) {
+    for (const char* scheme : {"ws", "wss", "http", "https"}) {
         for (auto& fault : all_faults()) {
-            params.push_back(FaultParam{std::move(fault), tls});
+            params.push_back(FaultParam{std::move(fault), scheme});
         }
     }
     return params;
@@ -221,10 +239,13 @@ class FaultMatrixTest : public testing::TestWithParam<FaultParam> {
   protected:
     JourneyOptions journey_options(const AgentServerDouble& server) const {
         JourneyOptions options;
-        options.config.url = Url::parse(server.url());
-        if (GetParam().tls) {
+        options.config.url =
+            Url::parse(GetParam().event_stream() ? server.event_stream_url() : server.url());
+        if (GetParam().tls()) {
             options.config.ca_file = server.ca_file();
         }
+        // The events of an event stream answer the start message: no ready event comes first.
+        options.profile.wait_for_ready = !GetParam().event_stream();
         auto& timeouts = options.config.timeouts;
         timeouts.connect = kPhaseDeadline;
         timeouts.tls = kPhaseDeadline;
@@ -241,9 +262,9 @@ class FaultMatrixTest : public testing::TestWithParam<FaultParam> {
 
 TEST_P(FaultMatrixTest, FailsExactlyAsClassifiedWithinItsDeadline) {
     const Fault& fault = GetParam().fault;
-    const Expected& expected = fault.expected;
+    const Expected& expected = GetParam().expected();
     AgentServerDoubleOptions server_options;
-    server_options.tls = GetParam().tls;
+    server_options.tls = GetParam().tls();
     fault.inject(server_options);
     AgentServerDouble server(server_options);
 
@@ -293,7 +314,7 @@ TEST_P(FaultMatrixTest, FailsExactlyAsClassifiedWithinItsDeadline) {
 INSTANTIATE_TEST_SUITE_P(AllFaults, FaultMatrixTest, testing::ValuesIn(fault_params()),
                          [](const testing::TestParamInfo<FaultParam>& param_info) {
                              const FaultParam& param = param_info.param;
-                             return param.fault.name + (param.tls ? "_wss" : "_ws");
+                             return param.fault.name + "_" + param.scheme;
                          });
 
 }  // namespace

@@ -59,6 +59,8 @@ struct AgentServerDoubleOptions {
     // Answer every upgrade with this HTTP status instead (e.g. 404).
     std::optional<int> reject_upgrade_status;
     std::string reject_upgrade_body = "not found";
+    // The profile's ready event (connection_established) after a WebSocket upgrade; never sent
+    // when the profile's ready_type is empty (ag-ui) nor over an event stream.
     bool send_connection_established = true;
     // Serve wss:// (TLS 1.2+). The CA, key and certificates are generated on first use, once
     // per process; the CA certificate is written to the temp directory (see ca_file()).
@@ -99,7 +101,8 @@ struct AgentServerDoubleOptions {
     std::function<void(const std::string&)> log;
 };
 
-// A real WebSocket agent server on loopback, in-process, answering start messages with a Script.
+// A real agent server on loopback, in-process, answering start messages with a Script: over
+// WebSocket after an upgrade, or as server-sent events to a POST (event_stream_url()).
 // Starts in the constructor (throws std::runtime_error when it cannot bind) and stops in the
 // destructor, closing every connection and joining its thread.
 // Thread-safe once constructed: any thread may call any member, its callbacks (all run on its one
@@ -117,6 +120,10 @@ class AgentServerDouble {
     // the bound IP literal, so clients verify the certificate's IP SAN and need no resolver
     // (the certificate also names DNS:localhost, which goldenpath-server prints).
     std::string url() const;
+    // http://127.0.0.1:PORT/ws (https:// with tls): the same port and path answer a POST of a
+    // start message with a text/event-stream, one server-sent event per scripted frame
+    // (docs/server-double.md).
+    std::string event_stream_url() const;
     // PEM file of the CA that signed the TLS certificate ($TMPDIR/goldenpath-ca-<pid>.pem, the
     // same for every double of the process, removed at exit); empty when not tls.
     std::filesystem::path ca_file() const;

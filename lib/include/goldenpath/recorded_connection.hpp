@@ -20,9 +20,10 @@ struct RecordedConnection {
     std::vector<std::pair<std::string, std::string>> headers;  // as received (not redacted)
     std::vector<std::string> offered_subprotocols;
     std::string selected_subprotocol;
-    bool upgraded = false;    // false: rejected before the upgrade
+    bool upgraded = false;    // accepted: the WebSocket upgrade, or the event stream's 200
     int rejected_status = 0;  // HTTP status when rejected
-    // Text frames from the client, in order: the first max_recorded_messages of them.
+    // Text frames from the client, in order: the first max_recorded_messages of them (of an
+    // event stream: the POSTed body).
     std::vector<std::string> received;
     std::size_t received_omitted = 0;      // text frames past that limit, answered, not recorded
     std::optional<int> client_close_code;  // close code the client sent, if any

@@ -1,6 +1,8 @@
-// One connection of AgentServerDouble as a class template over its stream: ws:// sessions are
-// made in server_session.cpp, wss:// ones in server_session_tls.cpp, so that each file compiles
-// one instantiation (the two together were the build's longest compile). Internal (Boost).
+// One connection of AgentServerDouble as a class template over its stream: plain sessions are
+// made in server_session.cpp, TLS ones in server_session_tls.cpp, so that each file compiles one
+// instantiation (the two together were the build's longest compile). A session is a WebSocket
+// after an upgrade, or an event stream when the request is a POST: then the body is the start
+// message and the script's frames are written as server-sent events. Internal (Boost).
 #pragma once
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 #include <boost/beast/websocket/ssl.hpp>  // teardown (TLS shutdown) of a websocket over TLS
 
 #include "agent_protocol.hpp"
+#include "event_stream_framing.hpp"
 #include "harness_error.hpp"
 #include "outgoing_queue.hpp"
 #include "script_runner.hpp"
@@ -43,29 +46,30 @@ inline constexpr std::size_t kReadMessageMax = 16U * 1024U * 1024U;
 using PlainWebSocket = websocket::stream<beast::tcp_stream>;
 using TlsWebSocket = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
-// One connection: (TLS handshake,) HTTP upgrade, auth, websocket accept, then a read loop that
-// starts script runs. Writes go through a queue so at most one write (or close) is in flight;
-// ServerConnection commands join the same queue, so they keep their order with script frames.
-// WsStream is websocket::stream over beast::tcp_stream (ws://) or over beast::ssl_stream (wss://).
+// One connection: (TLS handshake,) HTTP request, auth, then either websocket accept and a read
+// loop that starts script runs, or (a POST) one script run answered as a text/event-stream. Writes
+// go through a queue so at most one write (or close) is in flight; ServerConnection commands join
+// the same queue, so they keep their order with script frames. WsStream is websocket::stream over
+// beast::tcp_stream (ws://) or over beast::ssl_stream (wss://).
 template <class WsStream>
-class WebSocketSession : public ServerSession,
-                         public std::enable_shared_from_this<WebSocketSession<WsStream>> {
+class DoubleSession : public ServerSession,
+                      public std::enable_shared_from_this<DoubleSession<WsStream>> {
   public:
     static constexpr bool kTls =
         !std::is_same_v<typename WsStream::next_layer_type, beast::tcp_stream>;
 
     template <class... StreamArgs>
-    explicit WebSocketSession(SessionHost& server, Clock::time_point accepted_at,
-                              StreamArgs&&... stream_args)
+    explicit DoubleSession(SessionHost& server, Clock::time_point accepted_at,
+                           StreamArgs&&... stream_args)
         : server_(server),
           journal_(server.journal_ptr()),
           accepted_at_(accepted_at),
           ws_(std::forward<StreamArgs>(stream_args)...),
           queue_(server.options().max_outgoing_bytes) {}
 
-    ~WebSocketSession() override { mark_ended(); }
-    WebSocketSession(const WebSocketSession&) = delete;
-    WebSocketSession& operator=(const WebSocketSession&) = delete;
+    ~DoubleSession() override { mark_ended(); }
+    DoubleSession(const DoubleSession&) = delete;
+    DoubleSession& operator=(const DoubleSession&) = delete;
 
     void start() override {
         if constexpr (kTls) {
@@ -117,7 +121,7 @@ class WebSocketSession : public ServerSession,
     // The run's steps as frames in this session's queue, and its delays on the run's timer.
     class RunOutput final : public ScriptOutput {
       public:
-        RunOutput(WebSocketSession& session, std::shared_ptr<Run> run)
+        RunOutput(DoubleSession& session, std::shared_ptr<Run> run)
             : session_(session), run_(std::move(run)) {}
         bool has_room() const override { return !session_.queue_.full(); }
         bool closing() const override { return session_.closing_; }
@@ -144,118 +148,34 @@ class WebSocketSession : public ServerSession,
         }
 
       private:
-        WebSocketSession& session_;
+        DoubleSession& session_;
         std::shared_ptr<Run> run_;
     };
 
-    void on_request(error_code ec) {
-        if (ec) {
-            // Bytes that are no HTTP (e.g. a TLS ClientHello) get a 400 like real servers give,
-            // so a wss:// client sees plain text (tls(not_tls_server)) instead of a silent drop.
-            if (ec.category() == make_error_code(http::error::bad_method).category() &&
-                ec != http::error::end_of_stream && ec != http::error::partial_message) {
-                respond(400, "bad request");
-                return;
-            }
-            hard_close();
-            return;
-        }
-        RecordedConnection recorded;
-        recorded.target = std::string(request_.target());
-        recorded.accepted_at = accepted_at_;
-        for (const auto& field : request_) {
-            recorded.headers.emplace_back(std::string(field.name_string()),
-                                          std::string(field.value()));
-        }
-        for (const auto& field : request_) {
-            if (field.name() == http::field::sec_websocket_protocol) {
-                for (auto& item : split_header_list(field.value())) {
-                    recorded.offered_subprotocols.push_back(std::move(item));
-                }
-            }
-        }
-        const auto& options = server_.options();
-        if (options.upgrade_fault_for) {
-            recorded.id = journal_->next_id();  // record() gives the same id
-            UpgradeFault fault = UpgradeFault::none;
-            try {
-                fault = options.upgrade_fault_for(recorded);
-            } catch (...) {
-                report_harness_error("upgrade_fault_for");
-                fault = UpgradeFault::close;
-            }
-            if (fault != UpgradeFault::none) {
-                id_ = journal_->record(std::move(recorded));
-                hard_close(fault == UpgradeFault::reset);
-                return;
-            }
-        }
-        auto decision = decide_upgrade(recorded, options);
-        if (decision.reject_status == 0 && !websocket::is_upgrade(request_)) {
-            decision = {426, "websocket upgrade required", {}};
-        }
-        const int reject = decision.reject_status;
-        std::string body = std::move(decision.body);
-        const std::string selected = std::move(decision.selected_subprotocol);
-        // Marked before the 101 is written, so a client that saw the upgrade finds it recorded.
-        recorded.upgraded = reject == 0 && !stopping_;
-        recorded.rejected_status = reject;
-        recorded.selected_subprotocol = selected;
-        id_ = journal_->record(std::move(recorded));
-        recording_ = journal_->live(id_);
-        if (reject != 0) {
-            respond(reject, std::move(body));
-            return;
-        }
-        if (stopping_) {
-            hard_close();
-            return;
-        }
-        ws_.set_option(websocket::stream_base::decorator([selected](websocket::response_type& res) {
-            res.set(http::field::server, "goldenpath-agent-server-double");
-            if (!selected.empty()) {
-                res.set(http::field::sec_websocket_protocol, selected);
-            }
-        }));
-        ws_.read_message_max(kReadMessageMax);
-        ws_.async_accept(request_, [self = this->shared_from_this()](error_code accept_ec) {
-            self->on_accept(accept_ec);
-        });
-    }
+    // The request phase (double_session_request.hpp).
+    void on_request(error_code ec);
+    void respond(int status, std::string body);
 
-    void respond(int status, std::string body) {
-        auto response = std::make_shared<http::response<http::string_body>>();
-        response->result(static_cast<unsigned>(status));
-        response->version(request_.version());
-        response->set(http::field::server, "goldenpath-agent-server-double");
-        response->set(http::field::content_type, "text/plain");
-        response->keep_alive(false);
-        response->body() = std::move(body);
-        response->prepare_payload();
-        http::async_write(ws_.next_layer(), *response,
-                          [self = this->shared_from_this(), response](error_code, std::size_t) {
-                              self->hard_close();
-                          });
-    }
+    // The WebSocket half (double_session_websocket.hpp).
+    void on_accept(error_code ec);
+    void read();
+    void on_read(error_code ec);
+    void record_client_close(error_code ec);
+    void on_message(const std::string& text);
 
-    void on_accept(error_code ec) {
-        if (ec) {
-            journal_->update(id_, [](RecordedConnection& c) { c.upgraded = false; });
-            hard_close();
-            return;
-        }
-        upgraded_ = true;
-        // The client's close code is recorded as its close frame arrives, before Beast answers
-        // it: a client whose close() returned (it waits for the answer) finds it recorded.
-        ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-            if (kind == websocket::frame_type::close) {
-                record_client_close(websocket::error::closed);
-            }
-        });
-        if (stopping_) {
-            enqueue_close(1001, "server stopping");
-            return;
-        }
+    // The event-stream half (double_session_event_stream.hpp).
+    // A POST without an upgrade: its body is the start message, answered as a text/event-stream
+    // that ends with the script run (a close step or a reset ends it early).
+    void start_event_stream(RecordedConnection recorded);
+
+    // The client of an event stream sends nothing after its request: reading only notices when it
+    // leaves (what it might still send is discarded).
+    void watch_client();
+    // A close ends the answer with its last chunk (an event stream has no close code).
+    void pump_event_stream(const Outgoing& out);
+
+    // The connection is open: handles may drive it, on_connection runs.
+    void open_connection() {
         const auto& options = server_.options();
         // Commands from handles come back to this session on the io thread, if it still lives.
         journal_->opened(
@@ -268,7 +188,7 @@ class WebSocketSession : public ServerSession,
                 });
             },
             !options.on_connection);
-        if (options.send_connection_established) {
+        if (!event_stream_ && sends_ready_message(options)) {  // an event stream only answers
             enqueue_text(ready_message(id_, options.profile));
         }
         if (options.on_connection) {
@@ -278,7 +198,13 @@ class WebSocketSession : public ServerSession,
                 enqueue_close(1011, bounded_close_reason(report_harness_error("on_connection")));
             }
         }
-        read();
+    }
+
+    const char* answer_source() const {
+        const auto& options = server_.options();
+        return options.behaviour    ? "AgentBehaviour"
+               : options.script_for ? "script_for"
+                                    : "the double";
     }
 
     void execute(ConnectionCommand command) {
@@ -312,17 +238,6 @@ class WebSocketSession : public ServerSession,
         }
     }
 
-    void read() {
-        if (queue_.full() || runs_.size() >= server_.options().max_runs_per_connection) {
-            reading_paused_ = true;  // back-pressure: resume() reads again once there is room
-            return;
-        }
-        reading_paused_ = false;
-        ws_.async_read(read_buffer_, [self = this->shared_from_this()](error_code ec, std::size_t) {
-            self->on_read(ec);
-        });
-    }
-
     // There may be room again: paused runs go on (in start order), then reading resumes.
     void resume() {
         if (closing_ || finished_ || resuming_) {
@@ -348,58 +263,9 @@ class WebSocketSession : public ServerSession,
         }
     }
 
-    void on_read(error_code ec) {
-        if (ec) {
-            // Over TLS the teardown after the close frame may fail (the client's own close
-            // frame arrives after our close_notify): the frame's code still counts.
-            record_client_close(ec);
-            finish();
-            return;
-        }
-        std::string text = beast::buffers_to_string(read_buffer_.data());
-        read_buffer_.consume(read_buffer_.size());
-        const bool is_text = ws_.got_text();
-        if (is_text) {
-            const std::size_t limit = server_.options().max_recorded_messages;
-            journal_->update(id_, [&text, limit](RecordedConnection& c) {
-                if (c.received.size() < limit) {
-                    c.received.push_back(text);
-                } else {
-                    ++c.received_omitted;  // a client that sends without end costs no memory
-                }
-            });
-            on_message(text);
-        }
-        if (!closing_) {
-            read();
-        }
-    }
-
-    void record_client_close(error_code ec) {
-        if (ec == websocket::error::closed || ws_.reason().code != 0) {
-            const int code = static_cast<int>(ws_.reason().code);
-            journal_->update(id_, [code](RecordedConnection& c) { c.client_close_code = code; });
-        }
-    }
-
-    void on_message(const std::string& text) {
-        std::optional<Reply> reply;
-        try {
-            // The live recording, not a copy: a copy per message made n messages cost n².
-            reply = answer(*recording_, text, server_.options());
-        } catch (...) {
-            const auto& options = server_.options();
-            const char* source = options.behaviour    ? "AgentBehaviour"
-                                 : options.script_for ? "script_for"
-                                                      : "the double";
-            enqueue_close(1011, bounded_close_reason(report_harness_error(source)));
-            return;
-        }
-        if (!reply) {
-            return;
-        }
-        auto run = std::make_shared<Run>(
-            server_.ioc(), ScriptRun{std::move(reply->script), std::move(reply->ids)});
+    void start_run(Reply reply) {
+        auto run = std::make_shared<Run>(server_.ioc(),
+                                         ScriptRun{std::move(reply.script), std::move(reply.ids)});
         runs_.push_back(run);
         advance(run);
     }
@@ -426,6 +292,10 @@ class WebSocketSession : public ServerSession,
         if (it != runs_.end()) {
             runs_.erase(it);
         }
+        if (event_stream_) {
+            enqueue_close(1000, {});  // the answer is complete
+            return;
+        }
         if (reading_paused_) {
             resume();
         }
@@ -439,7 +309,11 @@ class WebSocketSession : public ServerSession,
         }
         Outgoing out;
         out.kind = kind;
-        out.payload = std::move(payload);
+        // Over an event stream a frame is an event (a binary one too: its bytes are the data) and
+        // a ping is a comment.
+        out.payload = !event_stream_                 ? std::move(payload)
+                      : kind == Outgoing::Kind::ping ? event_stream_comment(payload)
+                                                     : event_stream_event(payload);
         queue_.push(std::move(out));
         if (queue_.bytes() > peak_outgoing_bytes_) {
             // Rises only until the limit, so few updates whatever the client does.
@@ -484,11 +358,15 @@ class WebSocketSession : public ServerSession,
     }
 
     void pump() {
-        if (queue_.empty() || queue_.front().in_flight || finished_) {
+        if (queue_.empty() || queue_.front().in_flight || finished_ || header_pending_) {
             return;
         }
         Outgoing& out = queue_.front();
         out.in_flight = true;
+        if (event_stream_) {
+            pump_event_stream(out);
+            return;
+        }
         switch (out.kind) {
             case Outgoing::Kind::close: {
                 websocket::close_reason reason;
@@ -598,7 +476,9 @@ class WebSocketSession : public ServerSession,
     std::vector<std::shared_ptr<Run>> runs_;  // in progress (bounded: read() pauses at the limit)
     std::shared_ptr<const RecordedConnection> recording_;  // live, read on this thread only
     std::size_t id_ = 0;
-    bool upgraded_ = false;
+    bool upgraded_ = false;  // WebSocket accepted, or event stream answered
+    bool event_stream_ = false;
+    bool header_pending_ = false;  // the event stream's header is being written
     bool closing_ = false;
     bool stopping_ = false;
     bool finished_ = false;
