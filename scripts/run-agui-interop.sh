@@ -5,7 +5,10 @@
 # (ws://.../ws), goldenpath-probe --profile ag-ui must pass the golden stream and fail each broken
 # one with its rule or kind, a wrong token must be auth_rejected, and goldenpath's pass or fail
 # must agree with AG-UI's own verifier (@ag-ui/client verifyEvents, interop/agui/cross_check.mjs)
-# on every stream; the staging suite passes against it. Every wait is bounded; the server is stopped on exit. Ends with `agui: ok`.
+# on every stream; the staging suite passes against it. Then the other way round: AG-UI's own
+# client (interop/agui/run_double.mjs) and goldenpath-probe against goldenpath-server --profile
+# ag-ui, over SSE and WebSocket. Every wait is bounded; the servers are stopped on exit. Ends with
+# `agui: ok`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,11 +37,14 @@ token="agui-token-$RANDOM$RANDOM"
 wrong_token="agui-wrong-$RANDOM$RANDOM"
 work=$(mktemp -d)
 server_pid=""
+double_pid=""
 cleanup() {
-    if [ -n "$server_pid" ]; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    for pid in "$server_pid" "$double_pid"; do
+        if [ -n "$pid" ]; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -118,5 +124,23 @@ for url in "http://$address/agent?stream=golden"; do
     expected_skips=1
     [ "$skipped" -eq "$expected_skips" ] || { echo "$out"; fail "staging against $url: $skipped skipped, expected $expected_skips"; }
     echo "agui: staging suite against $url: $(grep -oE "[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+" <<<"$out"), $skipped skipped"
+done
+# goldenpath's own double speaking AG-UI: AG-UI's HttpAgent (its parser, schemas and verifyEvents)
+# accepts the double's golden path, and the probe passes it over SSE and WebSocket.
+exec 4< <(exec build/ci/tools/goldenpath-server --profile ag-ui --token "$token" 2>"$work/double.err")
+double_pid=$!
+line=""
+read -t 10 -r line <&4 || fail "goldenpath-server --profile ag-ui did not print its listening line: $(cat "$work/double.err")"
+double_ws=${line#listening }
+case "$double_ws" in ws://127.0.0.1:*/agent) ;; *) fail "unexpected listening line: $line" ;; esac
+double_http="http://${double_ws#ws://}"
+out=$(AGUI_TOKEN=$token timeout 30 node interop/agui/run_double.mjs "$double_http" 2>&1) ||
+    fail "AG-UI's HttpAgent against goldenpath-server --profile ag-ui: $out"
+grep -q "$token" <<<"$out" && fail "the token appeared in the AG-UI client's output"
+echo "agui: AG-UI's HttpAgent against goldenpath-server --profile ag-ui: $out"
+for url in "$double_http" "$double_ws"; do
+    out=$(GOLDENPATH_TOKEN=$token timeout 30 "$probe_bin" --url "$url" --profile ag-ui --timeout-ms 3000 2>&1) ||
+        { echo "$out"; fail "goldenpath-probe --profile ag-ui against goldenpath-server at $url failed"; }
+    echo "agui: probe against goldenpath-server --profile ag-ui at ${url%%:*}: $(grep -m1 -E '^verdict: ' <<<"$out" || echo PASS)"
 done
 echo "agui: ok"
