@@ -4,6 +4,7 @@
 //   goldenpath-bench [--url ws://127.0.0.1:PORT/ws] [--journeys N] [--floor-journeys N]
 //                    [--runs N] [--events N] [--users N] [--io-threads N] [--max-seconds S]
 //                    [--workloads journeys,runs,users,users_async,verifier,floor] [--json FILE]
+//                    [--profile agent-chat-v1|ag-ui|FILE]
 //
 // Workloads:
 //   journeys  (a) N sequential GoldenPathJourneys, one connection each: journeys/s, p50, p99
@@ -59,6 +60,7 @@
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/beast_client.hpp"
 #include "goldenpath/clock.hpp"
+#include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/event.hpp"
 #include "goldenpath/event_loop.hpp"
@@ -66,6 +68,7 @@
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/script.hpp"
+#include "goldenpath/shipped_profiles.hpp"
 #include "goldenpath/url.hpp"
 
 namespace {
@@ -83,6 +86,8 @@ struct Args {
     double max_seconds = 20.0;
     std::vector<std::string> workloads = {"journeys", "floor", "verifier"};
     std::string json_file;
+    // The journeys' protocol: agent-chat-v1, or e.g. ag-ui for an event-stream URL.
+    goldenpath::ProtocolProfile profile = goldenpath::default_profile();
 };
 
 constexpr std::string_view kWorkloads[] = {"journeys",    "runs",     "users",
@@ -141,6 +146,13 @@ Args parse_args(int argc, char** argv) {
         }
     });
     app.add_option("--json", args.json_file);
+    app.add_option_function<std::string>("--profile", [&args](const std::string& text) {
+        try {
+            args.profile = goldenpath::resolve_profile(text, "--profile");
+        } catch (const goldenpath::ConfigError& error) {
+            throw goldenpath::cli::UsageError{fmt::format("--profile: {}", error.what())};
+        }
+    });
     goldenpath::cli::parse(app, std::vector<std::string>(argv + 1, argv + argc));
     if (const auto unknown = goldenpath::cli::first_unknown(app)) {
         throw goldenpath::cli::UsageError{fmt::format("unknown flag: {}", *unknown)};
@@ -185,8 +197,10 @@ nlohmann::json latency_figures(std::vector<double> samples_ms, double seconds,
             {"max_ms", samples_ms.empty() ? 0.0 : samples_ms.back()}};
 }
 
-goldenpath::JourneyOptions journey_options(const goldenpath::Url& url, std::size_t user) {
+goldenpath::JourneyOptions journey_options(const Args& args, const goldenpath::Url& url,
+                                           std::size_t user) {
     goldenpath::JourneyOptions options;
+    options.profile = args.profile;
     options.config.url = url;
     options.user = user;
     options.thread_id = fmt::format("thread-{}", user);
@@ -203,7 +217,7 @@ nlohmann::json bench_journeys(const Args& args, const goldenpath::Url& url) {
     const auto start = Clock::now();
     for (std::size_t i = 0; i < args.journeys && seconds_since(start) < args.max_seconds; ++i) {
         const auto begin = Clock::now();
-        const auto result = goldenpath::GoldenPathJourney(journey_options(url, i)).run();
+        const auto result = goldenpath::GoldenPathJourney(journey_options(args, url, i)).run();
         const auto ms = goldenpath::elapsed_ms(begin, Clock::now());
         if (result.passed()) {
             samples.push_back(ms);
@@ -383,10 +397,10 @@ nlohmann::json bench_users(const Args& args, const goldenpath::Url& url) {
     const auto start = Clock::now();
     const auto deadline = deadline_after(args.max_seconds);
     for (std::size_t user = 0; user < args.users; ++user) {
-        threads.emplace_back([&users, &url, user] {
+        threads.emplace_back([&args, &users, &url, user] {
             const auto begin = Clock::now();
             users.finished(user, begin,
-                           goldenpath::GoldenPathJourney(journey_options(url, user)).run());
+                           goldenpath::GoldenPathJourney(journey_options(args, url, user)).run());
         });
     }
     users.wait(deadline);
@@ -406,7 +420,7 @@ nlohmann::json bench_users_async(const Args& args, const goldenpath::Url& url) {
         const auto start = Clock::now();
         const auto deadline = deadline_after(args.max_seconds);
         for (std::size_t user = 0; user < args.users; ++user) {
-            goldenpath::GoldenPathJourney(journey_options(url, user))
+            goldenpath::GoldenPathJourney(journey_options(args, url, user))
                 .async_run(loop,
                            [&users, user, begin = Clock::now()](goldenpath::JourneyResult result) {
                                users.finished(user, begin, result);

@@ -4,6 +4,8 @@
 #   ours  (goldenpath-bench)  vs goldenpath-server      (a) journeys, (b) many runs
 #   node  (bench/peers)       vs goldenpath-server      (a) journeys
 #   ours                      vs node ws server         (a) journeys
+#   the same four pairs over HTTP with server-sent events (AG-UI: goldenpath-server --profile ag-ui,
+#   bench/peers/node_sse_server.mjs and node_sse_client.mjs with Node's own http and fetch),
 #   the raw TCP floor, the verifier (d), and 1000 concurrent users (c) twice, each in its own
 #   process: one thread per user, then async on one EventLoop thread,
 #   the Google Benchmark micro-benchmarks (bench/micro_bench.cpp) and the suite wall times (e),
@@ -82,6 +84,10 @@ start goldenpath-server "$server_bin"
 gp_url=$url
 start node-server node bench/peers/node_server.mjs
 node_url=$url
+start goldenpath-server-ag-ui "$server_bin" --profile ag-ui
+gp_sse_url="http://${url#ws://}"
+start node-sse-server node bench/peers/node_sse_server.mjs
+node_sse_url=$url
 
 common=(--journeys "$journeys" --max-seconds "$max_seconds")
 
@@ -97,6 +103,16 @@ for round in $(seq "$rounds"); do
         --json "$work/ours_node.$round.json"
     echo "== round $round/$rounds: (a) node ws client vs node ws server (reference)"
     node bench/peers/node_client.mjs "$node_url" "${common[@]}" | tee "$work/node_node.$round.json"
+    echo "== round $round/$rounds: (a) SSE: ours vs goldenpath-server --profile ag-ui"
+    "$bench" --url "$gp_sse_url" --profile ag-ui --workloads journeys "${common[@]}" \
+        --json "$work/ours_sse_gp.$round.json"
+    echo "== round $round/$rounds: (a) SSE: node fetch client vs goldenpath-server --profile ag-ui"
+    node bench/peers/node_sse_client.mjs "$gp_sse_url" "${common[@]}" | tee "$work/node_sse_gp.$round.json"
+    echo "== round $round/$rounds: (a) SSE: ours vs node http server"
+    "$bench" --url "$node_sse_url" --profile ag-ui --workloads journeys "${common[@]}" \
+        --json "$work/ours_sse_node.$round.json"
+    echo "== round $round/$rounds: (a) SSE: node fetch client vs node http server (reference)"
+    node bench/peers/node_sse_client.mjs "$node_sse_url" "${common[@]}" | tee "$work/node_sse_node.$round.json"
 done
 echo "== (b) one connection, many runs, vs goldenpath-server"
 "$bench" --url "$gp_url" --workloads runs "${common[@]}" --json "$work/runs.json"
@@ -145,11 +161,19 @@ const rounds_ = {
   node_gp: allRounds('node_gp', (j) => j),
   ours_node: allRounds('ours_node', (j) => j.journeys),
   node_node: allRounds('node_node', (j) => j),
+  ours_sse_gp: allRounds('ours_sse_gp', (j) => j.journeys),
+  node_sse_gp: allRounds('node_sse_gp', (j) => j),
+  ours_sse_node: allRounds('ours_sse_node', (j) => j.journeys),
+  node_sse_node: allRounds('node_sse_node', (j) => j),
 };
 const oursGp = { journeys: median(rounds_.ours_gp), runs: read('runs.json').runs };
 const nodeGp = median(rounds_.node_gp);
 const oursNode = { journeys: median(rounds_.ours_node) };
 const nodeNode = median(rounds_.node_node);
+const sse = {
+  ours_gp: median(rounds_.ours_sse_gp), node_gp: median(rounds_.node_sse_gp),
+  ours_node: median(rounds_.ours_sse_node), node_node: median(rounds_.node_sse_node),
+};
 const floor = read('floor.json');
 const users = read('users.json');
 const usersAsync = read('users_async.json');
@@ -162,6 +186,7 @@ const results = {
   node_vs_goldenpath_server: nodeGp,
   ours_vs_node_server: oursNode.journeys,
   node_vs_node_server: nodeNode,
+  sse,
   floor: floor.floor,
   floor_ws_shaped: floor.floor_ws_shaped,
   one_connection_many_runs: oursGp.runs,
@@ -180,6 +205,8 @@ const rows = [
   ['(a) p99, ours / node client (vs node server)', ratio(oursNode.journeys.p99_ms, nodeNode.p99_ms), '-', null],
   ['(a) p50, ours / raw TCP floor', ratio(a.p50_ms, floor.floor.p50_ms), '<= 3', (r) => r <= 3],
   ['(a) p50, ours / ws-shaped TCP floor (3 round trips)', ratio(a.p50_ms, floor.floor_ws_shaped.p50_ms), '-', null],
+  ['(a) SSE journeys/s, ours / node (vs goldenpath-server)', ratio(sse.ours_gp.journeys_per_s, sse.node_gp.journeys_per_s), '-', null],
+  ['(a) SSE journeys/s, ours / node (vs node http server)', ratio(sse.ours_node.journeys_per_s, sse.node_node.journeys_per_s), '-', null],
 ];
 results.ratios = Object.fromEntries(rows.map(([name, value]) => [name, value]));
 const pad = (s, n) => String(s).padEnd(n);
@@ -189,6 +216,8 @@ console.log(`| ${pad('run', 40)} | ${pad('journeys/s', 10)} | ${pad('p50 ms', 8)
 console.log(`|${'-'.repeat(42)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(10)}|----------|`);
 for (const [name, f] of [['ours vs goldenpath-server', a], ['node ws client vs goldenpath-server', nodeGp],
   ['ours vs node ws server', oursNode.journeys], ['node ws client vs node ws server', nodeNode],
+  ['SSE: ours vs goldenpath-server (ag-ui)', sse.ours_gp], ['SSE: node fetch vs goldenpath-server', sse.node_gp],
+  ['SSE: ours vs node http server', sse.ours_node], ['SSE: node fetch vs node http server', sse.node_node],
   ['raw loopback TCP floor', floor.floor], ['ws-shaped TCP floor (3 round trips)', floor.floor_ws_shaped]]) {
   console.log(`| ${pad(name, 40)} | ${pad(num(f.journeys_per_s, 0), 10)} | ${pad(num(f.p50_ms, 3), 8)} | ${pad(num(f.p99_ms, 3), 8)} | ${pad(f.failures, 8)} |`);
 }

@@ -1,0 +1,92 @@
+// The AG-UI golden path over HTTP with server-sent events, with Node's own fetch, N times one
+// after another: POST a RunAgentInput, read the text/event-stream answer, check RUN_STARTED,
+// TOOL_CALL_START, TOOL_CALL_END, RUN_FINISHED in order with the run's id. Prints one JSON line
+// {journeys, failures, seconds, p50_ms, p99_ms, ...} like node_client.mjs.
+//   node node_sse_client.mjs http://127.0.0.1:PORT/agent [--journeys N] [--max-seconds S]
+const REQUIRED = ['RUN_STARTED', 'TOOL_CALL_START', 'TOOL_CALL_END', 'RUN_FINISHED'];
+
+function parseArgs(argv) {
+  const args = { url: '', journeys: 500, maxSeconds: 20 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--journeys') args.journeys = Number(argv[++i]);
+    else if (argv[i] === '--max-seconds') args.maxSeconds = Number(argv[++i]);
+    else args.url = argv[i];
+  }
+  if (!args.url.startsWith('http://127.0.0.1:') && !args.url.startsWith('http://[::1]:')) {
+    throw new Error(`a loopback http:// URL is required, got "${args.url}"`);
+  }
+  return args;
+}
+
+// The data of each complete event of an SSE text (LF line ends, as both servers write).
+function eventData(text) {
+  const out = [];
+  for (const block of text.split('\n\n')) {
+    const data = block.split('\n').filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5));
+    if (data.length) out.push(data.join('\n'));
+  }
+  return out;
+}
+
+async function journey(url, n) {
+  const threadId = `thread-${n}`;
+  const runId = `run-${n}`;
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+    body: JSON.stringify({
+      threadId, runId, state: {}, tools: [], context: [], forwardedProps: {},
+      messages: [{ id: `message-${n}`, role: 'user', content: 'What is the status of my order?' }],
+    }),
+    signal: AbortSignal.timeout(5000),
+  });
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+  const types = [];
+  for (const data of eventData(await response.text())) {
+    const event = JSON.parse(data);
+    if (event.runId !== runId) throw new Error(`${event.type} belongs to another run`);
+    types.push(event.type);
+  }
+  let next = 0;
+  for (const type of types) if (type === REQUIRED[next]) next++;
+  if (next !== REQUIRED.length || types[0] !== 'RUN_STARTED' || types.at(-1) !== 'RUN_FINISHED') {
+    throw new Error(`events ${types.join(',')}`);
+  }
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+const args = parseArgs(process.argv.slice(2));
+const samples = [];
+let failures = 0;
+let firstFailure = '';
+const start = process.hrtime.bigint();
+const elapsedS = () => Number(process.hrtime.bigint() - start) / 1e9;
+for (let n = 0; n < args.journeys && elapsedS() < args.maxSeconds; n++) {
+  const begin = process.hrtime.bigint();
+  try {
+    await journey(args.url, n);
+    samples.push(Number(process.hrtime.bigint() - begin) / 1e6);
+  } catch (error) {
+    failures++;
+    if (!firstFailure) firstFailure = error.message;
+  }
+}
+const seconds = elapsedS();
+samples.sort((a, b) => a - b);
+console.log(JSON.stringify({
+  journeys: samples.length,
+  failures,
+  seconds,
+  journeys_per_s: samples.length / seconds,
+  p50_ms: percentile(samples, 50),
+  p99_ms: percentile(samples, 99),
+  max_ms: samples.length ? samples[samples.length - 1] : 0,
+  ...(firstFailure ? { first_failure: firstFailure } : {}),
+  node: process.version,
+}));
