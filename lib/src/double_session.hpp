@@ -28,6 +28,7 @@
 #include "harness_error.hpp"
 #include "outgoing_queue.hpp"
 #include "script_runner.hpp"
+#include "server_session.hpp"
 
 namespace goldenpath::detail::session {
 
@@ -136,7 +137,7 @@ class DoubleSession : public ServerSession,
             session_.enqueue_close(code, std::move(reason));
         }
         void reset() override { session_.enqueue_reset(); }
-        void stall() override {}
+        void stall() override { session_.stalled_ = true; }
         bool delay(Milliseconds delay) override {
             run_->timer.expires_after(delay);
             run_->timer.async_wait([self = session_.shared_from_this(), run = run_](error_code ec) {
@@ -293,7 +294,9 @@ class DoubleSession : public ServerSession,
             runs_.erase(it);
         }
         if (event_stream_) {
-            enqueue_close(1000, {});  // the answer is complete
+            if (!stalled_) {
+                enqueue_close(1000, {});  // the answer is complete
+            }
             return;
         }
         if (reading_paused_) {
@@ -479,6 +482,7 @@ class DoubleSession : public ServerSession,
     bool upgraded_ = false;  // WebSocket accepted, or event stream answered
     bool event_stream_ = false;
     bool header_pending_ = false;  // the event stream's header is being written
+    bool stalled_ = false;         // a run stalled: its event stream stays open
     bool closing_ = false;
     bool stopping_ = false;
     bool finished_ = false;

@@ -63,7 +63,14 @@ void DoubleSession<WsStream>::start_event_stream(RecordedConnection recorded) {
     watch_client();
     open_connection();
     if (reply) {
-        start_run(std::move(*reply));
+        // After what on_connection's handle sent (its commands are posted): as over WebSocket,
+        // where they come before the start message is read.
+        net::post(server_.ioc(),
+                  [self = this->shared_from_this(), reply = std::move(*reply)]() mutable {
+                      if (!self->closing_) {
+                          self->start_run(std::move(reply));
+                      }
+                  });
     }
 }
 

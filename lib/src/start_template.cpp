@@ -160,7 +160,8 @@ bool has_placeholder(const nlohmann::json& value) {
 
 std::string string_at(const nlohmann::json& message, std::string_view placeholder,
                       const nlohmann::json& start_template) {
-    const auto pointer = placeholder_pointer(start_template, placeholder, {});
+    const auto pointer =
+        placeholder_pointer(start_template, placeholder, nlohmann::json::json_pointer());
     if (!pointer || !message.contains(*pointer)) {
         return {};
     }

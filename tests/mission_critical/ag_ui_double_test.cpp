@@ -121,7 +121,7 @@ TEST_P(AgUiDoubleTest, GoldenPathPassesWithTheRunsIdsAndTheUsersMessage) {
     EXPECT_EQ(input.at("messages").at(0).value("content", ""), "What is the status of my order?");
 }
 
-TEST_P(AgUiDoubleTest, RunErrorIsAnAgentErrorWithItsMessage) {
+TEST_P(AgUiDoubleTest, RunErrorIsAnAgentErrorWithItsMessageAndCode) {
     AgentServerDouble server(double_with(
         Script()
             .event(event("RUN_STARTED"))
@@ -131,7 +131,7 @@ TEST_P(AgUiDoubleTest, RunErrorIsAnAgentErrorWithItsMessage) {
     ASSERT_TRUE(result.failure) << result.to_string();
     EXPECT_EQ(result.failure->kind, FailureKind::agent_error) << result.to_string();
     EXPECT_EQ(result.failure->error_type, "RUN_ERROR");
-    EXPECT_EQ(result.failure->message, "model overloaded");
+    EXPECT_EQ(result.failure->message, "model overloaded (code OVERLOADED)");
 }
 
 TEST_P(AgUiDoubleTest, ToolCallNeverEndedFails) {
@@ -194,7 +194,7 @@ TEST(EventStreamDoubleTest, HandleFramesAreEventsAndItsCloseEndsTheStream) {
     options.script = Script().stall();
     options.on_connection = [](const std::shared_ptr<ServerConnection>& connection) {
         connection->ping("keep-alive");
-        connection->send_text(R"({"type":"agent_started"})");
+        connection->send_text(R"({"type":"agent_started","agent_name":"triage_agent"})");
         connection->close(1011, "the stream's end carries no code");
     };
     AgentServerDouble server(options);
