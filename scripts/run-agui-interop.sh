@@ -137,6 +137,8 @@ double_http="http://${double_ws#ws://}"
 out=$(AGUI_TOKEN=$token timeout 30 node interop/agui/run_double.mjs "$double_http" 2>&1) ||
     fail "AG-UI's HttpAgent against goldenpath-server --profile ag-ui: $out"
 grep -q "$token" <<<"$out" && fail "the token appeared in the AG-UI client's output"
+# One line: AG-UI's client warns (and strips) what it does not know of an event.
+[ "$(wc -l <<<"$out")" -eq 1 ] || fail "AG-UI's client warned about the double's events: $out"
 echo "agui: AG-UI's HttpAgent against goldenpath-server --profile ag-ui: $out"
 for url in "$double_http" "$double_ws"; do
     out=$(GOLDENPATH_TOKEN=$token timeout 30 "$probe_bin" --url "$url" --profile ag-ui --timeout-ms 3000 2>&1) ||

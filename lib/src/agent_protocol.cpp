@@ -191,12 +191,51 @@ std::optional<Reply> answer(const RecordedConnection& connection, std::string_vi
                  std::move(*ids)};
 }
 
+namespace {
+
+// Whether `field` is required of some type: then the profile says which events carry it.
+bool required_somewhere(const ProtocolProfile& profile, const std::string& field) {
+    return std::any_of(profile.required_fields.begin(), profile.required_fields.end(),
+                       [&field](const auto& entry) {
+                           return std::any_of(entry.second.begin(), entry.second.end(),
+                                              [&field](const std::vector<std::string>& group) {
+                                                  return std::find(group.begin(), group.end(),
+                                                                   field) != group.end();
+                                              });
+                       });
+}
+
+bool requires_field(const ProtocolProfile& profile, const std::string& type,
+                    const std::string& field) {
+    const auto it = profile.required_fields.find(type);
+    return it != profile.required_fields.end() &&
+           std::any_of(it->second.begin(), it->second.end(), [&field](const auto& group) {
+               return std::find(group.begin(), group.end(), field) != group.end();
+           });
+}
+
+// The run's ids go on every event, unless the profile requires them of some types only (ag-ui:
+// RUN_STARTED and RUN_FINISHED): then on those.
+bool carries_id(const ProtocolProfile& profile, const nlohmann::json& event,
+                const std::string& field) {
+    if (!required_somewhere(profile, field)) {
+        return true;
+    }
+    const auto type = event.find(profile.type_field);
+    return type != event.end() && type->is_string() &&
+           requires_field(profile, type->get<std::string>(), field);
+}
+
+}  // namespace
+
 std::string render_event(nlohmann::json event, const RunIds& ids, const ProtocolProfile& profile) {
     if (event.is_object()) {
-        if (!ids.thread_id.empty() && !event.contains(profile.thread_id_field)) {
+        if (!ids.thread_id.empty() && !event.contains(profile.thread_id_field) &&
+            carries_id(profile, event, profile.thread_id_field)) {
             event[profile.thread_id_field] = ids.thread_id;
         }
-        if (!ids.run_id.empty() && !event.contains(profile.run_id_field)) {
+        if (!ids.run_id.empty() && !event.contains(profile.run_id_field) &&
+            carries_id(profile, event, profile.run_id_field)) {
             event[profile.run_id_field] = ids.run_id;
         }
     }

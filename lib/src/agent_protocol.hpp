@@ -51,7 +51,8 @@ struct Reply {
 std::optional<Reply> answer(const RecordedConnection& connection, std::string_view message,
                             const AgentServerDoubleOptions& options);
 
-// A scripted event as sent: the run's ids added at the root unless the event sets them.
+// A scripted event as sent: the run's ids added at the root unless the event sets them, or the
+// profile requires them of other types only (ag-ui: of RUN_STARTED and RUN_FINISHED).
 std::string render_event(nlohmann::json event, const RunIds& ids, const ProtocolProfile& profile);
 
 // Whether a WebSocket connection of the double starts with the ready message: when the options

@@ -85,15 +85,43 @@ nlohmann::json make_event(const ProtocolProfile& profile, const std::string& typ
     return event;
 }
 
+// What a golden-path event carries besides its type: the fields the profile requires of its type
+// (the first of each group), with the values below, and for tool events the call's id. Under
+// agent-chat-v1 that is agent_name, reasoning, tool_name, results and final_response; under ag-ui
+// toolCallName on TOOL_CALL_START only (the run's ids are added when the event is sent).
+nlohmann::json required_details(const ProtocolProfile& profile, const std::string& type,
+                                const nlohmann::json& values) {
+    nlohmann::json details = nlohmann::json::object();
+    const auto it = profile.required_fields.find(type);
+    if (it == profile.required_fields.end()) {
+        return details;
+    }
+    for (const auto& group : it->second) {
+        if (group.empty() || group.front() == profile.thread_id_field ||
+            group.front() == profile.run_id_field) {
+            continue;
+        }
+        const std::string& field = group.front();
+        details[field] = values.contains(field) ? values.at(field) : nlohmann::json("golden-path");
+    }
+    return details;
+}
+
 nlohmann::json started(const ProtocolProfile& profile) {
-    nlohmann::json event =
-        make_event(profile, profile.agent_started, {{"agent_name", "triage_agent"}});
-    event["agent_name"] = "triage_agent";
+    nlohmann::json event = make_event(
+        profile, profile.agent_started,
+        required_details(profile, profile.agent_started, {{"agent_name", "triage_agent"}}));
+    if (!profile.detail_containers.empty() && event.contains(profile.detail_containers.front()) &&
+        event[profile.detail_containers.front()].contains("agent_name")) {
+        event["agent_name"] = "triage_agent";  // agent-chat-v1 servers repeat it at the root
+    }
     return event;
 }
 
 nlohmann::json thinking(const ProtocolProfile& profile) {
-    return make_event(profile, profile.agent_thinking, {{"reasoning", "Looking up the order"}});
+    return make_event(
+        profile, profile.agent_thinking,
+        required_details(profile, profile.agent_thinking, {{"reasoning", "Looking up the order"}}));
 }
 
 // The field that carries a tool call's id: the profile's first, "tool_call_id" when it has none.
@@ -102,23 +130,30 @@ std::string call_id_field(const ProtocolProfile& profile) {
                                                : profile.tool_call_id_fields.front();
 }
 
+nlohmann::json tool_event(const ProtocolProfile& profile, const std::string& type,
+                          const std::string& tool, const std::string& call_id,
+                          nlohmann::json results) {
+    nlohmann::json details = required_details(
+        profile, type,
+        {{profile.tool_name_field, tool}, {"results", std::move(results)}, {"result", "shipped"}});
+    details[call_id_field(profile)] = call_id;
+    return make_event(profile, type, std::move(details));
+}
+
 nlohmann::json executing(const ProtocolProfile& profile, const std::string& tool,
                          const std::string& call_id) {
-    return make_event(profile, profile.tool_executing,
-                      {{profile.tool_name_field, tool}, {call_id_field(profile), call_id}});
+    return tool_event(profile, profile.tool_executing, tool, call_id, nullptr);
 }
 
 nlohmann::json completed_tool(const ProtocolProfile& profile, const std::string& tool,
                               const std::string& call_id, nlohmann::json results) {
-    return make_event(profile, profile.tool_completed,
-                      {{profile.tool_name_field, tool},
-                       {call_id_field(profile), call_id},
-                       {"results", std::move(results)}});
+    return tool_event(profile, profile.tool_completed, tool, call_id, std::move(results));
 }
 
 nlohmann::json completed(const ProtocolProfile& profile) {
     return make_event(profile, profile.agent_completed,
-                      {{"final_response", "Your order has shipped."}});
+                      required_details(profile, profile.agent_completed,
+                                       {{"final_response", "Your order has shipped."}}));
 }
 
 ScriptStep event_step(nlohmann::json event) {

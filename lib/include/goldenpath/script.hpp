@@ -46,7 +46,8 @@ class Script {
     Script() = default;
     explicit Script(std::vector<ScriptStep> steps) : steps_(std::move(steps)) {}
 
-    // The five golden-path events with one tool call (names and tool fields from `profile`). An
+    // The five golden-path events with one tool call: names from `profile`, and in each event the
+    // fields the profile requires of its type (plus the tool call's id on tool events). An
     // event that opens a span of one of the profile's pairings gets the span's id and, unless a
     // later event closes it, the close right after it: under the ag-ui profile, RUN_STARTED,
     // REASONING_START, REASONING_END, TOOL_CALL_START, TOOL_CALL_END, RUN_FINISHED.
