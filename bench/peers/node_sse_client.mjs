@@ -1,7 +1,7 @@
 // The AG-UI golden path over HTTP with server-sent events, with Node's own fetch, N times one
 // after another: POST a RunAgentInput, read the text/event-stream answer, check RUN_STARTED,
-// TOOL_CALL_START, TOOL_CALL_END, RUN_FINISHED in order, no event of another run. Prints one JSON line
-// {journeys, failures, seconds, p50_ms, p99_ms, ...} like node_client.mjs.
+// TOOL_CALL_START, TOOL_CALL_END, RUN_FINISHED in order and no event of another run. Prints one
+// JSON line {journeys, failures, seconds, p50_ms, p99_ms, ...} like node_client.mjs.
 //   node node_sse_client.mjs http://127.0.0.1:PORT/agent [--journeys N] [--max-seconds S]
 const REQUIRED = ['RUN_STARTED', 'TOOL_CALL_START', 'TOOL_CALL_END', 'RUN_FINISHED'];
 
