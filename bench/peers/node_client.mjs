@@ -3,6 +3,7 @@
 // check their order and ids, close. Prints one JSON line {journeys, failures, seconds, p50_ms,
 // p99_ms, ...}.
 //   node node_client.mjs ws://127.0.0.1:PORT/ws [--journeys N] [--max-seconds S]
+import { runSequentialJourneys } from './sequential_journeys.mjs';
 import { WebSocket } from 'ws';
 
 const ORDER = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed'];
@@ -75,38 +76,5 @@ function journey(url, n) {
   });
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
-
 const args = parseArgs(process.argv.slice(2));
-const samples = [];
-let failures = 0;
-let firstFailure = '';
-const start = process.hrtime.bigint();
-const elapsedS = () => Number(process.hrtime.bigint() - start) / 1e9;
-for (let n = 0; n < args.journeys && elapsedS() < args.maxSeconds; n++) {
-  const begin = process.hrtime.bigint();
-  try {
-    await journey(args.url, n);
-    samples.push(Number(process.hrtime.bigint() - begin) / 1e6);
-  } catch (error) {
-    failures++;
-    if (!firstFailure) firstFailure = error.message;
-  }
-}
-const seconds = elapsedS();
-samples.sort((a, b) => a - b);
-console.log(JSON.stringify({
-  journeys: samples.length,
-  failures,
-  seconds,
-  journeys_per_s: samples.length / seconds,
-  p50_ms: percentile(samples, 50),
-  p99_ms: percentile(samples, 99),
-  max_ms: samples.length ? samples[samples.length - 1] : 0,
-  ...(firstFailure ? { first_failure: firstFailure } : {}),
-  node: process.version,
-}));
+await runSequentialJourneys((n) => journey(args.url, n), args);

@@ -3,6 +3,7 @@
 // TOOL_CALL_START, TOOL_CALL_END, RUN_FINISHED in order and no event of another run. Prints one
 // JSON line {journeys, failures, seconds, p50_ms, p99_ms, ...} like node_client.mjs.
 //   node node_sse_client.mjs http://127.0.0.1:PORT/agent [--journeys N] [--max-seconds S]
+import { runSequentialJourneys } from './sequential_journeys.mjs';
 const REQUIRED = ['RUN_STARTED', 'TOOL_CALL_START', 'TOOL_CALL_END', 'RUN_FINISHED'];
 
 function parseArgs(argv) {
@@ -57,38 +58,5 @@ async function journey(url, n) {
   }
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
-
 const args = parseArgs(process.argv.slice(2));
-const samples = [];
-let failures = 0;
-let firstFailure = '';
-const start = process.hrtime.bigint();
-const elapsedS = () => Number(process.hrtime.bigint() - start) / 1e9;
-for (let n = 0; n < args.journeys && elapsedS() < args.maxSeconds; n++) {
-  const begin = process.hrtime.bigint();
-  try {
-    await journey(args.url, n);
-    samples.push(Number(process.hrtime.bigint() - begin) / 1e6);
-  } catch (error) {
-    failures++;
-    if (!firstFailure) firstFailure = error.message;
-  }
-}
-const seconds = elapsedS();
-samples.sort((a, b) => a - b);
-console.log(JSON.stringify({
-  journeys: samples.length,
-  failures,
-  seconds,
-  journeys_per_s: samples.length / seconds,
-  p50_ms: percentile(samples, 50),
-  p99_ms: percentile(samples, 99),
-  max_ms: samples.length ? samples[samples.length - 1] : 0,
-  ...(firstFailure ? { first_failure: firstFailure } : {}),
-  node: process.version,
-}));
+await runSequentialJourneys((n) => journey(args.url, n), args);

@@ -25,6 +25,7 @@
 #include "goldenpath/server_connection.hpp"
 #include "goldenpath/shipped_profiles.hpp"
 #include "goldenpath/timeout_scale.hpp"
+#include "transport_test_support.hpp"
 
 namespace goldenpath {
 namespace {
@@ -59,14 +60,8 @@ JourneyOptions journey_to(const std::string& url, const AgentServerDouble& serve
     options.config.url = Url::parse(url);
     options.config.ca_file = server.ca_file();
     options.config.retry.max_attempts = 1;
-    auto& timeouts = options.config.timeouts;
-    timeouts.connect = kPhaseDeadline;
-    timeouts.tls = kPhaseDeadline;
-    timeouts.upgrade = kPhaseDeadline;
-    timeouts.first_event = kPhaseDeadline;
-    timeouts.max_gap = kPhaseDeadline;
-    timeouts.close = kPhaseDeadline;
-    timeouts.completion = scaled(Milliseconds{2000});
+    options.config.timeouts = test::every_phase(kPhaseDeadline, kPhaseDeadline);
+    options.config.timeouts.completion = scaled(Milliseconds{2000});
     return options;
 }
 

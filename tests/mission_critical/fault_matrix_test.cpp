@@ -18,6 +18,7 @@
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/script.hpp"
 #include "goldenpath/timeout_scale.hpp"
+#include "transport_test_support.hpp"
 
 namespace goldenpath {
 namespace {
@@ -252,14 +253,10 @@ class FaultMatrixTest : public testing::TestWithParam<FaultParam> {
         // The events of an event stream answer the start message: no ready event comes first.
         options.profile.wait_for_ready = !GetParam().event_stream();
         auto& timeouts = options.config.timeouts;
-        timeouts.connect = kPhaseDeadline;
-        timeouts.tls = kPhaseDeadline;
-        timeouts.upgrade = kPhaseDeadline;
-        timeouts.ready = kPhaseDeadline;
+        timeouts = test::every_phase(kPhaseDeadline, kPhaseDeadline);
         timeouts.first_event = kWaitDeadline;
         timeouts.max_gap = kWaitDeadline;
         timeouts.completion = 1000ms;
-        timeouts.close = kPhaseDeadline;
         options.config.retry.max_attempts = 1;
         return options;
     }

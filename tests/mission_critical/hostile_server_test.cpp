@@ -42,15 +42,7 @@ const double kSlackMs = 250.0 * timeout_scale();
 constexpr std::uint64_t kKernelBufferBound = 32U * 1024U * 1024U;
 
 Timeouts fast_timeouts() {
-    Timeouts timeouts;
-    timeouts.connect = kDeadline;
-    timeouts.upgrade = kDeadline;
-    timeouts.ready = kDeadline;
-    timeouts.first_event = kDeadline;
-    timeouts.completion = kDeadline;
-    timeouts.max_gap = kDeadline;
-    timeouts.close = Milliseconds(100);
-    return timeouts;
+    return test::every_phase(kDeadline, Milliseconds(100));
 }
 
 std::string ready_event() {

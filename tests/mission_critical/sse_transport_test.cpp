@@ -61,16 +61,7 @@ SseAnswer golden_answer() {
 }
 
 Timeouts fast_timeouts() {
-    Timeouts timeouts;
-    timeouts.connect = kDeadline;
-    timeouts.tls = kDeadline;
-    timeouts.upgrade = kDeadline;
-    timeouts.ready = kDeadline;
-    timeouts.first_event = kDeadline;
-    timeouts.completion = kDeadline;
-    timeouts.max_gap = kDeadline;
-    timeouts.close = Milliseconds(100);
-    return timeouts;
+    return test::every_phase(kDeadline, Milliseconds(100));
 }
 
 // Over an event stream nothing precedes the start message: no ready event to wait for.

@@ -37,6 +37,20 @@ inline ConnectRequest request_for(const std::string& url) {
     return request;
 }
 
+// Every phase deadline set to `deadline`, but the close handshake's, which is `close`.
+inline Timeouts every_phase(Milliseconds deadline, Milliseconds close) {
+    Timeouts timeouts;
+    timeouts.connect = deadline;
+    timeouts.tls = deadline;
+    timeouts.upgrade = deadline;
+    timeouts.ready = deadline;
+    timeouts.first_event = deadline;
+    timeouts.completion = deadline;
+    timeouts.max_gap = deadline;
+    timeouts.close = close;
+    return timeouts;
+}
+
 // Success of connect/send_text; on failure the message is the failure's one-line form.
 inline testing::AssertionResult ok(const std::optional<Failure>& failure) {
     if (!failure) {
