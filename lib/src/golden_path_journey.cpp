@@ -159,7 +159,18 @@ awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blo
                 connect_request_for(options.config, options.profile, options.user, url));
             if (!failure) {
                 result.timings.connect_ms = elapsed_ms(started, Clock::now());
-                co_return co_await detail::run_connected(options, *client, std::move(result));
+                if (!url.event_stream()) {
+                    co_return co_await detail::run_connected(options, *client, std::move(result));
+                }
+                // An event stream's answer to the POSTed start message comes in the run: a
+                // retryable failure before its header (a 5xx, a dropped connection) is a failed
+                // attempt, as a refused WebSocket upgrade is.
+                JourneyResult run = co_await detail::run_connected(options, *client, result);
+                if (!run.failure || run.failure->phase != Phase::upgrade ||
+                    !run.failure->retryable) {
+                    co_return run;
+                }
+                failure = std::move(run.failure);
             }
             attempts.record(*failure, started);
             const bool retryable = failure->retryable;

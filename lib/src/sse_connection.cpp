@@ -13,6 +13,7 @@
 #include "goldenpath/redactor.hpp"
 #include "openssl_errors.hpp"
 #include "read_failure_mapping.hpp"
+#include "retry_decision.hpp"
 #include "sse_connection.hpp"
 #include "text_helpers.hpp"
 
@@ -73,6 +74,11 @@ awaitable<std::optional<Failure>> SseConnection::send_text(std::string text) {
         failure = co_await check_response(deadline);
     }
     if (failure) {
+        // Before the answer's header the POST is where a WebSocket upgrade would be, and is retried
+        // like one when that cannot run the agent twice: on a 5xx, or when the POST was not
+        // written. A connection lost or silent after the POST was written is not retried.
+        failure->retryable =
+            is_retryable(*failure) && (failure->kind == FailureKind::http_status || !posted_);
         closed_ = CloseInfo{1006, failure->kind_label()};
         close_socket();
         co_return finish(std::move(*failure), started, false);
@@ -109,6 +115,7 @@ awaitable<std::optional<Failure>> SseConnection::post(std::string body,
     if (auto* tls = std::get_if<TlsStream>(&*stream_)) {
         co_await http::async_write(*tls, request, net::redirect_error(use_awaitable, ec));
         wrote = !ec;
+        posted_ = wrote;
         if (wrote) {
             co_await http::async_read_header(*tls, buffer_, *parser_,
                                              net::redirect_error(use_awaitable, ec));
@@ -117,6 +124,7 @@ awaitable<std::optional<Failure>> SseConnection::post(std::string body,
         auto& plain = std::get<PlainStream>(*stream_);
         co_await http::async_write(plain, request, net::redirect_error(use_awaitable, ec));
         wrote = !ec;
+        posted_ = wrote;
         if (wrote) {
             co_await http::async_read_header(plain, buffer_, *parser_,
                                              net::redirect_error(use_awaitable, ec));

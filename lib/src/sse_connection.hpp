@@ -98,6 +98,7 @@ class SseConnection final : public std::enable_shared_from_this<SseConnection> {
     std::string proxy_;
     bool open_ = false;       // connected, nothing POSTed yet
     bool streaming_ = false;  // the answer is an event stream being read
+    bool posted_ = false;     // the start message was written: a server may be running it
     std::optional<CloseInfo> closed_;
     std::size_t frames_delivered_ = 0;
     bool verifying_ = false;

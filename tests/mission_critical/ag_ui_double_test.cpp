@@ -217,6 +217,39 @@ TEST(EventStreamDoubleTest, AClientThatLeavesEndsItsConnection) {
     EXPECT_EQ(server.wait_closed(1, Clock::now() + scaled(Milliseconds{2000})), 1006);
 }
 
+// Retries over an event stream: a 5xx answer to the POST is retried like a refused upgrade, a
+// 4xx is not, nor a connection lost after the POST was written (the agent may be running it).
+std::size_t attempts_until_failure(AgentServerDoubleOptions options, FailureKind expected_kind) {
+    AgentServerDouble server(std::move(options));
+    auto journey = journey_to(server.event_stream_url(), server, chat_over_event_stream());
+    journey.config.retry.max_attempts = 3;
+    journey.config.retry.initial_backoff = Milliseconds(1);
+    journey.config.retry.max_backoff = Milliseconds(1);
+    const JourneyResult result = GoldenPathJourney(journey).run();
+    EXPECT_TRUE(result.failure) << result.to_string();
+    if (!result.failure) {
+        return 0;
+    }
+    EXPECT_EQ(result.failure->kind, expected_kind) << result.to_string();
+    EXPECT_EQ(server.connections().size(), result.failure->attempts.size()) << result.to_string();
+    return result.failure->attempts.size();
+}
+
+TEST(EventStreamDoubleTest, A5xxAnswerIsRetriedA4xxIsNot) {
+    AgentServerDoubleOptions unavailable;
+    unavailable.reject_upgrade_status = 503;
+    EXPECT_EQ(attempts_until_failure(unavailable, FailureKind::http_status), 3U);
+    AgentServerDoubleOptions not_found;
+    not_found.reject_upgrade_status = 404;
+    EXPECT_EQ(attempts_until_failure(not_found, FailureKind::http_status), 1U);
+}
+
+TEST(EventStreamDoubleTest, AConnectionLostAfterThePostIsNotRetried) {
+    AgentServerDoubleOptions dropping;
+    dropping.upgrade_fault_for = [](const RecordedConnection&) { return UpgradeFault::close; };
+    EXPECT_EQ(attempts_until_failure(dropping, FailureKind::closed), 1U);
+}
+
 // A request whose Content-Length is over the double's 1 MiB body limit is answered 400 before its
 // body is read, and the double goes on serving.
 TEST(EventStreamDoubleTest, ABodyOverTheLimitIsRefusedAndTheDoubleServesOn) {
