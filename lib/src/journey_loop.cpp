@@ -26,8 +26,16 @@ std::string message_of(const ProtocolProfile& profile, const nlohmann::json& bod
 }
 
 bool is_auth_failure_event(const ProtocolProfile& profile, const nlohmann::json& body) {
-    const auto* code = profile.find_field(body, "error_code");
-    return code != nullptr && code->is_string() && code->get<std::string>() == "AUTH_FAILED";
+    const auto is_auth_code = [&profile](const nlohmann::json* code) {
+        return code != nullptr && code->is_string() &&
+               std::find(profile.auth_failure_codes.begin(), profile.auth_failure_codes.end(),
+                         code->get_ref<const std::string&>()) != profile.auth_failure_codes.end();
+    };
+    return is_auth_code(profile.find_field(body, "error_code")) ||
+           std::any_of(profile.error_code_fields.begin(), profile.error_code_fields.end(),
+                       [&](const std::string& field) {
+                           return is_auth_code(profile.find_field(body, field));
+                       });
 }
 
 Failure failure_from_violation(const Violation& violation, const std::string& terminal_message) {

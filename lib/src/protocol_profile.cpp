@@ -273,6 +273,7 @@ const std::array<KeyHandler, 35> kKeys = {{
     member_key<&ProtocolProfile::terminal_failure_types, read_strings>("terminal_failure_types"),
     member_key<&ProtocolProfile::error_message_fields, read_strings>("error_message_fields"),
     member_key<&ProtocolProfile::error_code_fields, read_strings>("error_code_fields"),
+    member_key<&ProtocolProfile::auth_failure_codes, read_strings>("auth_failure_codes"),
     member_key<&ProtocolProfile::type_field, read_name>("type_field"),
     member_key<&ProtocolProfile::run_id_field, read_name>("run_id_field"),
     member_key<&ProtocolProfile::thread_id_field, read_name>("thread_id_field"),

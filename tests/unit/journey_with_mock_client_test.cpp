@@ -111,6 +111,25 @@ TEST(JourneyWithMockClientTest, AuthFailedErrorMessageBeforeTheRunIsAuthRejected
     EXPECT_EQ(result.failure->message, "token expired");
 }
 
+// The codes are profile data, read from error_code_fields too (ag-ui's "code").
+TEST(JourneyWithMockClientTest, AnAuthFailureCodeOfTheProfileBeforeTheRunIsAuthRejected) {
+    MockWebSocketClient client;
+    EXPECT_CALL(client, connect(_)).WillOnce(Return(std::nullopt));
+    EXPECT_CALL(client, receive(_))
+        .WillOnce(
+            Return(frame_result(R"({"type":"error_message","code":"DENIED","message":"no"})")));
+    EXPECT_CALL(client, send_text(_)).Times(0);
+    EXPECT_CALL(client, close(_, _, _)).WillOnce(Return(std::vector<ReceivedFrame>{}));
+    auto options = mock_options();
+    options.profile.auth_failure_codes = {"DENIED"};
+    options.profile.error_code_fields = {"code"};
+
+    const auto result = GoldenPathJourney(options).run(client);
+
+    EXPECT_THAT(result, FailsWith(FailureKind::auth_rejected));
+    EXPECT_EQ(result.failure->message, "no (code DENIED)");
+}
+
 TEST(JourneyWithMockClientTest, NoReadyFrameIsTimeoutReady) {
     MockWebSocketClient client;
     EXPECT_CALL(client, connect(_)).WillOnce(Return(std::nullopt));

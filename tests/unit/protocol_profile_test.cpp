@@ -147,6 +147,7 @@ TEST(ProfileJson, RoundTripsEveryChangedKey) {
     profile.pairings = {EventPairing{"span", "span_start", "span_end", "span_id"}};
     profile.unknown_types_are_run_events = true;
     profile.error_code_fields = {"code"};
+    profile.auth_failure_codes = {"DENIED"};
     profile.start_template = {{"q", "{text}"}};
 
     const json json_form = to_json(profile);

@@ -71,6 +71,9 @@ struct ProtocolProfile {
     std::vector<std::string> error_message_fields = {"message", "error", "error_message", "detail"};
     // Fields looked up, in order, for an error event's code, shown after its message.
     std::vector<std::string> error_code_fields;
+    // Codes (in an error event's "error_code" or one of error_code_fields) that mean the token was
+    // refused: such a terminal failure event before the run is auth_rejected, not agent_error.
+    std::vector<std::string> auth_failure_codes = {"AUTH_FAILED"};
 
     // Envelope.
     std::string type_field = "type";
