@@ -16,13 +16,13 @@
 #include "client_port.hpp"
 #include "client_stream_open.hpp"
 #include "client_tls_context.hpp"
+#include "connection_failure.hpp"
 #include "goldenpath/redactor.hpp"
 #include "goldenpath/secret.hpp"
 #include "goldenpath/version.hpp"
 #include "openssl_errors.hpp"
 #include "proxy_tunnel.hpp"
 #include "read_failure_mapping.hpp"
-#include "retry_decision.hpp"
 
 namespace goldenpath::detail {
 namespace {
@@ -87,27 +87,8 @@ std::string BeastConnection::redacted(std::string text) const {
 }
 
 Failure BeastConnection::finish(Failure failure, Clock::time_point started) const {
-    const double elapsed = elapsed_ms(started, Clock::now());
-    failure.retryable = is_retryable(failure);
-    if (failure.kind == FailureKind::timeout) {
-        failure.waited_ms = elapsed;
-    }
-    if (verification_skipped_) {
-        // Loud on purpose: a result obtained without certificate checks must say so.
-        failure.detail += std::string(failure.detail.empty() ? "" : "; ") +
-                          "TLS certificate verification was SKIPPED (insecure_skip_verify)";
-    }
-    failure.url = redacted(failure.url);
-    failure.detail = redacted(failure.detail);
-    failure.body_excerpt = redacted(failure.body_excerpt);
-    failure.close_reason = redacted(failure.close_reason);
-    Attempt attempt;
-    attempt.url = failure.url;
-    attempt.kind_label = redacted(failure.kind_label());
-    attempt.detail = failure.detail;
-    attempt.elapsed_ms = elapsed;
-    failure.attempts.push_back(std::move(attempt));
-    return failure;
+    return finish_connection_failure(std::move(failure), started, Redactor(secrets_),
+                                     verification_skipped_, true);
 }
 
 void BeastConnection::reset_for(const ConnectRequest& request) {

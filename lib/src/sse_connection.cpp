@@ -13,7 +13,6 @@
 #include "goldenpath/redactor.hpp"
 #include "openssl_errors.hpp"
 #include "read_failure_mapping.hpp"
-#include "retry_decision.hpp"
 #include "sse_connection.hpp"
 #include "text_helpers.hpp"
 
@@ -74,14 +73,15 @@ awaitable<std::optional<Failure>> SseConnection::send_text(std::string text) {
         failure = co_await check_response(deadline);
     }
     if (failure) {
+        closed_ = CloseInfo{1006, failure->kind_label()};
+        close_socket();
+        Failure finished = finish(std::move(*failure), started, false);
         // Before the answer's header the POST is where a WebSocket upgrade would be, and is retried
         // like one when that cannot run the agent twice: on a 5xx, or when the POST was not
         // written. A connection lost or silent after the POST was written is not retried.
-        failure->retryable =
-            is_retryable(*failure) && (failure->kind == FailureKind::http_status || !posted_);
-        closed_ = CloseInfo{1006, failure->kind_label()};
-        close_socket();
-        co_return finish(std::move(*failure), started, false);
+        finished.retryable =
+            finished.retryable && (finished.kind == FailureKind::http_status || !posted_);
+        co_return finished;
     }
     streaming_ = true;
     co_return std::nullopt;

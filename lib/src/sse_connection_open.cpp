@@ -13,9 +13,9 @@
 #include "client_stream_open.hpp"
 #include "client_tls_context.hpp"
 #include "client_user_agent.hpp"
+#include "connection_failure.hpp"
 #include "goldenpath/redactor.hpp"
 #include "proxy_tunnel.hpp"
-#include "retry_decision.hpp"
 #include "sse_connection.hpp"
 
 namespace goldenpath::detail {
@@ -69,28 +69,9 @@ std::string SseConnection::redacted(std::string text) const {
 
 Failure SseConnection::finish(Failure failure, Clock::time_point started,
                               bool record_attempt) const {
-    const double elapsed = elapsed_ms(started, Clock::now());
-    failure.retryable = is_retryable(failure);
-    if (failure.kind == FailureKind::timeout) {
-        failure.waited_ms = elapsed;
-    }
-    if (verification_skipped_) {
-        // Loud on purpose: a result obtained without certificate checks must say so.
-        failure.detail += std::string(failure.detail.empty() ? "" : "; ") +
-                          "TLS certificate verification was SKIPPED (insecure_skip_verify)";
-    }
-    failure.url = redacted(failure.url);
-    failure.detail = redacted(failure.detail);
-    failure.close_reason = redacted(failure.close_reason);
-    if (record_attempt) {
-        Attempt attempt;
-        attempt.url = failure.url;
-        attempt.kind_label = redacted(failure.kind_label());
-        attempt.detail = failure.detail;
-        attempt.elapsed_ms = elapsed;
-        failure.attempts.push_back(std::move(attempt));
-    }
-    return failure;
+    return finish_connection_failure(std::move(failure), started,
+                                     request_ ? Redactor(request_->secrets) : Redactor(),
+                                     verification_skipped_, record_attempt);
 }
 
 awaitable<std::optional<Failure>> SseConnection::connect(ConnectRequest request) {
