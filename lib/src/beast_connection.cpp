@@ -12,6 +12,7 @@
 #include <boost/beast/websocket/ssl.hpp>  // teardown (TLS shutdown) of a websocket over TLS
 
 #include "beast_connection.hpp"
+#include "operation_wait.hpp"
 #include "read_failure_mapping.hpp"
 
 namespace goldenpath::detail {
@@ -70,12 +71,7 @@ bool is_sendable_close_code(unsigned code) {
 
 awaitable<bool> BeastConnection::wait_until(std::shared_ptr<OpState> state,
                                             Clock::time_point deadline) {
-    if (!state->done && Clock::now() < deadline) {
-        state->wake.expires_at(deadline);
-        error_code woken;  // operation_aborted when the handler ran first
-        co_await state->wake.async_wait(net::redirect_error(use_awaitable, woken));
-    }
-    co_return state->done;
+    return wait_until_done(std::move(state), deadline);
 }
 
 awaitable<void> BeastConnection::cancel_and_drain(std::shared_ptr<OpState> state) {

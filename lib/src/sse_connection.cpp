@@ -12,6 +12,7 @@
 #include "client_user_agent.hpp"
 #include "goldenpath/redactor.hpp"
 #include "openssl_errors.hpp"
+#include "operation_wait.hpp"
 #include "read_failure_mapping.hpp"
 #include "sse_connection.hpp"
 #include "text_helpers.hpp"
@@ -47,12 +48,7 @@ bool is_event_stream(std::string_view content_type) {
 
 awaitable<bool> SseConnection::wait_until(std::shared_ptr<ReadState> state,
                                           Clock::time_point deadline) {
-    if (!state->done && Clock::now() < deadline) {
-        state->wake.expires_at(deadline);
-        error_code woken;  // operation_aborted when the handler ran first
-        co_await state->wake.async_wait(net::redirect_error(use_awaitable, woken));
-    }
-    co_return state->done;
+    return wait_until_done(std::move(state), deadline);
 }
 
 awaitable<std::optional<Failure>> SseConnection::send_text(std::string text) {
