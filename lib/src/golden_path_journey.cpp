@@ -71,13 +71,8 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
     request.url = url;
     request.headers = config.extra_headers;
     request.timeouts = config.timeouts;
-    request.ca_file = config.ca_file;
-    request.insecure_skip_verify = config.insecure_skip_verify;
-    request.client_certificate_file = config.client_certificate_file;
-    request.client_key_file = config.client_key_file;
-    request.max_message_bytes = config.max_message_bytes;
-    request.keepalive = config.keepalive;
-    request.permessage_deflate = config.permessage_deflate;
+    static_cast<TlsOptions&>(request) = config;
+    static_cast<TransportOptions&>(request) = config;
     request.proxy = config.proxy_for(url);
     if (const Secret* token = config.token_for(user)) {
         const std::string value(token->reveal());

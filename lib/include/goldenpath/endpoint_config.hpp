@@ -20,6 +20,8 @@
 #include "goldenpath/secret.hpp"
 #include "goldenpath/sla_expression.hpp"
 #include "goldenpath/timeouts.hpp"
+#include "goldenpath/tls_options.hpp"
+#include "goldenpath/transport_options.hpp"
 #include "goldenpath/url.hpp"
 
 namespace goldenpath {
@@ -32,12 +34,13 @@ EnvironmentLookup process_environment();
 // Where and how to reach the agent endpoint. Build it from the environment (the GOLDENPATH_*
 // variables of docs/staging-and-load.md), from JSON, or field by field; validate() checks the
 // invariants.
-struct EndpointConfig {
+// The TLS settings (ca_file, insecure_skip_verify, client_certificate_file, client_key_file) and
+// the transport ones (max_message_bytes, permessage_deflate, keepalive) are the members of its
+// bases, which every ConnectRequest of a journey takes as they are.
+struct EndpointConfig : TlsOptions, TransportOptions {
     Url url;
     std::vector<Url> fallback_urls;  // tried in order after `url`
     std::vector<Secret> tokens;      // handed to users in turn; empty = no auth
-    std::optional<std::filesystem::path> ca_file;
-    bool insecure_skip_verify = false;
     DeploymentEnvironment environment = DeploymentEnvironment::development;
     Timeouts timeouts = Timeouts::defaults_for(DeploymentEnvironment::development);
     RetryPolicy retry = RetryPolicy::defaults_for(DeploymentEnvironment::development);
@@ -47,17 +50,9 @@ struct EndpointConfig {
     // resolve_profile(profile_path->string()).
     std::optional<std::filesystem::path> profile_path;
     std::vector<std::pair<std::string, std::string>> extra_headers;  // e.g. Origin
-    // wss:// mutual TLS: a client certificate (PEM, may hold the chain) and its key (PEM; without
-    // it the key is read from the certificate file).
-    std::optional<std::filesystem::path> client_certificate_file;
-    std::optional<std::filesystem::path> client_key_file;
-    // Transport settings handed to every ConnectRequest (see websocket_client.hpp).
-    std::size_t max_message_bytes = 16U * 1024U * 1024U;  // 0 = no limit
     // Run events a journey judges; the one after the last fails it as
     // protocol_violation(too_many_events). 0 = no limit.
     std::size_t max_events_per_run = 100'000;
-    std::optional<Milliseconds> keepalive;  // ping after this much silence
-    bool permessage_deflate = false;
     // An HTTP CONNECT proxy (scheme "http", see parse_proxy_url in proxy_rules.hpp) that every
     // connection is tunnelled through, except to targets that no_proxy lists (see bypasses_proxy).
     std::optional<Url> proxy;

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstddef>
-#include <filesystem>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -12,35 +11,23 @@
 #include "goldenpath/clock.hpp"
 #include "goldenpath/failure.hpp"
 #include "goldenpath/timeouts.hpp"
+#include "goldenpath/tls_options.hpp"
+#include "goldenpath/transport_options.hpp"
 #include "goldenpath/url.hpp"
 
 namespace goldenpath {
 
 // What to connect to and what to send with the upgrade request.
-struct ConnectRequest {
+// One connection's parameters. The TLS settings (ca_file, insecure_skip_verify, client
+// certificate and key) and the transport ones (max_message_bytes, permessage_deflate, keepalive)
+// are the members of its bases, shared with EndpointConfig.
+struct ConnectRequest : TlsOptions, TransportOptions {
     Url url;
     std::vector<std::pair<std::string, std::string>> headers;  // e.g. Authorization, Origin
     std::vector<std::string> subprotocols;                     // Sec-WebSocket-Protocol offer
     Timeouts timeouts;
-    // wss:// only. Certificates are verified against ca_file when set (it replaces the system
-    // store), else against the system store; insecure_skip_verify turns verification off, which
-    // WebSocketClient::tls_verification_skipped() and every failure detail then report.
-    std::optional<std::filesystem::path> ca_file;
-    bool insecure_skip_verify = false;
-    // wss:// only: a client certificate (PEM, may hold the chain) for mutual TLS, and its key
-    // (PEM); without client_key_file the key is read from client_certificate_file.
-    std::optional<std::filesystem::path> client_certificate_file;
-    std::optional<std::filesystem::path> client_key_file;
     // Secrets in headers, subprotocols or the query; redacted from every failure detail.
     std::vector<std::string> secrets;
-    // The largest message (after decompression, all fragments together) the client accepts;
-    // a larger one fails the connection (close 1009) instead of being buffered. 0 = no limit.
-    std::size_t max_message_bytes = 16U * 1024U * 1024U;
-    // Offer permessage-deflate (RFC 7692) in the upgrade; off by default (see beast_client.hpp).
-    bool permessage_deflate = false;
-    // When set, the client pings after this much silence while it waits in receive(); a peer
-    // that sends nothing (no pong) for another interval ends the connection as `stalled`.
-    std::optional<Milliseconds> keepalive;
     // An HTTP proxy (scheme "http", host and port only; see parse_proxy_url): the client connects
     // to it, asks it to `CONNECT host:port` of `url` (the proxy resolves the target's name), and
     // runs TLS and the upgrade through the tunnel. Its answer counts against timeouts.connect.
