@@ -158,11 +158,10 @@ awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blo
                     co_return co_await detail::run_connected(options, *client, std::move(result));
                 }
                 // An event stream's answer to the POSTed start message comes in the run: a
-                // retryable failure before its header (a 5xx, a dropped connection) is a failed
-                // attempt, as a refused WebSocket upgrade is.
+                // failure before its header is a failed attempt, recorded and (when retryable)
+                // retried as a refused WebSocket upgrade is.
                 JourneyResult run = co_await detail::run_connected(options, *client, result);
-                if (!run.failure || run.failure->phase != Phase::upgrade ||
-                    !run.failure->retryable) {
+                if (!run.failure || run.failure->phase != Phase::upgrade) {
                     co_return run;
                 }
                 failure = std::move(run.failure);

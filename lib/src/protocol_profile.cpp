@@ -242,7 +242,7 @@ KeyHandler member_key(std::string_view key) {
         }};
 }
 
-const std::array<KeyHandler, 35> kKeys = {{
+const std::array<KeyHandler, 36> kKeys = {{
     member_key<&ProtocolProfile::name, read_name>("name"),
     member_key<&ProtocolProfile::agent_started, read_name>("agent_started"),
     member_key<&ProtocolProfile::agent_thinking, read_name>("agent_thinking"),
