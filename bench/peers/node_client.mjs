@@ -3,25 +3,12 @@
 // check their order and ids, close. Prints one JSON line {journeys, failures, seconds, p50_ms,
 // p99_ms, ...}.
 //   node node_client.mjs ws://127.0.0.1:PORT/ws [--journeys N] [--max-seconds S]
-import { runSequentialJourneys } from './sequential_journeys.mjs';
+import { parseJourneyArgs, runSequentialJourneys } from './sequential_journeys.mjs';
 import { WebSocket } from 'ws';
 
 const ORDER = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed'];
 const IGNORED = new Set(['connection_established', 'heartbeat', 'ping', 'pong', 'heartbeat_ack',
   'partial_result', 'progress_update', 'final_report']);
-
-function parseArgs(argv) {
-  const args = { url: '', journeys: 500, maxSeconds: 20 };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--journeys') args.journeys = Number(argv[++i]);
-    else if (argv[i] === '--max-seconds') args.maxSeconds = Number(argv[++i]);
-    else args.url = argv[i];
-  }
-  if (!args.url.startsWith('ws://127.0.0.1:') && !args.url.startsWith('ws://[::1]:')) {
-    throw new Error(`a loopback ws:// URL is required, got "${args.url}"`);
-  }
-  return args;
-}
 
 function journey(url, n) {
   return new Promise((resolve, reject) => {
@@ -76,5 +63,5 @@ function journey(url, n) {
   });
 }
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseJourneyArgs(process.argv.slice(2), 'ws');
 await runSequentialJourneys((n) => journey(args.url, n), args);

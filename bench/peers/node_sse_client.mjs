@@ -3,21 +3,9 @@
 // TOOL_CALL_START, TOOL_CALL_END, RUN_FINISHED in order and no event of another run. Prints one
 // JSON line {journeys, failures, seconds, p50_ms, p99_ms, ...} like node_client.mjs.
 //   node node_sse_client.mjs http://127.0.0.1:PORT/agent [--journeys N] [--max-seconds S]
-import { runSequentialJourneys } from './sequential_journeys.mjs';
-const REQUIRED = ['RUN_STARTED', 'TOOL_CALL_START', 'TOOL_CALL_END', 'RUN_FINISHED'];
+import { parseJourneyArgs, runSequentialJourneys } from './sequential_journeys.mjs';
 
-function parseArgs(argv) {
-  const args = { url: '', journeys: 500, maxSeconds: 20 };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--journeys') args.journeys = Number(argv[++i]);
-    else if (argv[i] === '--max-seconds') args.maxSeconds = Number(argv[++i]);
-    else args.url = argv[i];
-  }
-  if (!args.url.startsWith('http://127.0.0.1:') && !args.url.startsWith('http://[::1]:')) {
-    throw new Error(`a loopback http:// URL is required, got "${args.url}"`);
-  }
-  return args;
-}
+const REQUIRED = ['RUN_STARTED', 'TOOL_CALL_START', 'TOOL_CALL_END', 'RUN_FINISHED'];
 
 // The data of each complete event of an SSE text (LF line ends, as both servers write).
 function eventData(text) {
@@ -58,5 +46,5 @@ async function journey(url, n) {
   }
 }
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseJourneyArgs(process.argv.slice(2), 'http');
 await runSequentialJourneys((n) => journey(args.url, n), args);

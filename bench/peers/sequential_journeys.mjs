@@ -1,6 +1,21 @@
-// The loop both Node bench clients share: `journey(n)` N times one after another (at most
+// What both Node bench clients share: their arguments, and the loop running `journey(n)` N times one after another (at most
 // maxSeconds), then one JSON line {journeys, failures, seconds, journeys_per_s, p50_ms, p99_ms,
 // max_ms, first_failure?, node}, the fields goldenpath-bench prints for the same workload.
+// {url, journeys, maxSeconds} from `url [--journeys N] [--max-seconds S]`; the URL must be a
+// loopback one of `scheme` (ws or http).
+export function parseJourneyArgs(argv, scheme) {
+  const args = { url: '', journeys: 500, maxSeconds: 20 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--journeys') args.journeys = Number(argv[++i]);
+    else if (argv[i] === '--max-seconds') args.maxSeconds = Number(argv[++i]);
+    else args.url = argv[i];
+  }
+  if (!args.url.startsWith(`${scheme}://127.0.0.1:`) && !args.url.startsWith(`${scheme}://[::1]:`)) {
+    throw new Error(`a loopback ${scheme}:// URL is required, got "${args.url}"`);
+  }
+  return args;
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return 0;
   const rank = Math.ceil((p / 100) * sorted.length);

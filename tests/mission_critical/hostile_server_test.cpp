@@ -26,6 +26,7 @@ namespace {
 
 using test::close_frame;
 using test::deflated_text_frame;
+using test::golden_events;
 using test::Opcode;
 using test::RawFrame;
 using test::RawFrameServer;
@@ -47,17 +48,6 @@ Timeouts fast_timeouts() {
 
 std::string ready_event() {
     return R"({"type":"connection_established","data":{"connection_id":"c-1","user_id":"u-1"}})";
-}
-
-// The five golden-path events, id-less (they belong to the journey's single open run).
-std::vector<std::string> golden_events() {
-    return {
-        R"({"type":"agent_started","agent_name":"triage"})",
-        R"({"type":"agent_thinking","data":{"reasoning":"look the order up"}})",
-        R"({"type":"tool_executing","data":{"tool_name":"orders","tool_call_id":"t1"}})",
-        R"({"type":"tool_completed","data":{"tool_name":"orders","tool_call_id":"t1","result":"shipped"}})",
-        R"({"type":"agent_completed","data":{"final_response":"It has shipped."}})",
-    };
 }
 
 std::string thinking_event(std::size_t n) {

@@ -21,6 +21,7 @@ namespace goldenpath {
 namespace {
 
 using fixtures::FollowsGoldenPath;
+using test::golden_events;
 using test::sse_event;
 using test::SseAnswer;
 using test::SseTestServer;
@@ -34,16 +35,6 @@ const Milliseconds kShortDeadline = scaled(Milliseconds(80));
 // Assertions on elapsed time allow this much over a deadline.
 constexpr double kSlackMs = 250;
 const std::string kToken = "sse-s3cr3t-token-value";
-
-std::vector<std::string> golden_events() {
-    return {
-        R"({"type":"agent_started","agent_name":"triage"})",
-        R"({"type":"agent_thinking","data":{"reasoning":"look the order up"}})",
-        R"({"type":"tool_executing","data":{"tool_name":"orders","tool_call_id":"t1"}})",
-        R"({"type":"tool_completed","data":{"tool_name":"orders","tool_call_id":"t1","result":"shipped"}})",
-        R"({"type":"agent_completed","data":{"final_response":"It has shipped."}})",
-    };
-}
 
 // One piece per event: each arrives in a write of its own.
 std::vector<std::string> event_pieces(const std::vector<std::string>& events) {

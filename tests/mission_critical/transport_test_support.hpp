@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -35,6 +36,18 @@ inline ConnectRequest request_for(const std::string& url) {
     request.timeouts.connect = scaled(Milliseconds(300));
     request.timeouts.upgrade = scaled(Milliseconds(300));
     return request;
+}
+
+// The five golden-path events, id-less (they belong to the journey's single open run), as a
+// hand-written server sends them.
+inline std::vector<std::string> golden_events() {
+    return {
+        R"({"type":"agent_started","agent_name":"triage"})",
+        R"({"type":"agent_thinking","data":{"reasoning":"look the order up"}})",
+        R"({"type":"tool_executing","data":{"tool_name":"orders","tool_call_id":"t1"}})",
+        R"({"type":"tool_completed","data":{"tool_name":"orders","tool_call_id":"t1","result":"shipped"}})",
+        R"({"type":"agent_completed","data":{"final_response":"It has shipped."}})",
+    };
 }
 
 // Every phase deadline set to `deadline`, but the close handshake's, which is `close`.
