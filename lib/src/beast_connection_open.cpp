@@ -143,34 +143,12 @@ awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest reques
     const std::string hop_prefix = proxy_.empty() ? std::string() : "proxy " + proxy_ + ": ";
 
     // Addresses: IP literals go straight to connect; names go through the injected resolver.
-    std::vector<std::string> addresses;
-    error_code literal_ec;
-    net::ip::make_address(first_hop.host, literal_ec);
-    if (!literal_ec) {
-        addresses.push_back(first_hop.host);
-    } else {
-        auto resolved = resolver_->resolve(first_hop.host);
-        if (auto* error = std::get_if<ResolveError>(&resolved)) {
-            co_return finish(
-                make_failure(FailureKind::dns, Phase::connect, hop_prefix + error->message),
-                started);
-        }
-        addresses = std::get<std::vector<std::string>>(std::move(resolved));
+    auto hop = first_hop_endpoints(first_hop, *resolver_, hop_prefix);
+    if (auto* unresolved = std::get_if<UnresolvedHop>(&hop)) {
+        co_return finish(
+            make_failure(FailureKind::dns, Phase::connect, std::move(unresolved->detail)), started);
     }
-    std::vector<tcp::endpoint> endpoints;
-    for (const auto& address : addresses) {
-        error_code ec;
-        const auto parsed = net::ip::make_address(address, ec);
-        if (!ec) {
-            endpoints.emplace_back(parsed, first_hop.port);
-        }
-    }
-    if (endpoints.empty()) {
-        co_return finish(make_failure(FailureKind::dns, Phase::connect,
-                                      hop_prefix + "resolver returned no usable address for '" +
-                                          first_hop.host + "': " + join(addresses, ", ")),
-                         started);
-    }
+    auto endpoints = std::get<std::vector<tcp::endpoint>>(std::move(hop));
 
     if (tls_context_) {
         ws_.emplace(std::in_place_type<TlsStream>, executor_, *tls_context_);

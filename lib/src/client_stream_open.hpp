@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -20,9 +21,22 @@
 #include "client_tls_context.hpp"
 #include "goldenpath/clock.hpp"
 #include "goldenpath/failure.hpp"
+#include "goldenpath/host_resolver.hpp"
+#include "goldenpath/url.hpp"
 #include "openssl_errors.hpp"
 
 namespace goldenpath::detail {
+
+// What a first hop failed to resolve to: the detail of a dns failure in phase connect.
+struct UnresolvedHop {
+    std::string detail;
+};
+
+// The endpoints of the first hop (the proxy when there is one, else the target): an IP literal as
+// it is, a name through `resolver`. A name that does not resolve, or resolves to nothing usable,
+// is an UnresolvedHop whose detail starts with `hop_prefix`.
+std::variant<std::vector<boost::asio::ip::tcp::endpoint>, UnresolvedHop> first_hop_endpoints(
+    const Url& first_hop, HostResolver& resolver, const std::string& hop_prefix);
 
 // Connects `stream` to the first of `endpoints` that accepts. At `deadline` the stream's expiry
 // closes the socket and the connect completes with beast::error::timeout. Small writes go out at

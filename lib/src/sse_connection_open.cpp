@@ -125,31 +125,11 @@ awaitable<std::optional<Failure>> SseConnection::open(const ConnectRequest& requ
     const Url& first_hop = request.proxy ? *request.proxy : request.url;
     const std::string hop_prefix = proxy_.empty() ? std::string() : "proxy " + proxy_ + ": ";
 
-    std::vector<std::string> addresses;
-    error_code literal_ec;
-    net::ip::make_address(first_hop.host, literal_ec);
-    if (!literal_ec) {
-        addresses.push_back(first_hop.host);
-    } else {
-        auto resolved = resolver_->resolve(first_hop.host);
-        if (auto* error = std::get_if<ResolveError>(&resolved)) {
-            co_return make_failure(FailureKind::dns, Phase::connect, hop_prefix + error->message);
-        }
-        addresses = std::get<std::vector<std::string>>(std::move(resolved));
+    auto hop = first_hop_endpoints(first_hop, *resolver_, hop_prefix);
+    if (auto* unresolved = std::get_if<UnresolvedHop>(&hop)) {
+        co_return make_failure(FailureKind::dns, Phase::connect, std::move(unresolved->detail));
     }
-    std::vector<tcp::endpoint> endpoints;
-    for (const auto& address : addresses) {
-        error_code ec;
-        const auto parsed = net::ip::make_address(address, ec);
-        if (!ec) {
-            endpoints.emplace_back(parsed, first_hop.port);
-        }
-    }
-    if (endpoints.empty()) {
-        co_return make_failure(
-            FailureKind::dns, Phase::connect,
-            hop_prefix + "resolver returned no usable address for '" + first_hop.host + "'");
-    }
+    auto endpoints = std::get<std::vector<tcp::endpoint>>(std::move(hop));
 
     if (tls_context_) {
         stream_.emplace(std::in_place_type<TlsStream>, executor_, *tls_context_);
