@@ -330,6 +330,7 @@ int run_probe(const ProbeArgs& args) {
     std::unique_ptr<AgentServerDouble> server;
     std::optional<EmbeddedEndpoint> embedded;
     EndpointConfig config;
+    LoadSettings load;
     ProtocolProfile profile = default_profile();
     try {
         const auto base = overlay(process_environment(), args, std::nullopt);
@@ -375,14 +376,13 @@ int run_probe(const ProbeArgs& args) {
             }
             config.tokens = {Secret(*token)};
         }
+        load = LoadSettings::from_environment(env, config);
         config.insecure_skip_verify = args.insecure;
         if (args.retries) {
             config.retry.max_attempts = *args.retries + 1;
         }
         if (embedded) {
-            if (auto problem = cli::check_embedded_descriptors(
-                    static_cast<std::size_t>(std::max(1, config.users)));
-                !problem.empty()) {
+            if (auto problem = cli::check_embedded_descriptors(load.users); !problem.empty()) {
                 throw UsageError{std::move(problem)};
             }
         }
@@ -404,6 +404,8 @@ int run_probe(const ProbeArgs& args) {
     // Each user runs its journeys one after another; users run at once, started over the ramp-up.
     // Bounded by --runs and, when given, --duration-ms.
     LoadRunOptions options;
+    options.users = load.users;
+    options.sla = load.sla;
     options.config = config;
     options.profile = profile;
     options.runs_per_user = runs;
@@ -411,8 +413,7 @@ int run_probe(const ProbeArgs& args) {
     if (duration.count() > 0) {
         options.duration = duration;
     }
-    const bool load = runs * static_cast<std::size_t>(std::max(1, config.users)) > 1;
-    ProgressLine progress(load && isatty(STDERR_FILENO) == 1);
+    ProgressLine progress(runs * load.users > 1 && isatty(STDERR_FILENO) == 1);
     options.on_progress = [&progress](const LoadProgress& now) { progress.update(now); };
     std::optional<LoadRun> load_run;
     try {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "strict_integer.hpp"
 #include "text_helpers.hpp"
 
 namespace goldenpath::detail {
@@ -67,6 +68,27 @@ std::vector<SlaExpression> parse_sla_list(std::string_view text, std::string_vie
         }
     }
     return expressions;
+}
+
+std::optional<std::string> env_value(const EnvironmentLookup& env, std::string_view name) {
+    std::optional<std::string> value = env(name);
+    if (value && value->empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+long long env_integer(const EnvironmentLookup& env, std::string_view name, long long min,
+                      long long max, long long fallback) {
+    const std::optional<std::string> text = env_value(env, name);
+    if (!text) {
+        return fallback;
+    }
+    const std::optional<long long> value = parse_strict_integer(*text);
+    if (!value || *value < min || *value > max) {
+        fail_field(name, fmt::format("must be an integer {}-{}", min, max), shown(*text));
+    }
+    return *value;
 }
 
 }  // namespace goldenpath::detail

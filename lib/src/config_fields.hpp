@@ -4,6 +4,7 @@
 
 #include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +12,7 @@
 
 #include "goldenpath/config_error.hpp"
 #include "goldenpath/endpoint_config.hpp"
+#include "goldenpath/sla_expression.hpp"
 
 namespace goldenpath::detail {
 
@@ -56,5 +58,11 @@ void check_file(const std::filesystem::path& path, std::string_view field,
 ConfigError redacted(const ConfigError& error, const std::vector<Secret>& tokens);
 // The SLA expressions of GOLDENPATH_SLA's form: separated by ';', each trimmed, empty ones skipped.
 std::vector<SlaExpression> parse_sla_list(std::string_view text, std::string_view field);
+// A variable's value; set but empty counts as unset (an exported but empty variable is a common
+// leftover).
+std::optional<std::string> env_value(const EnvironmentLookup& env, std::string_view name);
+// The variable as an integer min-max, `fallback` when unset; ConfigError naming it otherwise.
+long long env_integer(const EnvironmentLookup& env, std::string_view name, long long min,
+                      long long max, long long fallback);
 
 }  // namespace goldenpath::detail

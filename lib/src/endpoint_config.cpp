@@ -11,7 +11,6 @@
 #include "bearer_header.hpp"
 #include "config_fields.hpp"
 #include "goldenpath/proxy_rules.hpp"
-#include "goldenpath/user_limits.hpp"
 #include "json_reader.hpp"
 #include "text_helpers.hpp"
 
@@ -54,9 +53,6 @@ std::optional<std::pair<std::string, std::string>> EndpointConfig::auth_header(
 }
 
 void EndpointConfig::validate() const {
-    if (users < 1 || users > static_cast<int>(kMaxLoadUsers)) {
-        fail_field("/users", kUsersRequirement, std::to_string(users));
-    }
     if (retry.max_attempts < 1) {
         fail_field("/retry/max_attempts", "must be a positive integer",
                    std::to_string(retry.max_attempts));
@@ -141,12 +137,6 @@ std::string EndpointConfig::to_string() const {
         "overall_deadline_ms={}\n",
         retry.max_attempts, retry.initial_backoff.count(), retry.multiplier,
         retry.max_backoff.count(), retry.jitter, retry.overall_deadline.count());
-    text += fmt::format("users: {}\n", users);
-    std::vector<std::string> sla_texts;
-    for (const SlaExpression& expression : sla) {
-        sla_texts.push_back(expression.text);
-    }
-    text += fmt::format("sla: {}\n", sla_texts.empty() ? "none" : join(sla_texts, "; "));
     text += fmt::format("profile: {}\n", profile_path ? profile_path->string() : "default");
     text += fmt::format("headers: {}\n", header_names.empty() ? "none" : join(header_names, ", "));
     text += fmt::format("client_certificate_file: {}\n",

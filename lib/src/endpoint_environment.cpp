@@ -9,7 +9,6 @@
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/proxy_rules.hpp"
 #include "goldenpath/shipped_profiles.hpp"
-#include "goldenpath/user_limits.hpp"
 #include "strict_integer.hpp"
 #include "text_helpers.hpp"
 
@@ -19,33 +18,13 @@ namespace {
 
 using detail::check_file;
 using detail::check_token;
+using detail::env_integer;
+using detail::env_value;
 using detail::fail_field;
 using detail::parse_url_as;
 using detail::shown;
 using detail::split;
 using detail::trim;
-
-// Empty counts as unset (an exported but empty variable is a common leftover).
-std::optional<std::string> env_value(const EnvironmentLookup& env, std::string_view name) {
-    std::optional<std::string> value = env(name);
-    if (value && value->empty()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
-long long env_integer(const EnvironmentLookup& env, std::string_view name, long long min,
-                      long long max, long long fallback) {
-    const std::optional<std::string> text = env_value(env, name);
-    if (!text) {
-        return fallback;
-    }
-    const std::optional<long long> value = detail::parse_strict_integer(*text);
-    if (!value || *value < min || *value > max) {
-        fail_field(name, fmt::format("must be an integer {}-{}", min, max), shown(*text));
-    }
-    return *value;
-}
 
 std::vector<Secret> env_tokens(const EnvironmentLookup& env) {
     const std::optional<std::string> token = env_value(env, "GOLDENPATH_TOKEN");
@@ -122,14 +101,9 @@ void read_env_settings(const EnvironmentLookup& env, EndpointConfig& config) {
     }
     config.timeouts = Timeouts::defaults_for(config.environment);
     config.retry = RetryPolicy::defaults_for(config.environment);
-    config.users = static_cast<int>(
-        env_integer(env, "GOLDENPATH_USERS", 1, static_cast<long long>(kMaxLoadUsers), 1));
     config.timeouts.completion =
         Milliseconds{env_integer(env, "GOLDENPATH_TIMEOUT_MS", 1, detail::kMaxTimeoutMs,
                                  config.timeouts.completion.count())};
-    if (const std::optional<std::string> sla = env_value(env, "GOLDENPATH_SLA")) {
-        config.sla = detail::parse_sla_list(*sla, "GOLDENPATH_SLA");
-    }
     if (const std::optional<std::string> profile = env_value(env, "GOLDENPATH_PROFILE")) {
         // A path (with '/' or ending in .json) must be a file; else a shipped profile's name.
         if (is_profile_path(*profile)) {

@@ -9,7 +9,6 @@
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/proxy_rules.hpp"
 #include "goldenpath/shipped_profiles.hpp"
-#include "goldenpath/user_limits.hpp"
 #include "json_reader.hpp"
 #include "text_helpers.hpp"
 
@@ -188,24 +187,6 @@ const std::array<JsonMember<RetryPolicy>, 6> kRetryMembers{{
     retry_duration<&RetryPolicy::overall_deadline, 1>("overall_deadline_ms"),
 }};
 
-// An array of expressions, or the GOLDENPATH_SLA form: one string, semicolon-separated.
-std::vector<SlaExpression> json_sla(const JsonReader& reader, const json& value,
-                                    const std::string& pointer) {
-    if (value.is_string()) {
-        return detail::parse_sla_list(value.get_ref<const std::string&>(), pointer);
-    }
-    if (!value.is_array()) {
-        reader.fail(pointer, "must be an array of SLA expressions", value);
-    }
-    std::vector<SlaExpression> expressions;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        const std::string element = child_pointer(pointer, i);
-        expressions.push_back(
-            SlaExpression::parse(detail::trim(reader.string(value[i], element)), element));
-    }
-    return expressions;
-}
-
 // An array of entries, or the environment's comma-separated form.
 std::vector<std::string> json_no_proxy(const JsonReader& reader, const json& value,
                                        const std::string& pointer) {
@@ -271,7 +252,7 @@ void read_before_the_rest(const JsonReader& /*reader*/, const json& /*value*/,
                           const std::string& /*pointer*/, EndpointConfig& /*config*/) {}
 
 // Every key of the configuration, in the order of the unknown-key message and of reading.
-const std::array<JsonMember<EndpointConfig>, 22> kConfigMembers{{
+const std::array<JsonMember<EndpointConfig>, 20> kConfigMembers{{
     {"url", [](const JsonReader& reader, const json& value, const std::string& pointer,
                EndpointConfig& config) { config.url = json_url(reader, value, pointer); }},
     {"fallback_urls",
@@ -325,14 +306,6 @@ const std::array<JsonMember<EndpointConfig>, 22> kConfigMembers{{
                               known_key_requirement(detail::member_keys(kRetryMembers)),
                               config.retry);
      }},
-    {"users",
-     [](const JsonReader& reader, const json& value, const std::string& pointer,
-        EndpointConfig& config) {
-         config.users = static_cast<int>(reader.integer(
-             value, pointer, 1, static_cast<long long>(kMaxLoadUsers), kUsersRequirement));
-     }},
-    {"sla", [](const JsonReader& reader, const json& value, const std::string& pointer,
-               EndpointConfig& config) { config.sla = json_sla(reader, value, pointer); }},
     {"profile",
      [](const JsonReader& reader, const json& value, const std::string& pointer,
         EndpointConfig& config) {
@@ -400,6 +373,14 @@ EndpointConfig EndpointConfig::from_json(const nlohmann::json& json_config) {
     const JsonReader reader{std::string(detail::kConfigErrorId)};
     const std::string unknown = known_key_requirement(detail::member_keys(kConfigMembers));
     reader.require_object(json_config, "");
+    for (const char* const load_key : {"users", "sla"}) {
+        if (json_config.contains(load_key)) {
+            reader.fail(detail::child_pointer("", load_key),
+                        "must be read with LoadRunOptions::from_json (a load run's setting, not "
+                        "the endpoint's)",
+                        json_config.at(load_key));
+        }
+    }
     detail::reject_unknown_members(reader, json_config, "", kConfigMembers, unknown);
     EndpointConfig config;
     config.tokens = json_tokens(reader, json_config);

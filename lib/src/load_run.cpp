@@ -169,8 +169,8 @@ nlohmann::json LoadReport::to_json() const {
 }
 
 LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
-    const int users = options_.config.users;
-    if (users < 1 || static_cast<std::size_t>(users) > kMaxLoadUsers) {
+    const std::size_t users = options_.users;
+    if (users < 1 || users > kMaxLoadUsers) {
         throw ConfigError(kLoadErrorId, "/users", std::string(kUsersRequirement),
                           std::to_string(users));
     }
@@ -196,7 +196,7 @@ LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
         options_.resolver = system_resolver();
     }
     // One socket per user, and its server end too when the server runs in this process.
-    const auto count = static_cast<std::size_t>(users);
+    const std::size_t count = users;
     ensure_descriptor_limit(2 * count + kReservedDescriptors, count + kReservedDescriptors,
                             "/users");
 }
@@ -309,7 +309,7 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
 }  // namespace
 
 LoadReport LoadRun::run() {
-    const auto users = static_cast<std::size_t>(options_.config.users);
+    const std::size_t users = options_.users;
     const auto started = Clock::now();
     const auto ramp_up = std::chrono::duration_cast<Clock::duration>(options_.ramp_up);
     std::vector<std::vector<LoadJourney>> per_user(users);
@@ -350,7 +350,7 @@ LoadReport LoadRun::run() {
     report.tokens = options_.config.tokens.size();
     report.summary = LoadSummary::of(report.samples());
     report.isolation = isolation_of(report.journeys);
-    report.slas = evaluate_slas(options_.config.sla, report.summary);
+    report.slas = evaluate_slas(options_.sla, report.summary);
     return report;
 }
 

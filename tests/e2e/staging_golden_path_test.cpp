@@ -97,10 +97,10 @@ TEST_F(StagingGoldenPathTest, MultiUserConcurrency) {
     // All users at once on the asynchronous core (no thread per user), as the probe runs them.
     LoadRunOptions options;
     options.config = config();
-    options.config.users = config().users > 1 ? config().users : 10;
-    options.config.sla.clear();  // PerformanceSla's concern
+    options.users = load_settings().users > 1 ? load_settings().users : 10;
+    // The SLA (options.sla, empty here) is PerformanceSla's concern.
     options.profile = profile();
-    const auto users = static_cast<std::size_t>(options.config.users);
+    const std::size_t users = options.users;
     const LoadReport report = LoadRun(std::move(options)).run();
     std::cout << report.to_string() << "\n";
     EXPECT_EQ(report.summary.journeys, users) << report.to_string();
@@ -115,9 +115,9 @@ TEST_F(StagingGoldenPathTest, PerformanceSla) {
     }
     const auto summary = LoadSummary::of(samples);
     ASSERT_EQ(summary.passed, summary.journeys) << summary.to_string();
-    const std::vector<SlaExpression> slas = fixtures::staging_sla(config());
-    std::cout << fixtures::describe_staging_sla(config()) << "\n";
-    RecordProperty("sla", fixtures::describe_staging_sla(config()));
+    const std::vector<SlaExpression> slas = fixtures::staging_sla(load_settings(), config());
+    std::cout << fixtures::describe_staging_sla(load_settings(), config()) << "\n";
+    RecordProperty("sla", fixtures::describe_staging_sla(load_settings(), config()));
     ASSERT_FALSE(slas.empty());
     for (const auto& result : evaluate_slas(slas, summary)) {
         EXPECT_TRUE(result.held) << result.to_string(summary);

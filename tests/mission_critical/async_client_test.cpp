@@ -723,7 +723,7 @@ TEST(AsyncLoadRun, AHundredUsersOnOneIoThreadUseNoThreadPerConnection) {
     const std::size_t before = process_thread_count();
     LoadRunOptions options;
     options.config.url = Url::parse(server.url());
-    options.config.users = static_cast<int>(kUsers);
+    options.users = kUsers;
     options.config.timeouts.completion = 2000ms;
     options.io_threads = 1;
     std::size_t max_threads = 0;  // on_progress is never called twice at once
@@ -756,7 +756,7 @@ TEST(AsyncLoadRun, BlockingFactoryClientsStillRunAtOnce) {
     AgentServerDouble server(pausing_options());
     LoadRunOptions options;
     options.config.url = Url::parse(server.url());
-    options.config.users = static_cast<int>(kUsers);
+    options.users = kUsers;
     options.config.timeouts.completion = 1000ms;
     options.io_threads = 1;
     std::atomic<std::size_t> made{0};

@@ -286,7 +286,7 @@ TEST_F(SseTransportTest, AsyncJourneysAndLoadRunWorkOverHttp) {
     LoadRunOptions load;
     const auto journey = options_for(server);
     load.config = journey.config;
-    load.config.users = 4;
+    load.users = 4;
     load.profile = journey.profile;
     const LoadReport report = LoadRun(std::move(load)).run();
     EXPECT_EQ(report.summary.journeys, 4u) << report.summary.to_string();

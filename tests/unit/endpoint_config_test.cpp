@@ -21,6 +21,7 @@
 #include "goldenpath/fixtures/fake_environment.hpp"
 #include "goldenpath/fixtures/temporary_directory.hpp"
 #include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/sla_expression.hpp"
 #include "goldenpath/websocket_client.hpp"
 #include "scoped_timeout_scale.hpp"
 
@@ -164,27 +165,21 @@ TEST_F(ConnectionParameters, FromEnvironmentReadsEverySetting) {
     const std::string profile = WriteFile("profile.json", "{}");
     const EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment({
         {"GOLDENPATH_CA_FILE", ca},
-        {"GOLDENPATH_USERS", "25"},
         {"GOLDENPATH_TIMEOUT_MS", "45000"},
-        {"GOLDENPATH_SLA", " p95.connect<500ms ; success>=99.5%;; "},
         {"GOLDENPATH_PROFILE", profile},
     }));
     EXPECT_EQ(config.url, Url::parse(primary_url));
     EXPECT_EQ(config.url.port, 443);
     EXPECT_EQ(config.ca_file, std::filesystem::path(ca));
-    EXPECT_EQ(config.users, 25);
     EXPECT_EQ(config.timeouts.completion, 45000ms);
-    EXPECT_THAT(config.sla, ElementsAre("p95.connect<500ms", "success>=99.5%"));
     EXPECT_EQ(config.profile_path, std::filesystem::path(profile));
 }
 
 TEST_F(ConnectionParameters, DefaultsWhenOnlyTheUrlIsSet) {
     const EndpointConfig config = EndpointConfig::from_environment(StagingEnvironment());
-    EXPECT_EQ(config.users, 1);
     EXPECT_TRUE(config.fallback_urls.empty());
     EXPECT_EQ(config.ca_file, std::nullopt);
     EXPECT_FALSE(config.insecure_skip_verify);
-    EXPECT_TRUE(config.sla.empty());
     EXPECT_EQ(config.profile_path, std::nullopt);
     EXPECT_EQ(config.environment, DeploymentEnvironment::development);
 }
@@ -222,31 +217,6 @@ TEST_F(ConnectionParameters, StagingConfiguredOnlyWhenTheUrlIsNonEmpty) {
     EXPECT_FALSE(
         EndpointConfig::staging_configured(FakeEnvironment({{"GOLDENPATH_STAGING_URL", ""}})));
     EXPECT_TRUE(EndpointConfig::staging_configured(StagingEnvironment()));
-}
-
-class UsersVariable : public testing::TestWithParam<const char*> {};
-
-TEST_P(UsersVariable, RejectsAnythingButAnInteger1To5000) {
-    const std::string text = GetParam();
-    EXPECT_THAT(
-        [&] {
-            (void)EndpointConfig::from_environment(
-                StagingEnvironment({{"GOLDENPATH_USERS", text}}));
-        },
-        ThrowsMessage<ConfigError>(StrEq(
-            "[goldenpath.env] (GOLDENPATH_USERS) must be an integer 1-5000, but is " + text)));
-}
-
-INSTANTIATE_TEST_SUITE_P(ConnectionParameters, UsersVariable,
-                         testing::Values("abc", "0", "-3", "+5", " 5", "5 ", "1e3", "5001",
-                                         "100000", "2.5", "0x10", "99999999999999999999999"));
-
-TEST_F(ConnectionParameters, UsersAcceptsItsBounds) {
-    EXPECT_EQ(
-        EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_USERS", "1"}})).users, 1);
-    EXPECT_EQ(
-        EndpointConfig::from_environment(StagingEnvironment({{"GOLDENPATH_USERS", "5000"}})).users,
-        5000);
 }
 
 TEST_F(ConnectionParameters, TimeoutMsIsAStrictIntegerUpToAnHour) {
@@ -320,48 +290,6 @@ TEST_F(ConnectionParameters, SlaExpressionsFollowTheGrammar) {
     }
 }
 
-TEST_F(ConnectionParameters, BadSlaInTheEnvironmentNamesVariableAndExpression) {
-    EXPECT_THAT(
-        [] {
-            (void)EndpointConfig::from_environment(
-                StagingEnvironment({{"GOLDENPATH_SLA", "p95.connect<500ms; p95.connect<fast"}}));
-        },
-        ThrowsMessage<ConfigError>(StrEq(
-            "[goldenpath.env] (GOLDENPATH_SLA) must be "
-            "(p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P% with P 0-100, "
-            "but is p95.connect<fast")));
-}
-
-// One parse: the configuration holds SlaExpression values, so LoadRun, the probe and the tests
-// judge exactly what was validated (issue 15, item 5).
-TEST_F(ConnectionParameters, SlaExpressionsAreParsedWhereTheyAreRead) {
-    const EndpointConfig from_env = EndpointConfig::from_environment(
-        StagingEnvironment({{"GOLDENPATH_SLA", " p95.connect<500ms ; success>=99.5% ;"}}));
-    ASSERT_EQ(from_env.sla.size(), 2U);
-    EXPECT_EQ(from_env.sla[0].statistic, SlaExpression::Statistic::p95);
-    EXPECT_EQ(from_env.sla[0].metric, SlaExpression::Metric::connect);
-    EXPECT_EQ(from_env.sla[0].limit, 500.0);
-    EXPECT_EQ(from_env.sla[1].metric, SlaExpression::Metric::success);
-    EXPECT_EQ(from_env.sla[1].limit, 99.5);
-    const EndpointConfig from_json =
-        EndpointConfig::from_json(json{{"sla", {" max.first_event<20ms "}}});
-    EXPECT_EQ(from_json.sla,
-              std::vector<SlaExpression>{SlaExpression::parse("max.first_event<20ms", "--sla")});
-    EXPECT_EQ(from_json.sla[0].text, "max.first_event<20ms");
-}
-
-TEST_F(ConnectionParameters, SlaFieldAssignedFromTextIsParsedOnTheSpot) {
-    EndpointConfig config;
-    config.sla = {"p99.completion<30000ms"};
-    EXPECT_EQ(config.sla[0].statistic, SlaExpression::Statistic::p99);
-    const auto assign_a_bad_list = [&config] { config.sla = {"p95.connect<5ms", "fast"}; };
-    EXPECT_THAT(assign_a_bad_list,
-                ThrowsMessage<ConfigError>(
-                    StrEq("[goldenpath.config] (/sla) must be "
-                          "(p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P% "
-                          "with P 0-100, but is fast")));
-}
-
 // The shared JSON reader quotes every offending value one way: JSON text, invalid UTF-8
 // replaced, cut short with the whole length named.
 TEST_F(ConnectionParameters, FromJsonQuotesLongAndInvalidUtf8ValuesBounded) {
@@ -376,9 +304,11 @@ TEST_F(ConnectionParameters, FromJsonQuotesLongAndInvalidUtf8ValuesBounded) {
     }
     EXPECT_THAT(
         [] {
-            (void)EndpointConfig::from_json(json{{"users", std::string("\xff\xfe")}});
+            (void)EndpointConfig::from_json(
+                json{{"insecure_skip_verify", std::string("\xff\xfe")}});
         },
-        ThrowsConfigError("goldenpath.config", "/users", "\"\xEF\xBF\xBD\xEF\xBF\xBD\""));
+        ThrowsConfigError("goldenpath.config", "/insecure_skip_verify",
+                          "\"\xEF\xBF\xBD\xEF\xBF\xBD\""));
 }
 
 TEST_F(ConnectionParameters, FromJsonReadsEveryKey) {
@@ -392,8 +322,6 @@ TEST_F(ConnectionParameters, FromJsonReadsEveryKey) {
         "environment": "Staging",
         "timeouts_ms": {"connect": 250, "linger": 0},
         "retry": {"max_attempts": 5, "jitter": 0},
-        "users": 10,
-        "sla": ["p99.completion<5000ms"],
         "headers": {"Origin": "https://app.example.com"}})");
     document["ca_file"] = ca;
     document["profile"] = profile;
@@ -407,8 +335,6 @@ TEST_F(ConnectionParameters, FromJsonReadsEveryKey) {
     EXPECT_EQ(config.timeouts.connect, 250ms);
     EXPECT_EQ(config.retry.max_attempts, 5);
     EXPECT_EQ(config.retry.jitter, 0.0);
-    EXPECT_EQ(config.users, 10);
-    EXPECT_THAT(config.sla, ElementsAre("p99.completion<5000ms"));
     EXPECT_EQ(config.profile_path, std::filesystem::path(profile));
     EXPECT_THAT(config.extra_headers, ElementsAre(std::pair<std::string, std::string>(
                                           "Origin", "https://app.example.com")));
@@ -491,7 +417,7 @@ TEST_F(ConnectionParameters, FromJsonRejectsUnknownKeysAndNonObjects) {
         ThrowsMessage<ConfigError>(
             StrEq("[goldenpath.config] (/urll) must be a known key (url, fallback_urls, token, "
                   "tokens, token_file, ca_file, insecure_skip_verify, environment, timeouts_ms, "
-                  "retry, users, sla, profile, headers, client_certificate_file, client_key_file, "
+                  "retry, profile, headers, client_certificate_file, client_key_file, "
                   "max_message_bytes, keepalive_ms, permessage_deflate, proxy, no_proxy, "
                   "max_events_per_run), but is \"urll\"")));
     EXPECT_THAT(
@@ -542,22 +468,9 @@ TEST_F(ConnectionParameters, FromJsonUrlObjectTakesHttpsWithItsDefaultPort) {
 TEST_F(ConnectionParameters, FromJsonNamesTheFieldOfAWrongType) {
     EXPECT_THAT(
         [] {
-            (void)EndpointConfig::from_json(json{{"users", "10"}});
-        },
-        ThrowsConfigError("goldenpath.config", "/users", "\"10\""));
-    EXPECT_THAT(
-        [] {
             (void)EndpointConfig::from_json(json{{"insecure_skip_verify", 1}});
         },
         ThrowsConfigError("goldenpath.config", "/insecure_skip_verify", "1"));
-    EXPECT_THAT(
-        [] { (void)EndpointConfig::from_json(json::parse(R"({"sla": ["p95.connect<5ms", 5]})")); },
-        ThrowsConfigError("goldenpath.config", "/sla/1", "5"));
-    EXPECT_THAT(
-        [] {
-            (void)EndpointConfig::from_json(json::parse(R"({"sla": ["p95.connect<5ms", "x"]})"));
-        },
-        ThrowsConfigError("goldenpath.config", "/sla/1", "x"));
     EXPECT_THAT(
         [] {
             (void)EndpointConfig::from_json(json{{"headers", {{"Bad Name", "v"}}}});
@@ -776,7 +689,6 @@ TEST_F(ErrorHandlingConfiguration, ValidateNamesTheFirstInvalidField) {
         EXPECT_THAT([&] { config.validate(); },
                     ThrowsConfigError("goldenpath.config", field, actual));
     };
-    rejects([](EndpointConfig& c) { c.users = 0; }, "/users", "0");
     rejects([](EndpointConfig& c) { c.retry.max_attempts = 0; }, "/retry/max_attempts", "0");
     rejects([](EndpointConfig& c) { c.retry.jitter = 1.5; }, "/retry/jitter", "1.5");
     rejects([](EndpointConfig& c) { c.retry.jitter = -0.1; }, "/retry/jitter", "-0.1");

@@ -55,12 +55,12 @@ bool valid_utf8(const std::string& text) {
 
 // A real load run on in-memory connections: user % 4 == 1 closes with 1011 after two events,
 // 2 sends a malformed frame, 3 swaps two events; the rest pass.
-LoadReport run_with_three_failure_kinds(int users, std::vector<SlaExpression> sla = {}) {
+LoadReport run_with_three_failure_kinds(std::size_t users, std::vector<SlaExpression> sla = {}) {
     LoadRunOptions options;
     options.config.url = Url::parse("ws://127.0.0.1:8080/ws");
     options.config.tokens = {Secret("tok-html-a")};
-    options.config.users = users;
-    options.config.sla = std::move(sla);
+    options.users = users;
+    options.sla = std::move(sla);
     options.client_factory = [](std::size_t user) {
         AgentServerDoubleOptions server;
         server.tokens = {"tok-html-a"};
@@ -165,7 +165,7 @@ TEST(HtmlReportTest, PassingJourneyShowsVerdictSlasPhasesAndItsWaterfall) {
     auto options = LoadRunOptions{};
     options.config.url = Url::parse("ws://127.0.0.1:8080/ws");
     options.config.tokens = {Secret("tok-html-a")};
-    options.config.sla = {"p95.completion<60000ms", "success>=100%"};
+    options.sla = {"p95.completion<60000ms", "success>=100%"};
     options.client_factory = [](std::size_t) {
         AgentServerDoubleOptions server;
         server.tokens = {"tok-html-a"};

@@ -29,11 +29,11 @@ AgentServerDoubleOptions server_with(Script script) {
     return server;
 }
 
-LoadRunOptions in_memory_options(int users, std::size_t runs) {
+LoadRunOptions in_memory_options(std::size_t users, std::size_t runs) {
     LoadRunOptions options;
     options.config.url = Url::parse("ws://127.0.0.1:8080/ws");
     options.config.tokens = {Secret("tok-load-a"), Secret("tok-load-b")};
-    options.config.users = users;
+    options.users = users;
     options.runs_per_user = runs;
     options.client_factory = [](std::size_t) {
         return std::make_unique<InMemoryClient>(server_with(Script::golden_path()));
@@ -73,7 +73,7 @@ TEST(LoadRunTest, EveryUserRunsItsJourneysOneAfterAnother) {
 
 TEST(LoadRunTest, FailuresAreGroupedByKindAndSlasJudged) {
     auto options = in_memory_options(4, 2);
-    options.config.sla = {"success>=90%", "p99.completion<60000ms"};
+    options.sla = {"success>=90%", "p99.completion<60000ms"};
     options.client_factory = [](std::size_t user) {
         auto server = server_with(Script::golden_path());
         if (user == 1) {

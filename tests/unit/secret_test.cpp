@@ -23,6 +23,7 @@
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/fixtures/fake_environment.hpp"
 #include "goldenpath/fixtures/temporary_directory.hpp"
+#include "goldenpath/load_run.hpp"
 #include "goldenpath/url.hpp"
 
 namespace goldenpath {
@@ -136,18 +137,29 @@ TEST_F(SecretsNeverLeak, EnvironmentTokenNeverAppearsInErrors) {
         {{"GOLDENPATH_STAGING_URL", "ws://h/ws"}, {"GOLDENPATH_TOKEN", secret_ + " extra"}},
         {{"GOLDENPATH_TOKEN", secret_}},
     };
+    // The load's variables (GOLDENPATH_USERS, GOLDENPATH_SLA) are read after the endpoint's, by
+    // LoadRunOptions and by LoadSettings for the probe and the staging fixture.
     for (std::size_t i = 0; i < broken.size(); ++i) {
         SCOPED_TRACE(i);
         EXPECT_THAT(ConfigErrorMessage([&] {
-                        (void)EndpointConfig::from_environment(FakeEnvironment(broken[i]));
+                        (void)LoadRunOptions::from_environment(FakeEnvironment(broken[i]));
                     }),
                     AllOf(HasSubstr("[goldenpath."), Not(HasSubstr(secret_))));
     }
+    EndpointConfig endpoint;
+    endpoint.tokens = {Secret(secret_)};
+    EXPECT_THAT(ConfigErrorMessage([&] {
+                    (void)LoadSettings::from_environment(
+                        FakeEnvironment({{"GOLDENPATH_SLA", "success>=99%;" + secret_}}), endpoint);
+                }),
+                AllOf(HasSubstr("(GOLDENPATH_SLA)"), Not(HasSubstr(secret_))));
 }
 
 TEST_F(SecretsNeverLeak, JsonTokenNeverAppearsInErrors) {
     const std::vector<json> broken = {
         json{{"token", secret_}, {"users", 0}},
+        json{{"token", secret_}, {"sla", {"success>=99%", "p95.connect<" + secret_}}},
+        json{{"token", secret_}, {"sla", secret_}},
         json{{"token", secret_ + " x"}},
         json{{"token", secret_}, {"tokens", json::array({secret_})}},
         json{{"tokens", json::array({secret_, 5})}},
@@ -160,7 +172,7 @@ TEST_F(SecretsNeverLeak, JsonTokenNeverAppearsInErrors) {
     };
     for (std::size_t i = 0; i < broken.size(); ++i) {
         SCOPED_TRACE(i);
-        EXPECT_THAT(ConfigErrorMessage([&] { (void)EndpointConfig::from_json(broken[i]); }),
+        EXPECT_THAT(ConfigErrorMessage([&] { (void)LoadRunOptions::from_json(broken[i]); }),
                     AllOf(HasSubstr("[goldenpath.config]"), Not(HasSubstr(secret_))));
     }
 }

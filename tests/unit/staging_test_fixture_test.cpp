@@ -114,21 +114,23 @@ TEST(StagingTestConnectTest, ListsEveryAttemptWhenNoUrlConnects) {
 TEST(StagingSlaTest, DefaultsToEverySuccessWithinTheCompletionDeadline) {
     EndpointConfig config;
     config.timeouts.completion = Milliseconds{7000};
-    EXPECT_THAT(fixtures::staging_sla(config),
+    const LoadSettings load;
+    EXPECT_THAT(fixtures::staging_sla(load, config),
                 testing::ElementsAre("success>=100%", "max.completion<7000ms"));
-    EXPECT_EQ(fixtures::describe_staging_sla(config),
+    EXPECT_EQ(fixtures::describe_staging_sla(load, config),
               "SLA checked: success>=100%; max.completion<7000ms (default: GOLDENPATH_SLA is "
               "unset)");
-    for (const auto& expression : fixtures::staging_sla(config)) {
+    for (const auto& expression : fixtures::staging_sla(load, config)) {
         EXPECT_NO_THROW(SlaExpression::parse(expression.text, "GOLDENPATH_SLA")) << expression;
     }
 }
 
 TEST(StagingSlaTest, GivenSlaIsCheckedAsGiven) {
-    EndpointConfig config;
-    config.sla = {"p95.completion<500ms"};
-    EXPECT_THAT(fixtures::staging_sla(config), testing::ElementsAre("p95.completion<500ms"));
-    EXPECT_EQ(fixtures::describe_staging_sla(config), "SLA checked: p95.completion<500ms");
+    const EndpointConfig config;
+    LoadSettings load;
+    load.sla = {"p95.completion<500ms"};
+    EXPECT_THAT(fixtures::staging_sla(load, config), testing::ElementsAre("p95.completion<500ms"));
+    EXPECT_EQ(fixtures::describe_staging_sla(load, config), "SLA checked: p95.completion<500ms");
 }
 
 }  // namespace

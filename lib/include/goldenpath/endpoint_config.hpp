@@ -18,7 +18,6 @@
 #include "goldenpath/proxy_rules.hpp"
 #include "goldenpath/retry_policy.hpp"
 #include "goldenpath/secret.hpp"
-#include "goldenpath/sla_expression.hpp"
 #include "goldenpath/timeouts.hpp"
 #include "goldenpath/tls_options.hpp"
 #include "goldenpath/transport_options.hpp"
@@ -44,8 +43,6 @@ struct EndpointConfig : TlsOptions, TransportOptions {
     DeploymentEnvironment environment = DeploymentEnvironment::development;
     Timeouts timeouts = Timeouts::defaults_for(DeploymentEnvironment::development);
     RetryPolicy retry = RetryPolicy::defaults_for(DeploymentEnvironment::development);
-    int users = 1;
-    std::vector<SlaExpression> sla;  // parsed where they are read (GOLDENPATH_SLA, "sla")
     // A protocol profile file, or a shipped profile's name ("ag-ui"): read it with
     // resolve_profile(profile_path->string()).
     std::optional<std::filesystem::path> profile_path;
@@ -73,7 +70,8 @@ struct EndpointConfig : TlsOptions, TransportOptions {
 
     // True when GOLDENPATH_STAGING_URL is set (non-empty).
     static bool staging_configured(const EnvironmentLookup& env);
-    // Reads every GOLDENPATH_* variable. GOLDENPATH_STAGING_URL is required here; the variable
+    // Reads the endpoint's GOLDENPATH_* variables (all but GOLDENPATH_USERS and GOLDENPATH_SLA,
+    // which LoadSettings reads). GOLDENPATH_STAGING_URL is required here; the variable
     // names appear in every ConfigError. Token files are read here (one token per line, blank lines
     // and lines starting with # skipped). The proxy comes from https_proxy (then HTTPS_PROXY) when
     // GOLDENPATH_STAGING_URL is wss://, from http_proxy (then HTTP_PROXY) when it is ws://, and
@@ -82,10 +80,11 @@ struct EndpointConfig : TlsOptions, TransportOptions {
     static EndpointConfig from_environment(const EnvironmentLookup& env);
     // Keys: url, fallback_urls, token, tokens, token_file, ca_file, insecure_skip_verify,
     // environment, timeouts_ms {connect,...}, retry {max_attempts, initial_backoff_ms, multiplier,
-    // max_backoff_ms, jitter, overall_deadline_ms}, users, sla, profile, headers,
-    // client_certificate_file, client_key_file, max_message_bytes, keepalive_ms,
-    // permessage_deflate, proxy ("http://host:port"), no_proxy (array of entries or a
-    // comma-separated string). Unknown keys throw.
+    // max_backoff_ms, jitter, overall_deadline_ms}, profile, headers, client_certificate_file,
+    // client_key_file, max_message_bytes, keepalive_ms, permessage_deflate, proxy
+    // ("http://host:port"), no_proxy (array of entries or a comma-separated string), and
+    // max_events_per_run. Unknown keys throw; "users" and "sla" throw naming
+    // LoadRunOptions::from_json, which reads a load run's whole config.
     static EndpointConfig from_json(const nlohmann::json& json);
 };
 

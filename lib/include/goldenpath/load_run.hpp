@@ -13,6 +13,7 @@
 #include "goldenpath/endpoint_config.hpp"
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/host_resolver.hpp"
+#include "goldenpath/load_settings.hpp"
 #include "goldenpath/load_summary.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/throughput_series.hpp"
@@ -29,9 +30,10 @@ struct LoadProgress {
     std::size_t planned = 0;  // users x runs per user; fewer run when the duration ends first
 };
 
-struct LoadRunOptions {
-    // URL, fallbacks, tokens (handed to users in turn), timeouts, retries, `users` (1..
-    // kMaxLoadUsers) and `sla` (evaluated into LoadReport::slas).
+// What a load run does. Its base LoadSettings holds `users` (1..kMaxLoadUsers) and `sla`
+// (evaluated into LoadReport::slas), set as options.users and options.sla.
+struct LoadRunOptions : LoadSettings {
+    // URL, fallbacks, tokens (handed to users in turn), timeouts, retries, TLS and transport.
     EndpointConfig config;
     ProtocolProfile profile = default_profile();
     std::size_t runs_per_user = 1;  // journeys one after another per user, each on a new connection
@@ -52,6 +54,14 @@ struct LoadRunOptions {
     std::function<void(const LoadProgress&)> on_progress;
     // Threads of the EventLoop that drives every user's connections (1-EventLoop::kMaxThreads).
     std::size_t io_threads = 1;
+
+    // Every GOLDENPATH_* variable: the endpoint's (EndpointConfig::from_environment), users and
+    // sla (LoadSettings::from_environment), and GOLDENPATH_PROFILE read into `profile`. Throws
+    // ConfigError naming the variable.
+    static LoadRunOptions from_environment(const EnvironmentLookup& env);
+    // A config object with EndpointConfig::from_json's keys, "users" and "sla"; "profile" is read
+    // into `profile`. Throws ConfigError naming the JSON pointer.
+    static LoadRunOptions from_json(const nlohmann::json& json);
 };
 
 // A user that received an event of a run or thread it never started (docs/wire-contract.md
@@ -88,7 +98,7 @@ struct LoadReport {
     std::vector<LoadJourney> journeys;  // by user, then run
     LoadSummary summary;
     IsolationReport isolation;
-    std::vector<SlaResult> slas;  // of options.config.sla, in order
+    std::vector<SlaResult> slas;  // of options.sla, in order
     double wall_ms = 0;
     ThroughputSeries throughput;  // journeys finished and failed per second
     // Users of the run and the tokens they were handed in turn: more users than tokens share
