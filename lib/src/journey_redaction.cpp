@@ -6,28 +6,21 @@
 
 #include "goldenpath/url.hpp"
 #include "printable.hpp"
+#include "text_helpers.hpp"
 
 namespace goldenpath::detail {
 
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    return out;
-}
-
 bool is_credential_header(std::string_view name, const ProtocolProfile& profile) {
-    const std::string lower = lowercase(name);
+    const std::string lower = detail::lower_ascii(name);
     if (lower == "authorization" || lower == "proxy-authorization" || lower == "cookie") {
         return true;
     }
     return std::any_of(profile.secret_query_params.begin(), profile.secret_query_params.end(),
                        [&lower](const std::string& param) {
                            return !param.empty() &&
-                                  lower.find(lowercase(param)) != std::string::npos;
+                                  lower.find(detail::lower_ascii(param)) != std::string::npos;
                        });
 }
 

@@ -8,20 +8,13 @@
 #include "goldenpath/recorded_connection.hpp"
 #include "goldenpath/redactor.hpp"
 #include "goldenpath/secret.hpp"
+#include "text_helpers.hpp"
 
 namespace goldenpath {
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    return out;
-}
-
 bool is_credential_header(std::string_view name) {
-    const std::string lower = lowercase(name);
+    const std::string lower = detail::lower_ascii(name);
     if (lower == "authorization" || lower == "proxy-authorization" || lower == "cookie") {
         return true;
     }
@@ -56,7 +49,7 @@ Redactor redactor_for(const RecordedConnection& connection) {
                 redactor.add(std::string_view(value).substr(space + 1));
             }
         }
-        if (lowercase(name) == "sec-websocket-protocol") {
+        if (detail::lower_ascii(name) == "sec-websocket-protocol") {
             std::string_view rest = value;
             while (!rest.empty()) {
                 const auto comma = rest.find(',');

@@ -23,6 +23,8 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept;
 std::vector<std::string_view> split(std::string_view text, char separator);
 // The parts with `separator` between them.
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// The value of a hexadecimal digit (0-9, a-f, A-F), or -1 for any other byte.
+int hex_digit_value(char c) noexcept;
 // One or more of 0-9, nothing else.
 bool is_digits(std::string_view text) noexcept;
 // `text` as an error's "but is ..." part: "\"\"" when empty, which would otherwise say nothing.

@@ -32,19 +32,6 @@ using detail::equals_ignoring_case;
 using detail::shown;
 using detail::shown_url;
 
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 [[noreturn]] void fail_url(std::string_view requirement, std::string actual) {
     throw ConfigError(std::string(url_id), std::string(url_field), std::string(requirement),
                       std::move(actual));
@@ -205,9 +192,10 @@ std::string percent_decode(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-            hex_value(text[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+        if (text[i] == '%' && i + 2 < text.size() && detail::hex_digit_value(text[i + 1]) >= 0 &&
+            detail::hex_digit_value(text[i + 2]) >= 0) {
+            out += static_cast<char>(detail::hex_digit_value(text[i + 1]) * 16 +
+                                     detail::hex_digit_value(text[i + 2]));
             i += 2;
         } else {
             out += text[i];
