@@ -15,6 +15,7 @@
 #include "beast_connection.hpp"
 #include "client_port.hpp"
 #include "run_to_completion.hpp"
+#include "shared_connection_port.hpp"
 #include "sse_port.hpp"
 
 namespace goldenpath {
@@ -27,20 +28,20 @@ using net::awaitable;
 
 // A BeastConnection as the journey's port. Its destructor closes a connection still open on
 // the connection's executor, without waiting (1001, going away).
-class BeastPort final : public detail::ClientPort {
+class BeastPort final : public detail::SharedConnectionPort<BeastConnection> {
   public:
     BeastPort(const net::any_io_executor& executor, std::shared_ptr<HostResolver> resolver)
-        : connection_(std::make_shared<BeastConnection>(executor, std::move(resolver))) {}
+        : SharedConnectionPort(std::make_shared<BeastConnection>(executor, std::move(resolver))) {}
     ~BeastPort() override {
-        if (!connection_->needs_close()) {
+        if (!connection()->needs_close()) {
             return;
         }
         try {
             net::co_spawn(
-                connection_->executor(),
-                [connection = connection_]() -> awaitable<void> {
-                    co_await connection->close(1001, "going away",
-                                               Clock::now() + kBackgroundCloseTimeout);
+                connection()->executor(),
+                [shared = connection()]() -> awaitable<void> {
+                    co_await shared->close(1001, "going away",
+                                           Clock::now() + kBackgroundCloseTimeout);
                 },
                 net::detached);
         } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor never throws
@@ -49,28 +50,13 @@ class BeastPort final : public detail::ClientPort {
     BeastPort(const BeastPort&) = delete;
     BeastPort& operator=(const BeastPort&) = delete;
 
-    awaitable<std::optional<Failure>> connect(ConnectRequest request) override {
-        return connection_->connect(std::move(request));
-    }
-    awaitable<std::optional<Failure>> send_text(std::string text) override {
-        return connection_->send_text(std::move(text));
-    }
-    awaitable<ReceiveResult> receive(Clock::time_point deadline) override {
-        return connection_->receive(deadline);
-    }
     awaitable<std::vector<ReceivedFrame>> close(int code, std::string reason,
                                                 Clock::time_point deadline) override {
-        return connection_->close(code, std::move(reason), deadline);
+        return connection()->close(code, std::move(reason), deadline);
     }
     std::string selected_subprotocol() const override {
-        return connection_->selected_subprotocol();
+        return connection()->selected_subprotocol();
     }
-    bool tls_verification_skipped() const override {
-        return connection_->tls_verification_skipped();
-    }
-
-  private:
-    std::shared_ptr<BeastConnection> connection_;
 };
 
 }  // namespace

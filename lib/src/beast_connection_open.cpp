@@ -21,8 +21,8 @@
 #include "goldenpath/secret.hpp"
 #include "goldenpath/version.hpp"
 #include "openssl_errors.hpp"
-#include "proxy_tunnel.hpp"
 #include "read_failure_mapping.hpp"
+#include "text_helpers.hpp"
 
 namespace goldenpath::detail {
 namespace {
@@ -38,17 +38,6 @@ using net::awaitable;
 using net::use_awaitable;
 
 constexpr std::size_t kBodyExcerpt = 200;
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) {
-            out += separator;
-        }
-        out += item;
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -150,34 +139,18 @@ awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest reques
     }
     auto endpoints = std::get<std::vector<tcp::endpoint>>(std::move(hop));
 
+    std::optional<ClientTlsHandshake> tls;
     if (tls_context_) {
         ws_.emplace(std::in_place_type<TlsStream>, executor_, *tls_context_);
+        tls = ClientTlsHandshake{&std::get<TlsStream>(*ws_).next_layer().next_layer(), verifying_,
+                                 sent_client_certificate_};
     } else {
         ws_.emplace(std::in_place_type<PlainStream>, executor_);
     }
-    if (auto failure =
-            co_await connect_tcp_stream(tcp_stream(), std::move(endpoints), connect_deadline)) {
-        failure->url = url_;
+    if (auto failure = co_await open_client_stream(tcp_stream(), std::move(endpoints), request,
+                                                   proxy_, hop_prefix, tls, connect_deadline)) {
         discard_stream();
-        failure->detail = hop_prefix + failure->detail;
-        co_return finish(std::move(*failure), started);
-    }
-    if (request.proxy) {
-        if (auto failure = co_await open_proxy_tunnel(tcp_stream(), request.url, proxy_,
-                                                      client_user_agent(), connect_deadline)) {
-            discard_stream();
-            failure->url = url_;
-            co_return finish(std::move(*failure), started);
-        }
-    }
-    if (tls_context_) {
-        if (auto failure = co_await client_tls_handshake(
-                std::get<TlsStream>(*ws_).next_layer().next_layer(), tcp_stream(), request.url.host,
-                verifying_, sent_client_certificate_, Clock::now() + request.timeouts.tls)) {
-            failure->url = url_;
-            discard_stream();
-            co_return finish(std::move(*failure), started);
-        }
+        co_return finish(std::move(*failure).on(url_), started);
     }
     if (auto failure = co_await handshake(request, Clock::now() + request.timeouts.upgrade)) {
         discard_stream();

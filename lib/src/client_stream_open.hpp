@@ -1,7 +1,7 @@
 // The steps that open a client's stream, shared by the WebSocket connection (beast_connection_*)
-// and the event-stream connection (sse_connection_*): the TCP connect and the TLS handshake, each
-// bounded by the TCP stream's own expiry. Their failures carry no URL: the caller adds its own
-// (Failure::on). Internal (Boost).
+// and the event-stream connection (sse_connection_*): the first hop's addresses, then the TCP
+// connect, the proxy tunnel and the TLS handshake, each bounded by the TCP stream's own expiry.
+// Their failures carry no URL: the caller adds its own (Failure::on). Internal (Boost).
 #pragma once
 
 #include <optional>
@@ -17,12 +17,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "client_tls_context.hpp"
 #include "goldenpath/clock.hpp"
 #include "goldenpath/failure.hpp"
 #include "goldenpath/host_resolver.hpp"
 #include "goldenpath/url.hpp"
+#include "goldenpath/websocket_client.hpp"
 #include "openssl_errors.hpp"
 
 namespace goldenpath::detail {
@@ -38,42 +40,21 @@ struct UnresolvedHop {
 std::variant<std::vector<boost::asio::ip::tcp::endpoint>, UnresolvedHop> first_hop_endpoints(
     const Url& first_hop, HostResolver& resolver, const std::string& hop_prefix);
 
-// Connects `stream` to the first of `endpoints` that accepts. At `deadline` the stream's expiry
-// closes the socket and the connect completes with beast::error::timeout. Small writes go out at
-// once (no Nagle delay against delayed ACKs).
-boost::asio::awaitable<std::optional<Failure>> connect_tcp_stream(
-    boost::beast::tcp_stream& stream, std::vector<boost::asio::ip::tcp::endpoint> endpoints,
-    Clock::time_point deadline);
+// The TLS side of open_client_stream: the stream to shake hands on and what its failure reports.
+struct ClientTlsHandshake {
+    boost::beast::ssl_stream<boost::beast::tcp_stream>* stream = nullptr;
+    bool verifying = true;
+    bool sent_client_certificate = false;
+};
 
-// The client's TLS handshake on `tls`, whose lowest layer is `tcp`: the peer's name for SNI and
-// verification, then the handshake until `deadline`. SslStream is beast::ssl_stream or the asio
-// ssl::stream inside a WebSocket stream.
-template <class SslStream>
-boost::asio::awaitable<std::optional<Failure>> client_tls_handshake(
-    SslStream& tls, boost::beast::tcp_stream& tcp, std::string host, bool verifying,
-    bool sent_client_certificate, Clock::time_point deadline) {
-    const auto tls_failure = [](TlsProblem problem) {
-        Failure failure = Failure::of(FailureKind::tls, Phase::tls, std::move(problem.detail));
-        failure.tls_reason = std::move(problem.reason);
-        return failure;
-    };
-    if (auto problem = set_tls_peer_host(tls.native_handle(), host, verifying)) {
-        co_return tls_failure(std::move(*problem));
-    }
-    tcp.expires_at(deadline);
-    boost::beast::error_code ec;
-    co_await tls.async_handshake(boost::asio::ssl::stream_base::client,
-                                 boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    tcp.expires_never();
-    if (!ec) {
-        co_return std::nullopt;
-    }
-    if (ec == boost::beast::error::timeout) {
-        co_return Failure::of(FailureKind::timeout, Phase::tls,
-                              "TLS handshake did not complete before the tls deadline");
-    }
-    co_return tls_failure(
-        tls_handshake_problem(tls.native_handle(), ec, verifying, sent_client_certificate));
-}
+// What every client connection does once its stream exists, in order: the TCP connect to
+// `endpoints` (that failure's detail begins with `hop_prefix`), the CONNECT tunnel to the request's
+// target through `proxy` (the proxy's redacted URL) when the request names one, and the TLS
+// handshake when `tls` is given. The connect and the tunnel share `connect_deadline`; the
+// handshake has the request's tls timeout. The failure carries no URL.
+boost::asio::awaitable<std::optional<Failure>> open_client_stream(
+    boost::beast::tcp_stream& tcp, std::vector<boost::asio::ip::tcp::endpoint> endpoints,
+    const ConnectRequest& request, const std::string& proxy, const std::string& hop_prefix,
+    std::optional<ClientTlsHandshake> tls, Clock::time_point connect_deadline);
 
 }  // namespace goldenpath::detail

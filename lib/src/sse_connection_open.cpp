@@ -12,10 +12,8 @@
 #include "client_port.hpp"
 #include "client_stream_open.hpp"
 #include "client_tls_context.hpp"
-#include "client_user_agent.hpp"
 #include "connection_failure.hpp"
 #include "goldenpath/redactor.hpp"
-#include "proxy_tunnel.hpp"
 #include "sse_connection.hpp"
 
 namespace goldenpath::detail {
@@ -131,29 +129,17 @@ awaitable<std::optional<Failure>> SseConnection::open(const ConnectRequest& requ
     }
     auto endpoints = std::get<std::vector<tcp::endpoint>>(std::move(hop));
 
+    std::optional<ClientTlsHandshake> tls;
     if (tls_context_) {
         stream_.emplace(std::in_place_type<TlsStream>, executor_, *tls_context_);
+        tls = ClientTlsHandshake{&std::get<TlsStream>(*stream_), verifying_,
+                                 sent_client_certificate_};
     } else {
         stream_.emplace(std::in_place_type<PlainStream>, executor_);
     }
-    if (auto failure =
-            co_await connect_tcp_stream(tcp_stream(), std::move(endpoints), connect_deadline)) {
-        failure->detail = hop_prefix + failure->detail;
+    if (auto failure = co_await open_client_stream(tcp_stream(), std::move(endpoints), request,
+                                                   proxy_, hop_prefix, tls, connect_deadline)) {
         co_return std::move(*failure).on(url_);
-    }
-    if (request.proxy) {
-        if (auto failure = co_await open_proxy_tunnel(tcp_stream(), request.url, proxy_,
-                                                      client_user_agent(), connect_deadline)) {
-            failure->url = url_;
-            co_return failure;
-        }
-    }
-    if (tls_context_) {
-        if (auto failure = co_await client_tls_handshake(
-                std::get<TlsStream>(*stream_), tcp_stream(), request.url.host, verifying_,
-                sent_client_certificate_, Clock::now() + request.timeouts.tls)) {
-            co_return std::move(*failure).on(url_);
-        }
     }
     co_return std::nullopt;
 }

@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "shared_connection_port.hpp"
 #include "sse_connection.hpp"
 
 namespace goldenpath::detail {
@@ -14,41 +15,28 @@ namespace {
 namespace net = boost::asio;
 using net::awaitable;
 
-class SsePort final : public ClientPort {
+class SsePort final : public SharedConnectionPort<SseConnection> {
   public:
     SsePort(const net::any_io_executor& executor, std::shared_ptr<HostResolver> resolver)
-        : connection_(std::make_shared<SseConnection>(executor, std::move(resolver))),
+        : SharedConnectionPort(std::make_shared<SseConnection>(executor, std::move(resolver))),
           executor_(executor) {}
     ~SsePort() override {
         try {
             // A read may be pending: shutting the socket completes it, which frees the connection.
-            net::post(executor_, [connection = connection_] { connection->close_socket(); });
+            net::post(executor_, [shared = connection()] { shared->close_socket(); });
         } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor never throws
         }
     }
     SsePort(const SsePort&) = delete;
     SsePort& operator=(const SsePort&) = delete;
 
-    awaitable<std::optional<Failure>> connect(ConnectRequest request) override {
-        return connection_->connect(std::move(request));
-    }
-    awaitable<std::optional<Failure>> send_text(std::string text) override {
-        return connection_->send_text(std::move(text));
-    }
-    awaitable<ReceiveResult> receive(Clock::time_point deadline) override {
-        return connection_->receive(deadline);
-    }
     awaitable<std::vector<ReceivedFrame>> close(int /*code*/, std::string /*reason*/,
                                                 Clock::time_point deadline) override {
-        return connection_->close(deadline);
+        return connection()->close(deadline);
     }
     std::string selected_subprotocol() const override { return {}; }
-    bool tls_verification_skipped() const override {
-        return connection_->tls_verification_skipped();
-    }
 
   private:
-    std::shared_ptr<SseConnection> connection_;
     net::any_io_executor executor_;
 };
 
