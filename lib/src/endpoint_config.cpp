@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 
-#include "bearer_header.hpp"
 #include "config_fields.hpp"
 #include "goldenpath/proxy_rules.hpp"
 #include "json_reader.hpp"
@@ -41,15 +40,6 @@ std::vector<Url> EndpointConfig::candidate_urls() const {
 
 const Secret* EndpointConfig::token_for(std::size_t user) const {
     return tokens.empty() ? nullptr : &tokens[user % tokens.size()];
-}
-
-std::optional<std::pair<std::string, std::string>> EndpointConfig::auth_header(
-    std::size_t user) const {
-    const Secret* token = token_for(user);
-    if (token == nullptr) {
-        return std::nullopt;
-    }
-    return detail::bearer_authorization(token->reveal());
 }
 
 void EndpointConfig::validate() const {

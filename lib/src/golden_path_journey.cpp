@@ -15,6 +15,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "bearer_header.hpp"
 #include "bounded_frames.hpp"
 #include "bounded_text.hpp"
 #include "client_port.hpp"
@@ -80,7 +81,7 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
         for (const AuthMethod method : profile.auth_methods) {
             switch (method) {
                 case AuthMethod::header:
-                    request.headers.emplace_back("Authorization", "Bearer " + value);
+                    request.headers.push_back(detail::bearer_authorization(value));
                     break;
                 case AuthMethod::subprotocol:
                     request.subprotocols.push_back(profile.subprotocol_for(value));

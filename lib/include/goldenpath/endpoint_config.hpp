@@ -61,8 +61,6 @@ struct EndpointConfig : TlsOptions, TransportOptions {
     std::vector<Url> candidate_urls() const;
     // The token of user `user` (round robin), or nullptr when there is none.
     const Secret* token_for(std::size_t user) const;
-    // `Authorization: Bearer <token>` for user `user`; nullopt without tokens.
-    std::optional<std::pair<std::string, std::string>> auth_header(std::size_t user) const;
     // Throws ConfigError on the first invalid field.
     void validate() const;
     // Human summary; tokens appear as ***.
