@@ -11,7 +11,7 @@ namespace goldenpath::detail {
 namespace {
 
 Violation unpaired(const EventPairing& pairing, const std::string& id, std::size_t index,
-                   std::string expected, std::string actual, std::string message) {
+                   const std::string& expected, const std::string& actual, std::string message) {
     Violation v;
     v.rule = Rule::unpaired;
     v.event_index = index;

@@ -83,6 +83,7 @@ EventTypeInfo& VerifierProfile::add(const std::string& name, EventRole role, Gol
         info.required = &required->second;
         for (const std::vector<std::string>& group : required->second) {
             std::vector<std::size_t> slots;
+            slots.reserve(group.size());
             for (const std::string& field : group) {
                 slots.push_back(summarizer_.add_name(field));
             }
@@ -118,7 +119,7 @@ class PreparedProfiles {
                 }
             }
         }
-        const std::shared_ptr<const VerifierProfile> made = make();
+        std::shared_ptr<const VerifierProfile> made = make();
         std::shared_ptr<const VerifierProfile> evicted = made;
         const std::lock_guard lock(mutex_);
         std::swap(kept_[next_], evicted);  // released after the lock
