@@ -52,12 +52,7 @@ BeastConnection::BeastConnection(net::any_io_executor executor,
       resolver_(resolver ? std::move(resolver) : system_resolver()) {}
 
 Failure BeastConnection::make_failure(FailureKind kind, Phase phase, std::string detail) const {
-    Failure failure;
-    failure.kind = kind;
-    failure.phase = phase;
-    failure.url = url_;
-    failure.detail = std::move(detail);
-    return failure;
+    return Failure::of(kind, phase, std::move(detail)).on(url_);
 }
 
 Failure BeastConnection::tls_failure(std::string reason, std::string detail) const {

@@ -20,12 +20,13 @@
 
 #include "goldenpath/clock.hpp"
 #include "goldenpath/recorded_connection.hpp"
+#include "outgoing_queue.hpp"
 
 namespace goldenpath::detail {
 
-// Something a handle asks its connection to do.
+// Something a handle asks its connection to do: the frames the connection queues.
 struct ConnectionCommand {
-    enum class Kind { text, binary, ping, close, reset };
+    using Kind = OutgoingFrame::Kind;
     Kind kind = Kind::text;
     std::string payload;  // frame, ping payload or close reason
     int close_code = 1000;

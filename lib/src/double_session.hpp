@@ -220,22 +220,12 @@ class DoubleSession : public ServerSession,
                                     " bytes: the client does not read");
             return;
         }
-        switch (command.kind) {
-            case Kind::text:
-                enqueue(Outgoing::Kind::text, std::move(command.payload));
-                break;
-            case Kind::binary:
-                enqueue(Outgoing::Kind::binary, std::move(command.payload));
-                break;
-            case Kind::ping:
-                enqueue(Outgoing::Kind::ping, std::move(command.payload));
-                break;
-            case Kind::close:
-                enqueue_close(command.close_code, std::move(command.payload));
-                break;
-            case Kind::reset:
-                enqueue_reset();
-                break;
+        if (is_frame) {
+            enqueue(command.kind, std::move(command.payload));
+        } else if (command.kind == Kind::close) {
+            enqueue_close(command.close_code, std::move(command.payload));
+        } else {
+            enqueue_reset();
         }
     }
 

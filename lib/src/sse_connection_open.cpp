@@ -50,12 +50,7 @@ void SseConnection::close_socket() {
 }
 
 Failure SseConnection::make_failure(FailureKind kind, Phase phase, std::string detail) const {
-    Failure failure;
-    failure.kind = kind;
-    failure.phase = phase;
-    failure.url = url_;
-    failure.detail = std::move(detail);
-    return failure;
+    return Failure::of(kind, phase, std::move(detail)).on(url_);
 }
 
 std::string SseConnection::redacted(std::string text) const {
