@@ -226,7 +226,9 @@ std::string render_event(nlohmann::json event, const RunIds& ids, const Protocol
             event[profile.run_id_field] = ids.run_id;
         }
     }
-    return event.dump();
+    // A script's strings are whatever bytes its author wrote: invalid UTF-8 is sent replaced
+    // rather than thrown on the double's side of the connection.
+    return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 bool sends_ready_message(const AgentServerDoubleOptions& options) {

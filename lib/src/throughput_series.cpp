@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "goldenpath/config_error.hpp"
+#include "json_reader.hpp"
 
 namespace goldenpath {
 namespace {
@@ -14,7 +15,8 @@ constexpr double kLatestMs = 100.0 * 86'400'000.0;  // 100 days: far beyond any 
 
 ConfigError series_error(const std::string& pointer, std::string requirement,
                          const nlohmann::json& actual) {
-    return ConfigError("goldenpath.report", pointer, std::move(requirement), actual.dump());
+    return ConfigError("goldenpath.report", pointer, std::move(requirement),
+                       detail::quoted_json(actual));
 }
 
 bool is_first_width_times_power_of_two(std::int64_t width) {

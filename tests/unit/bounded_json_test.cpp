@@ -2,6 +2,7 @@
 // 100 000 nested `[` once overflowed the stack in nlohmann's recursive copy and dump().
 #include "goldenpath/bounded_json.hpp"  // first: the header is self-contained
 
+#include <algorithm>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -14,6 +15,7 @@
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/in_memory_client.hpp"
 #include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/script.hpp"
 #include "goldenpath/script_json.hpp"
 
 namespace goldenpath {
@@ -99,6 +101,32 @@ TEST(BoundedJsonTest, JourneyGivenAHostilelyNestedFrameFailsAsMalformedFrame) {
     ASSERT_TRUE(result.failure.has_value());
     EXPECT_EQ(result.failure->kind, FailureKind::malformed_frame);
     EXPECT_THAT(result.to_string(), HasSubstr("max_json_depth 64"));
+}
+
+// A script is the test author's bytes: a string that is no UTF-8 goes out with U+FFFD in its
+// place, never as nlohmann's exception on the double's side of the connection.
+TEST(BoundedJsonTest, ScriptEventWithInvalidUtf8IsSentWithReplacementCharacters) {
+    AgentServerDoubleOptions server;
+    const Script golden = Script::golden_path();
+    server.script = Script();
+    for (const auto& step : golden.steps()) {
+        nlohmann::json event = step.event;
+        if (event.at("type") == "agent_started") {
+            event["agent_name"] = std::string("order\xff\xfe-bot");
+        }
+        server.script.event(std::move(event));
+    }
+    JourneyOptions options;
+    options.config.url = Url::parse("ws://agents.in-memory:80/ws");
+    options.config.timeouts.completion = Milliseconds(2000);
+    options.client_factory = [server] { return std::make_unique<InMemoryClient>(server); };
+    const JourneyResult result = GoldenPathJourney(std::move(options)).run();
+    ASSERT_FALSE(result.failure.has_value()) << result.to_string();
+    const auto started = std::find_if(
+        result.frames.begin(), result.frames.end(),
+        [](const std::string& frame) { return frame.find("agent_started") != std::string::npos; });
+    ASSERT_NE(started, result.frames.end());
+    EXPECT_THAT(*started, HasSubstr("order\xEF\xBF\xBD\xEF\xBF\xBD-bot"));
 }
 
 TEST(BoundedJsonTest, DeepProfileFileIsAConfigErrorNamingFileAndPointer) {

@@ -408,6 +408,13 @@ TEST(ThroughputSeriesTest, MalformedJsonNamesTheField) {
                 HasSubstr("(/throughput/failed/0) must be at most finished (1), but is 2"));
     EXPECT_THAT(error_of({{"bucket_ms", 1000}, {"finished", {1, 2}}, {"failed", {0}}}),
                 HasSubstr("(/throughput/failed) must have as many buckets as finished (2)"));
+    // A report file is anybody's bytes: an invalid UTF-8 or huge value is quoted replaced and cut,
+    // never thrown from nlohmann's dump().
+    EXPECT_THAT(error_of(nlohmann::json(std::string("\xff\xfe"))),
+                HasSubstr("must be an object with bucket_ms, finished and failed, but is "
+                          "\"\xEF\xBF\xBD\xEF\xBF\xBD\""));
+    const std::string error = error_of(nlohmann::json(std::string(100'000, 'x')));
+    EXPECT_LT(error.size(), 400U) << error;
 }
 
 }  // namespace
