@@ -43,6 +43,8 @@ function(goldenpath_add_test_precompiled_headers)
         ${PROJECT_SOURCE_DIR}/cmake/precompiled_headers_anchor.cpp)
     target_compile_features(goldenpath_test_precompiled_headers PRIVATE cxx_std_20)
     goldenpath_set_warnings(goldenpath_test_precompiled_headers)
+    target_compile_options(goldenpath_test_precompiled_headers PRIVATE
+        ${GOLDENPATH_TEST_COMPILE_OPTIONS})
     target_link_libraries(goldenpath_test_precompiled_headers PRIVATE goldenpath::fixtures
         GTest::gmock)
     target_precompile_headers(goldenpath_test_precompiled_headers
