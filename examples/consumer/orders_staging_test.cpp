@@ -21,7 +21,7 @@ TEST(OrdersStagingConfigTest, MisconfigurationFailsInsteadOfSkipping) {
     // environment untouched.
     EXPECT_THROW(
         goldenpath::EndpointConfig::from_environment(goldenpath::fixtures::FakeEnvironment(
-            {{"GOLDENPATH_STAGING_URL", "ws://127.0.0.1:1/ws"}, {"GOLDENPATH_USERS", "0"}})),
+            {{"GOLDENPATH_STAGING_URL", "ws://127.0.0.1:1/ws"}, {"GOLDENPATH_TIMEOUT_MS", "0"}})),
         goldenpath::ConfigError);
 }
 
