@@ -404,8 +404,7 @@ int run_probe(const ProbeArgs& args) {
     // Each user runs its journeys one after another; users run at once, started over the ramp-up.
     // Bounded by --runs and, when given, --duration-ms.
     LoadRunOptions options;
-    options.users = load.users;
-    options.sla = load.sla;
+    static_cast<LoadSettings&>(options) = load;
     options.config = config;
     options.profile = profile;
     options.runs_per_user = runs;

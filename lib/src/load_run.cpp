@@ -196,8 +196,7 @@ LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
         options_.resolver = system_resolver();
     }
     // One socket per user, and its server end too when the server runs in this process.
-    const std::size_t count = users;
-    ensure_descriptor_limit(2 * count + kReservedDescriptors, count + kReservedDescriptors,
+    ensure_descriptor_limit(2 * users + kReservedDescriptors, users + kReservedDescriptors,
                             "/users");
 }
 
