@@ -44,7 +44,7 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     BeastConnection(const BeastConnection&) = delete;
     BeastConnection& operator=(const BeastConnection&) = delete;
 
-    boost::asio::awaitable<std::optional<Failure>> connect(ConnectRequest request);
+    boost::asio::awaitable<std::optional<Failure>> connect(const ConnectRequest& request);
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text);
     boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline);
     boost::asio::awaitable<std::vector<ReceivedFrame>> close(int code, std::string reason,
@@ -132,6 +132,8 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     Failure finish(Failure failure, Clock::time_point started) const;
     void reset_for(const ConnectRequest& request);
     Failure classify_tls_error(const error_code& ec);
+    // send_text's failure: the connection was not open (nullopt), or the write failed.
+    Failure send_failure(std::optional<error_code> write_error);
     boost::asio::awaitable<std::optional<Failure>> handshake(const ConnectRequest& request,
                                                              Clock::time_point deadline);
     bool server_may_speak_tls(const error_code& ec) const;

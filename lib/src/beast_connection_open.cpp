@@ -100,7 +100,7 @@ void BeastConnection::reset_for(const ConnectRequest& request) {
     }
 }
 
-awaitable<std::optional<Failure>> BeastConnection::connect(ConnectRequest request) {
+awaitable<std::optional<Failure>> BeastConnection::connect(const ConnectRequest& request) {
     validate_connect_request(request);
     if (needs_close()) {
         co_await close(1000, "reconnect", Clock::now() + kBackgroundCloseTimeout);

@@ -17,7 +17,7 @@ class NetworkPort final : public ClientPort {
     NetworkPort(net::any_io_executor executor, std::shared_ptr<HostResolver> resolver)
         : executor_(std::move(executor)), resolver_(std::move(resolver)) {}
 
-    awaitable<std::optional<Failure>> connect(ConnectRequest request) override {
+    awaitable<std::optional<Failure>> connect(const ConnectRequest& request) override {
         const bool event_stream = request.url.event_stream();
         if (!port_ || event_stream != event_stream_) {
             port_.reset();  // its destructor ends what is left of the old connection
@@ -25,7 +25,7 @@ class NetworkPort final : public ClientPort {
                 event_stream ? sse_port(executor_, resolver_) : beast_port(executor_, resolver_);
             event_stream_ = event_stream;
         }
-        co_return co_await port_->connect(std::move(request));
+        co_return co_await port_->connect(request);
     }
     awaitable<std::optional<Failure>> send_text(std::string text) override {
         if (!port_) {

@@ -19,8 +19,8 @@ class SharedConnectionPort : public ClientPort {
     explicit SharedConnectionPort(std::shared_ptr<Connection> connection)
         : connection_(std::move(connection)) {}
 
-    boost::asio::awaitable<std::optional<Failure>> connect(ConnectRequest request) override {
-        return connection_->connect(std::move(request));
+    boost::asio::awaitable<std::optional<Failure>> connect(const ConnectRequest& request) override {
+        return connection_->connect(request);
     }
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) override {
         return connection_->send_text(std::move(text));

@@ -35,7 +35,7 @@ class SseConnection final : public std::enable_shared_from_this<SseConnection> {
     SseConnection& operator=(const SseConnection&) = delete;
 
     // Resolve, TCP connect, proxy tunnel and TLS; no HTTP request yet.
-    boost::asio::awaitable<std::optional<Failure>> connect(ConnectRequest request);
+    boost::asio::awaitable<std::optional<Failure>> connect(const ConnectRequest& request);
     // POSTs `text` (the start message) and reads the answer's header: a 2xx text/event-stream
     // or the Failure (auth_rejected, http_status, malformed_frame, timeout(upgrade), closed).
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text);

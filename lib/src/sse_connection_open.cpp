@@ -67,14 +67,14 @@ Failure SseConnection::finish(Failure failure, Clock::time_point started,
                                      verification_skipped_, record_attempt);
 }
 
-awaitable<std::optional<Failure>> SseConnection::connect(ConnectRequest request) {
+awaitable<std::optional<Failure>> SseConnection::connect(const ConnectRequest& request) {
     validate_connect_request(request);
     close_socket();
     if (pending_read_) {
         co_await wait_until(pending_read_, Clock::now() + Milliseconds{200});
     }
     const auto started = Clock::now();
-    request_ = std::move(request);
+    request_ = request;
     url_ = request_->url.to_string();
     proxy_ = request_->proxy ? request_->proxy->to_string() : std::string();
     pending_read_.reset();
