@@ -38,6 +38,9 @@ using net::awaitable;
 using net::use_awaitable;
 
 constexpr std::size_t kBodyExcerpt = 200;
+// What a client masks its frames in (Beast's write_buffer_bytes, 4 KB by default), kept for the
+// connection's life: a start message is a few hundred bytes, and a longer one goes out in pieces.
+constexpr std::size_t kWriteBufferBytes = 512;
 
 }  // namespace
 
@@ -269,6 +272,7 @@ void BeastConnection::configure_open_stream(const ConnectRequest& request) {
     closing_timeout_ = std::max(request.timeouts.close, Milliseconds{1});
     visit_ws([&](auto& ws) {
         ws.read_message_max(request.max_message_bytes);
+        ws.write_buffer_bytes(kWriteBufferBytes);
         websocket::stream_base::timeout timeout{};
         timeout.handshake_timeout = closing_timeout_;
         timeout.idle_timeout =

@@ -51,6 +51,24 @@ TEST_F(GoldenPathTest, ServerReceivesTheStartMessageWithTheJourneyIds) {
     EXPECT_FALSE(start["payload"]["content"].get<std::string>().empty());
 }
 
+// The client masks what it sends in a 512-byte buffer: a longer message goes out in pieces and
+// must arrive whole.
+TEST_F(GoldenPathTest, AStartMessageLongerThanTheWriteBufferArrivesWhole) {
+    auto options = journey_options();
+    options.message.clear();
+    for (int i = 0; options.message.size() < 20000; ++i) {
+        options.message += "order " + std::to_string(i) + "; ";
+    }
+    const auto result = RunGoldenPath(options);
+    ASSERT_THAT(result, FollowsGoldenPath());
+
+    const auto connections = server().connections();
+    ASSERT_EQ(connections.size(), 1u);
+    ASSERT_FALSE(connections[0].received.empty());
+    const auto start = nlohmann::json::parse(connections[0].received[0]);
+    EXPECT_EQ(start["payload"]["content"], options.message);
+}
+
 TEST_F(GoldenPathTest, TimelineShowsEveryFrameWithOffsets) {
     const auto result = RunGoldenPath();
     ASSERT_THAT(result, FollowsGoldenPath());
