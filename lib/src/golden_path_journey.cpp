@@ -97,45 +97,44 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
 }
 
 namespace {
-// Fills in what the caller may leave empty: ids and the resolver.
-JourneyOptions completed(JourneyOptions options) {
-    if (options.thread_id.empty()) {
-        options.thread_id = generated_id("thread", options.user);
-    }
-    if (options.run_id.empty()) {
-        options.run_id = generated_id("run", options.user);
-    }
-    if (!options.resolver) {
-        options.resolver = system_resolver();
-    }
-    return options;
-}
-}  // namespace
 
-GoldenPathJourney::GoldenPathJourney(JourneyOptions options)
-    : options_(completed(std::move(options))) {}
-
-namespace {
-
-JourneyResult new_result(const JourneyOptions& options) {
-    JourneyResult result;
-    result.thread_id = options.thread_id;
-    result.run_id = options.run_id;
-    return result;
+detail::JourneyIdentity identity_of(const JourneyOptions& options) {
+    return {options.user, options.thread_id, options.run_id};
 }
 
 // How a client_factory's (blocking) clients are driven: straight from the coroutine when the
 // journey has its thread to itself (run()), on a thread of their own when it shares a loop.
 enum class BlockingClients { call_directly, offload };
 
+// One attempt's connect. The request lives in this frame only while the connection opens, not
+// in the journey's for the whole run.
+awaitable<std::optional<Failure>> connect_attempt(detail::ClientPort& client,
+                                                  const JourneyOptions& options, std::size_t user,
+                                                  const Url& url) {
+    co_return co_await client.connect(
+        connect_request_for(options.config, options.profile, user, url));
+}
+
+// A journey's result lives on the heap, once: a JourneyResult (870 bytes) returned by value would
+// have a copy in the journey's frame, its promise and co_spawn's frame for every connection.
+using ResultPtr = std::unique_ptr<JourneyResult>;
+
 // The whole journey: attempts over the candidate URLs, each on a new client, then the run.
-awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blocking_clients) {
-    JourneyResult result = new_result(options);
+// Everything a journey keeps for its whole life is in this frame; it reads the shared plan.
+awaitable<ResultPtr> run_journey(std::shared_ptr<const detail::JourneyPlan> plan,
+                                 detail::JourneyIdentity identity,
+                                 BlockingClients blocking_clients) {
+    const JourneyOptions& options = plan->options;
+    auto result = std::make_unique<JourneyResult>();
+    result->thread_id = identity.thread_id.empty() ? generated_id("thread", identity.user)
+                                                   : std::move(identity.thread_id);
+    result->run_id =
+        identity.run_id.empty() ? generated_id("run", identity.user) : std::move(identity.run_id);
     const auto executor = co_await net::this_coro::executor;
     const auto& retry = options.config.retry;
     const auto overall_deadline = Clock::now() + retry.overall_deadline;
     AttemptLog attempts;
-    std::optional<Failure> last_failure;
+    std::optional<Failure> failure;
 
     for (const Url& url : options.config.candidate_urls()) {
         for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
@@ -149,28 +148,28 @@ awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blo
                           : blocking_clients == BlockingClients::offload
                               ? detail::offloading_port(options.client_factory())
                               : detail::blocking_port(options.client_factory());
-            result.url = url.to_string();
+            result->url = url.to_string();
             const auto started = Clock::now();
-            auto failure = co_await client->connect(
-                connect_request_for(options.config, options.profile, options.user, url));
+            failure = co_await connect_attempt(*client, options, identity.user, url);
             if (!failure) {
-                result.timings.connect_ms = elapsed_ms(started, Clock::now());
+                result->timings.connect_ms = elapsed_ms(started, Clock::now());
                 if (!url.event_stream()) {
-                    co_return co_await detail::run_connected(options, *client, std::move(result));
+                    co_await detail::run_connected(options, *client, *result);
+                    co_return result;
                 }
                 // An event stream's answer to the POSTed start message comes in the run: a
                 // failure before its header is a failed attempt, recorded and (when retryable)
-                // retried as a refused WebSocket upgrade is.
-                JourneyResult run = co_await detail::run_connected(options, *client, result);
-                if (!run.failure || run.failure->phase != Phase::upgrade) {
+                // retried as a refused WebSocket upgrade is. Its result is on the heap: only
+                // event streams need the copy.
+                auto run = std::make_unique<JourneyResult>(*result);
+                co_await detail::run_connected(options, *client, *run);
+                if (!run->failure || run->failure->phase != Phase::upgrade) {
                     co_return run;
                 }
-                failure = std::move(run.failure);
+                failure = std::move(run->failure);
             }
             attempts.record(*failure, started);
-            const bool retryable = failure->retryable;
-            last_failure = std::move(failure);
-            if (!retryable) {
+            if (!failure->retryable) {
                 break;  // not on the same URL; the next fallback URL is still tried
             }
         }
@@ -178,63 +177,89 @@ awaitable<JourneyResult> run_journey(JourneyOptions options, BlockingClients blo
             break;
         }
     }
-    if (last_failure) {
-        attempts.finish(*last_failure);
-        result.failure = std::move(last_failure);
+    if (failure) {
+        attempts.finish(*failure);
+        result->failure = std::move(failure);
     } else {
-        result.failure = Failure::of(FailureKind::refused, Phase::connect, "no URL to connect to");
+        result->failure = Failure::of(FailureKind::refused, Phase::connect, "no URL to connect to");
     }
     co_return result;
 }
 
 // A journey on a client the caller made and connects here.
-awaitable<JourneyResult> run_journey_on(const JourneyOptions& options,
-                                        std::unique_ptr<detail::ClientPort> client) {
-    JourneyResult result = new_result(options);
-    result.url = options.config.url.to_string();
+awaitable<ResultPtr> run_journey_on(const JourneyOptions& options,
+                                    std::unique_ptr<detail::ClientPort> client) {
+    auto result = std::make_unique<JourneyResult>();
+    result->thread_id = options.thread_id;
+    result->run_id = options.run_id;
+    result->url = options.config.url.to_string();
     const auto started = Clock::now();
-    if (auto failure = co_await client->connect(connect_request_for(
-            options.config, options.profile, options.user, options.config.url))) {
-        result.failure = std::move(failure);
+    if (auto failure =
+            co_await connect_attempt(*client, options, options.user, options.config.url)) {
+        result->failure = std::move(failure);
         co_return result;
     }
-    result.timings.connect_ms = elapsed_ms(started, Clock::now());
-    co_return co_await detail::run_connected(options, *client, std::move(result));
-}
-
-// Every string of the result passes the redactor here, once, whatever path the journey took.
-awaitable<JourneyResult> redacted(awaitable<JourneyResult> journey, Redactor redactor) {
-    JourneyResult result = co_await std::move(journey);
-    detail::redact_result(result, redactor);
+    result->timings.connect_ms = elapsed_ms(started, Clock::now());
+    co_await detail::run_connected(options, *client, *result);
     co_return result;
 }
 
-// Blocks until `journey` and everything it left behind (background closes) finished.
-JourneyResult run_blocking(awaitable<JourneyResult> journey) {
+// Blocks until `journey` and everything it left behind (background closes) finished; every
+// string of the result then passes the plan's redactor.
+JourneyResult run_blocking(awaitable<ResultPtr> journey, const detail::JourneyPlan& plan) {
     net::io_context context{1};
-    auto result = detail::run_to_completion(context, std::move(journey));
+    const auto result = detail::run_to_completion(context, std::move(journey));
     context.run();  // the background closes of the journey's connections
-    return result;
+    detail::redact_result(*result, plan.redactor);
+    return std::move(*result);
 }
 
 }  // namespace
 
+std::shared_ptr<const detail::JourneyPlan> detail::make_journey_plan(JourneyOptions options) {
+    if (!options.resolver) {
+        options.resolver = system_resolver();
+    }
+    auto redactor = journey_redactor(options.config, options.profile);
+    return std::make_shared<const JourneyPlan>(
+        JourneyPlan{std::move(options), std::move(redactor)});
+}
+
+GoldenPathJourney::GoldenPathJourney(JourneyOptions options) {
+    // The ids are generated once: every run of this journey reports the same ones.
+    if (options.thread_id.empty()) {
+        options.thread_id = generated_id("thread", options.user);
+    }
+    if (options.run_id.empty()) {
+        options.run_id = generated_id("run", options.user);
+    }
+    plan_ = detail::make_journey_plan(std::move(options));
+}
+
 JourneyResult GoldenPathJourney::run() {
-    return run_blocking(redacted(run_journey(options_, BlockingClients::call_directly),
-                                 detail::journey_redactor(options_.config, options_.profile)));
+    return run_blocking(
+        run_journey(plan_, identity_of(plan_->options), BlockingClients::call_directly), *plan_);
 }
 
 JourneyResult GoldenPathJourney::run(WebSocketClient& client) {
-    return run_blocking(redacted(run_journey_on(options_, detail::blocking_port(client)),
-                                 detail::journey_redactor(options_.config, options_.profile)));
+    return run_blocking(run_journey_on(plan_->options, detail::blocking_port(client)), *plan_);
 }
 
-void detail::spawn_journey(EventLoop& loop, JourneyOptions options, JourneyCompletion done) {
-    auto redactor = detail::journey_redactor(options.config, options.profile);
-    net::co_spawn(net::make_strand(detail::EventLoopAccess::context(loop)),
-                  redacted(run_journey(completed(std::move(options)), BlockingClients::offload),
-                           std::move(redactor)),
-                  std::move(done));
+void detail::spawn_journey(EventLoop& loop, std::shared_ptr<const JourneyPlan> plan,
+                           JourneyIdentity identity, JourneyCompletion done) {
+    // The redaction runs in the completion, not in a coroutine around the journey: one frame
+    // (and one JourneyResult) less per connection.
+    auto journey = run_journey(plan, std::move(identity), BlockingClients::offload);
+    net::co_spawn(net::make_strand(detail::EventLoopAccess::context(loop)), std::move(journey),
+                  [plan = std::move(plan), done = std::move(done)](std::exception_ptr thrown,
+                                                                   ResultPtr result) {
+                      if (!result) {
+                          done(std::move(thrown), JourneyResult{});
+                          return;
+                      }
+                      detail::redact_result(*result, plan->redactor);
+                      done(std::move(thrown), std::move(*result));
+                  });
 }
 
 void GoldenPathJourney::async_run(EventLoop& loop, Handler done,
@@ -242,7 +267,7 @@ void GoldenPathJourney::async_run(EventLoop& loop, Handler done,
     if (!done) {
         throw std::invalid_argument("GoldenPathJourney::async_run needs a completion handler");
     }
-    detail::spawn_journey(loop, options_,
+    detail::spawn_journey(loop, plan_, identity_of(plan_->options),
                           [done = std::move(done), completions = std::move(completions)](
                               const std::exception_ptr& thrown, JourneyResult result) {
                               if (thrown) {

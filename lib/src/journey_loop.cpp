@@ -329,8 +329,8 @@ class JourneyLoop {
 
 }  // namespace
 
-awaitable<JourneyResult> run_connected(const JourneyOptions& options, ClientPort& client,
-                                       JourneyResult result) {
+awaitable<void> run_connected(const JourneyOptions& options, ClientPort& client,
+                              JourneyResult& result) {
     const auto& profile = options.profile;
     result.tls_verification_skipped = client.tls_verification_skipped();
     JourneyLoop loop(client, profile, options.config.timeouts, options.config.max_events_per_run,
@@ -358,7 +358,6 @@ awaitable<JourneyResult> run_connected(const JourneyOptions& options, ClientPort
                                         std::nullopt, result.verdict.to_string())
                 .on(result.url);
     }
-    co_return result;
 }
 
 }  // namespace goldenpath::detail

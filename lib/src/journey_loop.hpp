@@ -9,8 +9,9 @@
 
 namespace goldenpath::detail {
 
-// After the connect: runs the journey on `client` and completes `result`.
-boost::asio::awaitable<JourneyResult> run_connected(const JourneyOptions& options,
-                                                    ClientPort& client, JourneyResult result);
+// After the connect: runs the journey on `client` and completes `result`, which the caller keeps
+// (one JourneyResult per journey, not one per coroutine frame).
+boost::asio::awaitable<void> run_connected(const JourneyOptions& options, ClientPort& client,
+                                           JourneyResult& result);
 
 }  // namespace goldenpath::detail

@@ -202,12 +202,24 @@ LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
 
 namespace {
 
+// What every journey of the load reads: the endpoint, the profile and the message.
+JourneyOptions journey_options(const LoadRunOptions& options) {
+    JourneyOptions journey;
+    journey.config = options.config;
+    journey.profile = options.profile;
+    journey.message = options.message;
+    journey.resolver = options.resolver;
+    return journey;
+}
+
 // One user's journeys, one after another, each started when the previous one finished: a chain
 // of callbacks on the loop, so no user holds a thread.
 class LoadUser : public std::enable_shared_from_this<LoadUser> {
   public:
     struct Shared {
         const LoadRunOptions& options;
+        // Every user's journeys read it; null with a client_factory, whose clients are per user.
+        std::shared_ptr<const detail::JourneyPlan> plan;
         EventLoop& loop;
         Clock::time_point stop_starting;
         Clock::time_point started;
@@ -241,19 +253,11 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
             finished();
             return;
         }
-        JourneyOptions journey;
-        journey.config = options.config;
-        journey.profile = options.profile;
-        journey.message = options.message;
-        journey.user = user_;
-        journey.resolver = options.resolver;
-        if (options.client_factory) {
-            journey.client_factory = [&factory = options.client_factory, user = user_] {
-                return factory(user);
-            };
+        if (!plan_) {
+            plan_ = shared_.plan ? shared_.plan : detail::make_journey_plan(own_options());
         }
         detail::spawn_journey(
-            shared_.loop, std::move(journey),
+            shared_.loop, plan_, detail::JourneyIdentity{user_, {}, {}},
             [self = shared_from_this()](std::exception_ptr thrown, JourneyResult result) {
                 if (!thrown) {
                     try {
@@ -266,6 +270,17 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
                 }
                 self->failed(thrown);
             });
+    }
+
+    // This user's journey options: the load's, with a client factory that makes this user's
+    // clients.
+    JourneyOptions own_options() const {
+        JourneyOptions journey = journey_options(shared_.options);
+        journey.user = user_;
+        journey.client_factory = [&factory = shared_.options.client_factory, user = user_] {
+            return factory(user);
+        };
+        return journey;
     }
 
     // The user stops at its first exception; run() rethrows the first of all users.
@@ -299,6 +314,7 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
     }
 
     Shared& shared_;
+    std::shared_ptr<const detail::JourneyPlan> plan_;
     std::size_t user_;
     std::vector<LoadJourney>& journeys_;
     std::size_t run_ = 0;
@@ -316,6 +332,8 @@ LoadReport LoadRun::run() {
         EventLoop loop(options_.io_threads);
         LoadUser::Shared shared{
             options_,
+            options_.client_factory ? nullptr
+                                    : detail::make_journey_plan(journey_options(options_)),
             loop,
             options_.duration ? started + *options_.duration : Clock::time_point::max(),
             started,

@@ -80,6 +80,10 @@ ConnectRequest connect_request_for(const EndpointConfig& config, const ProtocolP
 // caller's EventLoop next to any number of other journeys, with no thread of its own.
 // Thread-safe: its members only read the options, so any thread may start it, even several times
 // at once; the options' resolver and client_factory are then called concurrently, too.
+namespace detail {
+struct JourneyPlan;
+}
+
 class GoldenPathJourney {
   public:
     using Handler = std::function<void(JourneyResult)>;
@@ -90,13 +94,13 @@ class GoldenPathJourney {
     // Runs on an already made client (connects it): for mocks and custom transports.
     JourneyResult run(WebSocketClient& client);
     // Starts the journey on `loop` and returns at once; `done` runs exactly once, on the loop or
-    // through `completions` when given, with the same result run() would give. The journey keeps
-    // its own copy of the options, so this object may be destroyed right after the call; `loop`
-    // must outlive the journey.
+    // through `completions` when given, with the same result run() would give. The journey shares
+    // the options with this object (neither changes them), so this object may be destroyed right
+    // after the call; `loop` must outlive the journey.
     void async_run(EventLoop& loop, Handler done, CompletionExecutor completions = {}) const;
 
   private:
-    JourneyOptions options_;
+    std::shared_ptr<const detail::JourneyPlan> plan_;  // the completed options and their redactor
 };
 
 }  // namespace goldenpath
