@@ -73,8 +73,8 @@ options:
   --timeout-ms N     completion deadline per journey
   --retries N        connection retries per URL (attempts = N + 1)
   --runs N           journeys one after another per user, each on a new connection
-  --users N          users at once (1-5000; each holds a connection, and with
-                     --embedded its server end too: bounded by file descriptors)
+  --users N          users at once (1-1000000; each holds a connection, and with
+                     --embedded its server end too: bounded by descriptors and memory)
   --ramp-up-ms N     start the users spread evenly over N ms (default 0: all at once)
   --duration-ms N    keep starting journeys until N ms have passed (bounded by --runs)
   --sla EXPR         (p50|p95|p99|max).(connect|first_event|completion)<Nms or success>=P%

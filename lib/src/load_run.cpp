@@ -17,6 +17,7 @@
 #include "goldenpath/event_loop.hpp"
 #include "goldenpath/event_sequence_verifier.hpp"
 #include "journey_spawn.hpp"
+#include "memory_headroom.hpp"
 
 namespace goldenpath {
 namespace {
@@ -78,6 +79,16 @@ void ensure_descriptor_limit(std::size_t wanted, std::size_t required, const std
                                           wanted, limit.rlim_max),
                               std::to_string(required - kReservedDescriptors));
         }
+    }
+}
+
+void ensure_memory_for_users(std::size_t users, const std::string& field) {
+    const auto headroom = detail::memory_headroom();
+    if (!headroom) {
+        return;
+    }
+    if (auto shortfall = detail::memory_shortfall(users, *headroom); !shortfall.empty()) {
+        throw ConfigError(kLoadErrorId, field, std::move(shortfall), std::to_string(users));
     }
 }
 
@@ -198,6 +209,7 @@ LoadRun::LoadRun(LoadRunOptions options) : options_(std::move(options)) {
     // One socket per user, and its server end too when the server runs in this process.
     ensure_descriptor_limit(2 * users + kReservedDescriptors, users + kReservedDescriptors,
                             "/users");
+    ensure_memory_for_users(users, "/users");
 }
 
 namespace {

@@ -201,9 +201,9 @@ TEST(LoadRunTest, UsersWhoseStartFallsAfterTheDurationRunNothing) {
 
 TEST(LoadRunTest, RejectsInvalidOptionsNamingTheField) {
     expect_config_error([] { LoadRun(in_memory_options(0, 1)); }, "/users", "0",
-                        "must be an integer 1-5000");
-    expect_config_error([] { LoadRun(in_memory_options(5001, 1)); }, "/users", "5001",
-                        "must be an integer 1-5000");
+                        "must be an integer 1-1000000");
+    expect_config_error([] { LoadRun(in_memory_options(1000001, 1)); }, "/users", "1000001",
+                        "must be an integer 1-1000000");
     expect_config_error([] { LoadRun(in_memory_options(1, 0)); }, "/runs_per_user", "0",
                         "must be at least 1");
     expect_config_error(

@@ -64,7 +64,7 @@ TEST(LoadSettingsTest, ReadsUsersAndSlaFromTheEnvironment) {
 
 class UsersVariable : public testing::TestWithParam<const char*> {};
 
-TEST_P(UsersVariable, RejectsAnythingButAnInteger1To5000) {
+TEST_P(UsersVariable, RejectsAnythingButAnInteger1To1000000) {
     const std::string text = GetParam();
     EXPECT_THAT(
         [&] {
@@ -72,23 +72,23 @@ TEST_P(UsersVariable, RejectsAnythingButAnInteger1To5000) {
                 FakeEnvironment(with_url({{"GOLDENPATH_USERS", text}})), kEndpoint);
         },
         ThrowsMessage<ConfigError>(StrEq(
-            "[goldenpath.env] (GOLDENPATH_USERS) must be an integer 1-5000, but is " + text)));
+            "[goldenpath.env] (GOLDENPATH_USERS) must be an integer 1-1000000, but is " + text)));
 }
 
 INSTANTIATE_TEST_SUITE_P(LoadSettingsTest, UsersVariable,
-                         testing::Values("abc", "0", "-3", "+5", " 5", "5 ", "1e3", "5001",
-                                         "100000", "2.5", "0x10", "99999999999999999999999"));
+                         testing::Values("abc", "0", "-3", "+5", " 5", "5 ", "1e3", "1000001",
+                                         "10000000", "2.5", "0x10", "99999999999999999999999"));
 
 TEST(LoadSettingsTest, UsersAcceptsItsBounds) {
     EXPECT_EQ(
         LoadSettings::from_environment(FakeEnvironment({{"GOLDENPATH_USERS", "1"}}), kEndpoint)
             .users,
         1U);
-    EXPECT_EQ(
-        LoadSettings::from_environment(FakeEnvironment({{"GOLDENPATH_USERS", "5000"}}), kEndpoint)
-            .users,
-        5000U);
-    EXPECT_EQ(LoadSettings::from_json(json{{"users", 5000}}, kEndpoint).users, 5000U);
+    EXPECT_EQ(LoadSettings::from_environment(FakeEnvironment({{"GOLDENPATH_USERS", "1000000"}}),
+                                             kEndpoint)
+                  .users,
+              1000000U);
+    EXPECT_EQ(LoadSettings::from_json(json{{"users", 1000000}}, kEndpoint).users, 1000000U);
 }
 
 TEST(LoadSettingsTest, BadSlaInTheEnvironmentNamesVariableAndExpression) {
@@ -177,9 +177,9 @@ TEST(LoadSettingsTest, ValidateNamesUsersOutOfRange) {
     load.users = 0;
     EXPECT_THAT([&load] { load.validate(); },
                 ThrowsConfigError("goldenpath.config", "/users", "0"));
-    load.users = 5001;
+    load.users = 1000001;
     EXPECT_THAT([&load] { load.validate(); },
-                ThrowsConfigError("goldenpath.config", "/users", "5001"));
+                ThrowsConfigError("goldenpath.config", "/users", "1000001"));
 }
 
 // A config document holds the endpoint's keys and the load's: EndpointConfig alone refuses the

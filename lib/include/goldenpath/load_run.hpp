@@ -146,4 +146,9 @@ class LoadRun {
 // ConfigError naming `field` when the hard limit is below `required` (<= wanted).
 void ensure_descriptor_limit(std::size_t wanted, std::size_t required, const std::string& field);
 
+// Throws ConfigError naming `field` when `users` users (kMemoryPerUser each, user_limits.hpp)
+// need more memory than this process may still take: the least of MemAvailable, the room under
+// its cgroup's memory.max and under RLIMIT_AS. Nothing is checked where none can be read.
+void ensure_memory_for_users(std::size_t users, const std::string& field);
+
 }  // namespace goldenpath

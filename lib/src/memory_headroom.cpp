@@ -1,0 +1,139 @@
+#include "memory_headroom.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "goldenpath/user_limits.hpp"
+
+namespace goldenpath::detail {
+namespace {
+
+constexpr std::uint64_t kMiB = 1024 * 1024;
+
+// The start (at most 4 KB) of a small kernel file, or nullopt.
+std::optional<std::string> read_small_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        return std::nullopt;
+    }
+    std::string text(4096, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+        text.remove_suffix(1);
+    }
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+// "MemAvailable:   123456 kB" in /proc/meminfo.
+std::optional<std::uint64_t> mem_available() {
+    const auto text = read_small_file("/proc/meminfo");
+    if (!text) {
+        return std::nullopt;
+    }
+    std::istringstream lines(*text);
+    for (std::string line; std::getline(lines, line);) {
+        constexpr std::string_view kKey = "MemAvailable:";
+        if (line.rfind(kKey, 0) != 0) {
+            continue;
+        }
+        std::string_view rest(line);
+        rest.remove_prefix(kKey.size());
+        rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
+        const auto unit = rest.find(" kB");
+        if (unit == std::string_view::npos) {
+            return std::nullopt;
+        }
+        if (const auto kib = parse_number(rest.substr(0, unit))) {
+            return *kib * 1024;
+        }
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// memory.max minus memory.current of this process's cgroup (v2); nullopt when unlimited.
+std::optional<std::uint64_t> cgroup_room() {
+    const auto membership = read_small_file("/proc/self/cgroup");
+    if (!membership || membership->rfind("0::", 0) != 0) {
+        return std::nullopt;
+    }
+    std::string path = membership->substr(3, membership->find('\n') - 3);
+    const std::string dir = "/sys/fs/cgroup" + (path == "/" ? std::string() : path);
+    const auto max = read_small_file(dir + "/memory.max");
+    const auto current = read_small_file(dir + "/memory.current");
+    if (!max || !current) {
+        return std::nullopt;
+    }
+    const auto limit = parse_number(*max);  // "max" (no limit) does not parse
+    const auto used = parse_number(*current);
+    if (!limit || !used) {
+        return std::nullopt;
+    }
+    return *limit > *used ? *limit - *used : 0;
+}
+
+// RLIMIT_AS minus this process's address space now (/proc/self/statm, in pages).
+std::optional<std::uint64_t> address_space_room() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
+        return std::nullopt;
+    }
+    const auto statm = read_small_file("/proc/self/statm");
+    const long page = sysconf(_SC_PAGESIZE);
+    if (!statm || page <= 0) {
+        return std::nullopt;
+    }
+    const auto pages = parse_number(statm->substr(0, statm->find(' ')));
+    if (!pages) {
+        return std::nullopt;
+    }
+    const std::uint64_t used = *pages * static_cast<std::uint64_t>(page);
+    return limit.rlim_cur > used ? limit.rlim_cur - used : 0;
+}
+
+}  // namespace
+
+std::optional<MemoryHeadroom> memory_headroom() {
+    std::optional<MemoryHeadroom> least;
+    const auto consider = [&least](std::optional<std::uint64_t> bytes, const char* bound) {
+        if (bytes && (!least || *bytes < least->bytes)) {
+            least = MemoryHeadroom{*bytes, bound};
+        }
+    };
+    consider(mem_available(), "MemAvailable in /proc/meminfo");
+    consider(cgroup_room(), "the room left under the cgroup's memory.max");
+    consider(address_space_room(), "the room left under RLIMIT_AS");
+    return least;
+}
+
+std::string memory_shortfall(std::size_t users, const MemoryHeadroom& headroom) {
+    const std::uint64_t needed = static_cast<std::uint64_t>(users) * kMemoryPerUser;
+    if (needed <= headroom.bytes) {
+        return {};
+    }
+    return fmt::format(
+        "needs about {} MiB of memory ({} KiB per user), but {} MiB is available ({}); use at "
+        "most {} users or free memory",
+        (needed + kMiB - 1) / kMiB, kMemoryPerUser / 1024, headroom.bytes / kMiB, headroom.bound,
+        headroom.bytes / kMemoryPerUser);
+}
+
+}  // namespace goldenpath::detail
