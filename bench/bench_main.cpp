@@ -11,9 +11,10 @@
 //   runs      (b) one connection, many runs one after another: events/s
 //   users     (c) N concurrent journeys, one thread each (GoldenPathJourney::run): wall,
 //                 success, p50, p99, peak RSS, max threads
-//   users_async   the same N journeys with GoldenPathJourney::async_run on one EventLoop of
-//                 --io-threads threads (default 1): the same figures, to compare side by side
-//                 (run each in its own process: peak RSS is per process)
+//   users_async   the same N journeys as one LoadRun (one run per user, as goldenpath-probe
+//                 --users runs them) on one EventLoop of --io-threads threads (default 1): the
+//                 same figures, side by side (run each in its own process: peak RSS is per
+//                 process); phase deadlines of 10 s, for the queue at a one-thread server
 //   verifier  (d) EventSequenceVerifier on pre-parsed events, and parse_event + verify on text
 //   floor         raw loopback TCP per journey: connect, write the start message bytes, read
 //                 the bytes of connection_established + five events, close: p50, p99; and a
@@ -30,6 +31,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -60,6 +62,7 @@
 #include "goldenpath/event_loop.hpp"
 #include "goldenpath/event_sequence_verifier.hpp"
 #include "goldenpath/golden_path_journey.hpp"
+#include "goldenpath/load_run.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/script.hpp"
 #include "goldenpath/shipped_profiles.hpp"
@@ -310,7 +313,9 @@ class ConcurrentUsers {
     // From any thread, once per user.
     void finished(std::size_t user, Clock::time_point begin,
                   const goldenpath::JourneyResult& result) {
-        const auto ms = goldenpath::elapsed_ms(begin, Clock::now());
+        finished_after(user, goldenpath::elapsed_ms(begin, Clock::now()), result);
+    }
+    void finished_after(std::size_t user, double ms, const goldenpath::JourneyResult& result) {
         std::lock_guard lock(mutex_);
         if (result.passed()) {
             samples_ms_[user] = ms;
@@ -321,6 +326,9 @@ class ConcurrentUsers {
             all_finished_.notify_all();
         }
     }
+
+    // Only on the waiting thread.
+    void sample_threads() { max_threads_ = std::max(max_threads_, thread_count()); }
 
     // Waits until every user finished (true) or `deadline` passed (false), sampling the thread
     // count every kSamplePeriod meanwhile.
@@ -406,24 +414,54 @@ nlohmann::json bench_users(const Args& args, const goldenpath::Url& url) {
     return users.figures(seconds_since(start));
 }
 
-// (c) the same N users, every journey asynchronous on one EventLoop: no thread per user.
+// (c) the same N users as one LoadRun, as goldenpath-probe --users runs them: every journey
+// asynchronous on one EventLoop (no thread per user), all reading one shared plan, every result
+// kept for the report. The main thread samples the thread count meanwhile.
 nlohmann::json bench_users_async(const Args& args, const goldenpath::Url& url) {
-    ConcurrentUsers users(args.users);  // outlives the loop, whose callbacks report to it
-    double wall_s = 0;
-    {
-        goldenpath::EventLoop loop(args.io_threads);
-        const auto start = Clock::now();
-        const auto deadline = deadline_after(args.max_seconds);
-        for (std::size_t user = 0; user < args.users; ++user) {
-            goldenpath::GoldenPathJourney(journey_options(args, url, user))
-                .async_run(loop,
-                           [&users, user, begin = Clock::now()](goldenpath::JourneyResult result) {
-                               users.finished(user, begin, result);
-                           });
+    ConcurrentUsers users(args.users);
+    goldenpath::LoadRunOptions options;
+    options.config.url = url;
+    options.profile = args.profile;
+    options.users = args.users;
+    options.io_threads = args.io_threads;
+    // All users start at once against one server thread, which upgrades them one after another
+    // (10 000 take it about 2 s on 2 cores): the phase deadlines allow for that queue.
+    constexpr goldenpath::Milliseconds kQueued{10000};
+    auto& timeouts = options.config.timeouts;
+    timeouts.connect = timeouts.upgrade = timeouts.ready = timeouts.first_event = kQueued;
+    std::mutex mutex;
+    std::condition_variable ended;
+    bool done = false;
+    std::optional<goldenpath::LoadReport> report;
+    std::exception_ptr error;
+    const auto start = Clock::now();
+    std::thread runner([&] {
+        try {
+            report = goldenpath::LoadRun(std::move(options)).run();
+        } catch (...) {
+            error = std::current_exception();
         }
-        users.wait(deadline);
-        wall_s = seconds_since(start);
-    }  // past the deadline, unfinished journeys are dropped here without calling back
+        std::lock_guard lock(mutex);
+        done = true;
+        ended.notify_all();
+    });
+    // Every journey ends within its own deadlines, so the run does too.
+    {
+        std::unique_lock lock(mutex);
+        do {
+            lock.unlock();
+            users.sample_threads();
+            lock.lock();
+        } while (!ended.wait_for(lock, std::chrono::milliseconds(5), [&] { return done; }));
+    }
+    runner.join();
+    const double wall_s = seconds_since(start);
+    if (error) {
+        std::rethrow_exception(error);
+    }
+    for (const auto& journey : report->journeys) {
+        users.finished_after(journey.user, journey.finished_ms, journey.result);
+    }
     auto figures = users.figures(wall_s);
     figures["io_threads"] = args.io_threads;
     return figures;

@@ -6,11 +6,14 @@
 #   ours                      vs node ws server         (a) journeys
 #   the same four pairs over HTTP with server-sent events (AG-UI: goldenpath-server --profile ag-ui,
 #   bench/peers/node_sse_server.mjs and node_sse_client.mjs with Node's own http and fetch),
+#   goldenpath-probe --runs JOURNEYS (the CLI, through LoadRun) vs goldenpath-server,
 #   the raw TCP floor, the verifier (d), and 1000 concurrent users (c) twice, each in its own
-#   process: one thread per user, then async on one EventLoop thread,
+#   process: one thread per user, then async on one EventLoop thread (LoadRun), and BIG_USERS
+#   users async against a goldenpath-server of their own, for both sides' peak memory,
 #   the Google Benchmark micro-benchmarks (bench/micro_bench.cpp) and the suite wall times (e),
 # prints the ratio table and writes build/bench/results.json. Servers are stopped on exit.
-# Environment: JOURNEYS (2000), ROUNDS (3), USERS (1000), MAX_SECONDS (20, per workload).
+# Environment: JOURNEYS (2000), ROUNDS (3), USERS (1000), BIG_USERS (10000), MAX_SECONDS (20, per
+# workload).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -18,6 +21,7 @@ root=$(pwd)
 build="$root/build/bench"
 journeys=${JOURNEYS:-2000}
 users=${USERS:-1000}
+big_users=${BIG_USERS:-10000}
 max_seconds=${MAX_SECONDS:-20}
 rounds=${ROUNDS:-3}
 
@@ -35,6 +39,7 @@ if ninja -C "$build" -t targets all | grep -q '^goldenpath-micro-bench:'; then
 fi
 bench="$build/bench/goldenpath-bench"
 server_bin="$build/tools/goldenpath-server"
+probe_bin="$build/tools/goldenpath-probe"
 
 echo "== npm peers (bench/peers)"
 (
@@ -98,6 +103,16 @@ for round in $(seq "$rounds"); do
     "$bench" --url "$gp_url" --workloads journeys "${common[@]}" --json "$work/ours_gp.$round.json"
     echo "== round $round/$rounds: (a) node ws client vs goldenpath-server"
     node bench/peers/node_client.mjs "$gp_url" "${common[@]}" | tee "$work/node_gp.$round.json"
+    echo "== round $round/$rounds: (a) goldenpath-probe --runs $journeys vs goldenpath-server"
+    # Its failures are counted from the report (exit 1 would end the bench).
+    "$probe_bin" --url "$gp_url" --runs "$journeys" --json "$work/probe_report.json" >/dev/null ||
+        true
+    node -e '
+      const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const failures = r.journeys.filter((j) => !j.passed).length;
+      console.log(JSON.stringify({ journeys: r.journeys.length, failures,
+        journeys_per_s: r.journeys.length / (r.wall_ms / 1000) }));' "$work/probe_report.json" \
+        | tee "$work/probe_gp.$round.json"
     echo "== round $round/$rounds: (a) ours vs node ws server"
     "$bench" --url "$node_url" --workloads journeys "${common[@]}" \
         --json "$work/ours_node.$round.json"
@@ -124,6 +139,13 @@ echo "== (c) $users users at once vs goldenpath-server (own process, for peak RS
 echo "== (c) $users users at once, async on one EventLoop thread, vs goldenpath-server (own process)"
 "$bench" --url "$gp_url" --workloads users_async --io-threads 1 --users "$users" "${common[@]}" \
     --json "$work/users_async.json"
+echo "== (c) $big_users users at once, async (LoadRun), vs a goldenpath-server of their own"
+start goldenpath-server-big "$server_bin"
+big_server_pid=${pids[-1]}
+"$bench" --url "$url" --workloads users_async --io-threads 1 --users "$big_users" "${common[@]}" \
+    --json "$work/users_big.json"
+awk '/^VmHWM:/ { printf "{\"server_peak_rss_mb\": %.1f}\n", $2 / 1024 }' "/proc/$big_server_pid/status" \
+    >"$work/users_big_server.json"
 echo "== micro-benchmarks (Google Benchmark): where a verified event's time goes"
 micro="$build/bench/goldenpath-micro-bench"
 if [[ -x "$micro" ]]; then
@@ -165,7 +187,9 @@ const rounds_ = {
   node_sse_gp: allRounds('node_sse_gp', (j) => j),
   ours_sse_node: allRounds('ours_sse_node', (j) => j.journeys),
   node_sse_node: allRounds('node_sse_node', (j) => j),
+  probe_gp: allRounds('probe_gp', (j) => j),
 };
+const probeGp = median(rounds_.probe_gp);
 const oursGp = { journeys: median(rounds_.ours_gp), runs: read('runs.json').runs };
 const nodeGp = median(rounds_.node_gp);
 const oursNode = { journeys: median(rounds_.ours_node) };
@@ -177,6 +201,7 @@ const sse = {
 const floor = read('floor.json');
 const users = read('users.json');
 const usersAsync = read('users_async.json');
+const usersBig = { ...read('users_big.json').users_async, ...read('users_big_server.json') };
 const a = oursGp.journeys;
 const results = {
   schema_version: 1,
@@ -192,6 +217,8 @@ const results = {
   one_connection_many_runs: oursGp.runs,
   users: users.users,
   users_async: usersAsync.users_async,
+  users_big: usersBig,
+  probe_vs_goldenpath_server: probeGp,
   verifier: floor.verifier,
   suites: read('suites.json'),
   micro: read('micro.json').benchmarks.map((b) => ({ name: b.name, cpu_ns: b.cpu_time, items_per_second: b.items_per_second })),
@@ -201,6 +228,7 @@ const ratio = (x, y) => (y > 0 ? x / y : NaN);
 const rows = [
   ['(a) journeys/s, ours / node client (vs goldenpath-server)', ratio(a.journeys_per_s, nodeGp.journeys_per_s), '>= 3', (r) => r >= 3],
   ['(a) p99, ours / node client (vs goldenpath-server)', ratio(a.p99_ms, nodeGp.p99_ms), '<= 0.5', (r) => r <= 0.5],
+  ['(a) journeys/s, goldenpath-probe CLI / node client (vs goldenpath-server)', ratio(probeGp.journeys_per_s, nodeGp.journeys_per_s), '>= 3', (r) => r >= 3],
   ['(a) journeys/s, ours / node client (vs node server)', ratio(oursNode.journeys.journeys_per_s, nodeNode.journeys_per_s), '-', null],
   ['(a) p99, ours / node client (vs node server)', ratio(oursNode.journeys.p99_ms, nodeNode.p99_ms), '-', null],
   ['(a) p50, ours / raw TCP floor', ratio(a.p50_ms, floor.floor.p50_ms), '<= 3', (r) => r <= 3],
@@ -214,7 +242,8 @@ const num = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 console.log(`raw figures (median of ${rounds} alternating rounds for the journeys rows)`);
 console.log(`| ${pad('run', 40)} | ${pad('journeys/s', 10)} | ${pad('p50 ms', 8)} | ${pad('p99 ms', 8)} | failures |`);
 console.log(`|${'-'.repeat(42)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(10)}|----------|`);
-for (const [name, f] of [['ours vs goldenpath-server', a], ['node ws client vs goldenpath-server', nodeGp],
+for (const [name, f] of [['ours vs goldenpath-server', a], ['goldenpath-probe CLI vs goldenpath-server', { p50_ms: NaN, p99_ms: NaN, ...probeGp }],
+  ['node ws client vs goldenpath-server', nodeGp],
   ['ours vs node ws server', oursNode.journeys], ['node ws client vs node ws server', nodeNode],
   ['SSE: ours vs goldenpath-server (ag-ui)', sse.ours_gp], ['SSE: node fetch vs goldenpath-server', sse.node_gp],
   ['SSE: ours vs node http server', sse.ours_node], ['SSE: node fetch vs node http server', sse.node_node],
@@ -237,6 +266,8 @@ console.log(`(c) ${u.users} users at once: ${u.succeeded}/${u.users} passed, wal
 const usersLine = (f) => `${f.succeeded}/${f.users} passed, wall ${num(f.wall_s, 3)} s, p99 ${num(f.p99_ms, 1)} ms, peak RSS ${num(f.peak_rss_mb, 1)} MB, max threads ${f.max_threads}`;
 const ua = usersAsync.users_async;
 console.log(`(c) ${u.users} users at once: thread per user: ${usersLine(u)}; async (one EventLoop thread): ${usersLine(ua)}`);
+const perUserKb = (mb, n) => (mb * 1024) / n;
+console.log(`(c) ${usersBig.users} users at once, async (LoadRun, one EventLoop thread): ${usersBig.succeeded}/${usersBig.users} passed (target 100 %), wall ${num(usersBig.wall_s, 3)} s (target < 3), peak RSS ${num(usersBig.peak_rss_mb, 1)} MB (target < 150), ${num(perUserKb(usersBig.peak_rss_mb, usersBig.users), 1)} KB per connection (target about 12); goldenpath-server holding them: peak RSS ${num(usersBig.server_peak_rss_mb, 1)} MB (target < 150), ${num(perUserKb(usersBig.server_peak_rss_mb, usersBig.users), 1)} KB per connection`);
 console.log(`(d) verifier, pre-parsed: ${num(v.preparsed.events_per_s / 1e6, 3)} M events/s (target >= 5); parse_event + verify: ${num(v.parse_and_verify.events_per_s / 1e6, 3)} M events/s`);
 for (const m of results.micro) {
   console.log(`    ${m.name}: ${num(m.cpu_ns, 0)} ns CPU per iteration${m.items_per_second ? `, ${num(m.items_per_second / 1e6, 2)} M items/s` : ''}`);
