@@ -69,6 +69,16 @@ std::optional<std::uint64_t> mem_available() {
     return std::nullopt;
 }
 
+// Free physical memory (sysconf): where MemAvailable is missing (Linux before 3.14).
+std::optional<std::uint64_t> free_physical_memory() {
+    const long pages = sysconf(_SC_AVPHYS_PAGES);
+    const long page = sysconf(_SC_PAGESIZE);
+    if (pages < 0 || page <= 0) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+}
+
 // memory.max minus memory.current of this process's cgroup (v2); nullopt when unlimited.
 std::optional<std::uint64_t> cgroup_room() {
     const auto membership = read_small_file("/proc/self/cgroup");
@@ -118,7 +128,11 @@ std::optional<MemoryHeadroom> memory_headroom() {
             least = MemoryHeadroom{*bytes, bound};
         }
     };
-    consider(mem_available(), "MemAvailable in /proc/meminfo");
+    if (const auto available = mem_available()) {
+        consider(available, "MemAvailable in /proc/meminfo");
+    } else {
+        consider(free_physical_memory(), "free physical memory (sysconf)");
+    }
     consider(cgroup_room(), "the room left under the cgroup's memory.max");
     consider(address_space_room(), "the room left under RLIMIT_AS");
     return least;

@@ -14,8 +14,8 @@ struct MemoryHeadroom {
     std::string bound;  // what bounds it, for the message: "MemAvailable (/proc/meminfo)", ...
 };
 
-// The least of the system's MemAvailable, the room left under this process's cgroup memory.max
-// and under its RLIMIT_AS; nullopt when none of them can be read.
+// The least of the system's MemAvailable (or, without it, its free physical memory), the room left
+// under this process's cgroup memory.max and under its RLIMIT_AS; nullopt when none can be read.
 std::optional<MemoryHeadroom> memory_headroom();
 
 // The requirement sentence when `users` users (kMemoryPerUser each) do not fit in `headroom`;
