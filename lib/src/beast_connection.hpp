@@ -134,6 +134,8 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     Failure classify_tls_error(const error_code& ec);
     // send_text's failure: the connection was not open (nullopt), or the write failed.
     Failure send_failure(std::optional<error_code> write_error);
+    std::optional<Failure> upgrade_outcome(const ConnectRequest& request, const error_code& ec,
+                                           const boost::beast::websocket::response_type& response);
     boost::asio::awaitable<std::optional<Failure>> handshake(const ConnectRequest& request,
                                                              Clock::time_point deadline);
     bool server_may_speak_tls(const error_code& ec) const;

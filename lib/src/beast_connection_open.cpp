@@ -199,7 +199,14 @@ awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectReques
         co_return make_failure(FailureKind::timeout, Phase::upgrade,
                                "WebSocket upgrade did not complete before the upgrade deadline");
     }
-    const error_code ec = state->ec;
+    co_return upgrade_outcome(request, state->ec, response);
+}
+
+// What the upgrade's answer means, outside handshake's frame: its Failures would take 400 bytes
+// each of every connecting user's frame.
+std::optional<Failure> BeastConnection::upgrade_outcome(const ConnectRequest& request,
+                                                        const error_code& ec,
+                                                        const websocket::response_type& response) {
     if (!ec) {
         const auto extensions = response[http::field::sec_websocket_extensions];
         if (!request.permessage_deflate && !extensions.empty()) {
@@ -211,10 +218,10 @@ awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectReques
                                  std::string(extensions) + "' that the client did not offer");
             failure.close_code = 1006;
             failure.close_reason = "unrequested extension";
-            co_return failure;
+            return failure;
         }
         subprotocol_ = std::string(response[http::field::sec_websocket_protocol]);
-        co_return std::nullopt;
+        return std::nullopt;
     }
     const int status = static_cast<int>(response.result_int());
     // Only a declined upgrade means a complete HTTP response with a meaningful status arrived.
@@ -227,10 +234,10 @@ awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectReques
         failure.http_status = status;
         // Redacted before it is cut: a secret across the cut would otherwise survive in part.
         failure.body_excerpt = Redactor(secrets_).excerpt(response.body(), kBodyExcerpt);
-        co_return failure;
+        return failure;
     }
     if (request.url.tls() && !client_certificate_reason(ec, sent_client_certificate_).empty()) {
-        co_return classify_tls_error(ec);
+        return classify_tls_error(ec);
     }
     std::string detail = is_connection_loss(ec)
                              ? "connection lost during the upgrade: " + ec.message()
@@ -241,7 +248,7 @@ awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectReques
     Failure failure = make_failure(FailureKind::closed, Phase::upgrade, std::move(detail));
     failure.close_code = 1006;
     failure.close_reason = ec.message();
-    co_return failure;
+    return failure;
 }
 
 // The hint for a failed plain-text upgrade: the first bytes the server sent have the shape of a
