@@ -228,7 +228,7 @@ const ratio = (x, y) => (y > 0 ? x / y : NaN);
 const rows = [
   ['(a) journeys/s, ours / node client (vs goldenpath-server)', ratio(a.journeys_per_s, nodeGp.journeys_per_s), '>= 3', (r) => r >= 3],
   ['(a) p99, ours / node client (vs goldenpath-server)', ratio(a.p99_ms, nodeGp.p99_ms), '<= 0.5', (r) => r <= 0.5],
-  ['(a) journeys/s, goldenpath-probe CLI / node client (vs goldenpath-server)', ratio(probeGp.journeys_per_s, nodeGp.journeys_per_s), '>= 3', (r) => r >= 3],
+  ['(a) journeys/s, probe CLI / node client (vs goldenpath-server)', ratio(probeGp.journeys_per_s, nodeGp.journeys_per_s), '>= 3', (r) => r >= 3],
   ['(a) journeys/s, ours / node client (vs node server)', ratio(oursNode.journeys.journeys_per_s, nodeNode.journeys_per_s), '-', null],
   ['(a) p99, ours / node client (vs node server)', ratio(oursNode.journeys.p99_ms, nodeNode.p99_ms), '-', null],
   ['(a) p50, ours / raw TCP floor', ratio(a.p50_ms, floor.floor.p50_ms), '<= 3', (r) => r <= 3],
@@ -242,7 +242,7 @@ const num = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 console.log(`raw figures (median of ${rounds} alternating rounds for the journeys rows)`);
 console.log(`| ${pad('run', 40)} | ${pad('journeys/s', 10)} | ${pad('p50 ms', 8)} | ${pad('p99 ms', 8)} | failures |`);
 console.log(`|${'-'.repeat(42)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(10)}|----------|`);
-for (const [name, f] of [['ours vs goldenpath-server', a], ['goldenpath-probe CLI vs goldenpath-server', { p50_ms: NaN, p99_ms: NaN, ...probeGp }],
+for (const [name, f] of [['ours vs goldenpath-server', a], ['probe CLI vs goldenpath-server', { p50_ms: NaN, p99_ms: NaN, ...probeGp }],
   ['node ws client vs goldenpath-server', nodeGp],
   ['ours vs node ws server', oursNode.journeys], ['node ws client vs node ws server', nodeNode],
   ['SSE: ours vs goldenpath-server (ag-ui)', sse.ours_gp], ['SSE: node fetch vs goldenpath-server', sse.node_gp],
@@ -252,10 +252,10 @@ for (const [name, f] of [['ours vs goldenpath-server', a], ['goldenpath-probe CL
 }
 console.log();
 console.log('ratios (same run)');
-console.log(`| ${pad('ratio', 58)} | ${pad('value', 6)} | ${pad('target', 6)} | met |`);
-console.log(`|${'-'.repeat(60)}|--------|--------|-----|`);
+console.log(`| ${pad('ratio', 62)} | ${pad('value', 6)} | ${pad('target', 6)} | met |`);
+console.log(`|${'-'.repeat(64)}|--------|--------|-----|`);
 for (const [name, value, target, ok] of rows) {
-  console.log(`| ${pad(name, 58)} | ${pad(num(value), 6)} | ${pad(target, 6)} | ${ok ? (ok(value) ? 'yes' : 'NO ') : ' - '} |`);
+  console.log(`| ${pad(name, 62)} | ${pad(num(value), 6)} | ${pad(target, 6)} | ${ok ? (ok(value) ? 'yes' : 'NO ') : ' - '} |`);
 }
 const r = oursGp.runs ?? {};
 const v = floor.verifier;
