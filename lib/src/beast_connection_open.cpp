@@ -39,7 +39,9 @@ using net::use_awaitable;
 
 constexpr std::size_t kBodyExcerpt = 200;
 // What a client masks its frames in (Beast's write_buffer_bytes, 4 KB by default), kept for the
-// connection's life: a start message is a few hundred bytes, and a longer one goes out in pieces.
+// connection's life: a start message is a few hundred bytes, and a longer one is masked and
+// written in pieces, still as one frame (auto_fragment off: Beast would otherwise cut it into
+// frames of this size, which a server that reads only whole frames would not understand).
 constexpr std::size_t kWriteBufferBytes = 512;
 
 }  // namespace
@@ -280,6 +282,7 @@ void BeastConnection::configure_open_stream(const ConnectRequest& request) {
     visit_ws([&](auto& ws) {
         ws.read_message_max(request.max_message_bytes);
         ws.write_buffer_bytes(kWriteBufferBytes);
+        ws.auto_fragment(false);
         websocket::stream_base::timeout timeout{};
         timeout.handshake_timeout = closing_timeout_;
         timeout.idle_timeout =

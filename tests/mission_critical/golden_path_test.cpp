@@ -51,8 +51,8 @@ TEST_F(GoldenPathTest, ServerReceivesTheStartMessageWithTheJourneyIds) {
     EXPECT_FALSE(start["payload"]["content"].get<std::string>().empty());
 }
 
-// The client masks what it sends in a 512-byte buffer: a longer message goes out in pieces and
-// must arrive whole.
+// The client masks what it sends in a 512-byte buffer: a longer message goes out in pieces, as
+// one frame, and must arrive whole.
 TEST_F(GoldenPathTest, AStartMessageLongerThanTheWriteBufferArrivesWhole) {
     auto options = journey_options();
     options.message.clear();

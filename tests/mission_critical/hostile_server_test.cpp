@@ -158,6 +158,23 @@ TEST_F(HostileServerTest, FrameAnnouncingMoreThanTheDefaultLimitIsMalformedFrame
         << "the client did not send its 1009 close frame";
 }
 
+// The client masks what it sends in a 512-byte buffer; a longer message is still one frame on the
+// wire, so a server that reads whole frames only gets it as it was sent.
+TEST_F(HostileServerTest, ALongMessageFromTheClientIsOneFrameOnTheWire) {
+    const RawFrameServer server(RawServerScript{});
+    BeastClient client;
+    ASSERT_TRUE(test::ok(client.connect(test::request_for(server.url()))));
+
+    ASSERT_TRUE(test::ok(client.send_text(std::string(20000, 'x'))));
+
+    EXPECT_TRUE(server.wait_for_client_frame(Opcode::text, Clock::now() + test::kWait));
+    client.close(1000, "done", Clock::now() + kDeadline);
+    EXPECT_TRUE(server.wait_for_client_frame(Opcode::close, Clock::now() + test::kWait));
+    EXPECT_EQ(server.client_frames(Opcode::text), 1U);
+    EXPECT_EQ(server.client_frames(Opcode::continuation), 0U)
+        << "the message was cut into frames of the write buffer's size";
+}
+
 TEST_F(HostileServerTest, ConfiguredLimitAcceptsExactlyMaxMessageBytesAndRejectsOneMore) {
     RawServerScript script;
     script.after_upgrade =
