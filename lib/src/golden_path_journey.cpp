@@ -257,7 +257,12 @@ void detail::spawn_journey(EventLoop& loop, std::shared_ptr<const JourneyPlan> p
                           done(std::move(thrown), JourneyResult{});
                           return;
                       }
-                      detail::redact_result(*result, plan->redactor);
+                      try {
+                          detail::redact_result(*result, plan->redactor);
+                      } catch (...) {  // out of memory: reported as the journey's exception
+                          done(std::current_exception(), JourneyResult{});
+                          return;
+                      }
                       done(std::move(thrown), std::move(*result));
                   });
 }
