@@ -178,7 +178,7 @@ void AsyncWebSocketClient::async_connect(ConnectRequest request, ConnectHandler 
     // The connection's results are copied on the strand, before the callback may run elsewhere.
     auto connect_then_record = [](Impl* impl,
                                   ConnectRequest wanted) -> net::awaitable<std::optional<Failure>> {
-        auto failure = co_await impl->port().connect(std::move(wanted));
+        auto failure = co_await impl->port().connect(wanted);
         impl->connected();
         co_return failure;
     };
