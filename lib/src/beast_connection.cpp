@@ -203,20 +203,15 @@ awaitable<std::optional<Failure>> BeastConnection::send_text(std::string text) {
 // Built outside send_text: a Failure local in the coroutine would take 400 bytes of every
 // pending send's frame.
 Failure BeastConnection::send_failure(std::optional<error_code> write_error) {
-    if (!write_error) {
-        Failure failure = make_failure(FailureKind::closed, Phase::completion,
-                                       "cannot send: the connection is not open");
-        failure.close_code = closed_ ? closed_->code : 1006;
-        failure.close_reason = closed_ ? closed_->reason : "not connected";
-        failure.detail = redacted(failure.detail);
-        return failure;
+    std::string detail = "cannot send: the connection is not open";
+    if (write_error) {
+        open_ = false;
+        closed_ = CloseInfo{1006, write_error->message()};
+        detail = "write failed: " + write_error->message();
     }
-    open_ = false;
-    closed_ = CloseInfo{1006, write_error->message()};
-    Failure failure = make_failure(FailureKind::closed, Phase::completion,
-                                   "write failed: " + write_error->message());
-    failure.close_code = 1006;
-    failure.close_reason = write_error->message();
+    Failure failure = make_failure(FailureKind::closed, Phase::completion, std::move(detail));
+    failure.close_code = closed_ ? closed_->code : 1006;
+    failure.close_reason = closed_ ? closed_->reason : "not connected";
     failure.detail = redacted(failure.detail);
     return failure;
 }

@@ -208,7 +208,7 @@ awaitable<ResultPtr> run_journey_on(const JourneyOptions& options,
 // string of the result then passes the plan's redactor.
 JourneyResult run_blocking(awaitable<ResultPtr> journey, const detail::JourneyPlan& plan) {
     net::io_context context{1};
-    const auto result = detail::run_to_completion(context, std::move(journey));
+    auto result = detail::run_to_completion(context, std::move(journey));
     context.run();  // the background closes of the journey's connections
     detail::redact_result(*result, plan.redactor);
     return std::move(*result);

@@ -245,6 +245,7 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
     LoadUser(Shared& shared, std::size_t user, std::vector<LoadJourney>& journeys)
         : shared_(shared),
           user_(user),
+          plan_(shared.plan ? shared.plan : detail::make_journey_plan(own_options())),
           journeys_(journeys),
           timer_(net::make_strand(detail::EventLoopAccess::context(shared.loop))) {}
 
@@ -264,9 +265,6 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
         if (run_ >= options.runs_per_user || Clock::now() >= shared_.stop_starting) {
             finished();
             return;
-        }
-        if (!plan_) {
-            plan_ = shared_.plan ? shared_.plan : detail::make_journey_plan(own_options());
         }
         detail::spawn_journey(
             shared_.loop, plan_, detail::JourneyIdentity{user_, {}, {}},
@@ -288,7 +286,6 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
     // clients.
     JourneyOptions own_options() const {
         JourneyOptions journey = journey_options(shared_.options);
-        journey.user = user_;
         journey.client_factory = [&factory = shared_.options.client_factory, user = user_] {
             return factory(user);
         };
@@ -326,8 +323,8 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
     }
 
     Shared& shared_;
-    std::shared_ptr<const detail::JourneyPlan> plan_;
     std::size_t user_;
+    std::shared_ptr<const detail::JourneyPlan> plan_;  // shared_'s, or this user's own
     std::vector<LoadJourney>& journeys_;
     std::size_t run_ = 0;
     net::steady_timer timer_;

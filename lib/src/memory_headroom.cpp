@@ -3,15 +3,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <charconv>
 #include <fstream>
-#include <sstream>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "goldenpath/user_limits.hpp"
+#include "strict_integer.hpp"
+#include "text_helpers.hpp"
 
 namespace goldenpath::detail {
 namespace {
@@ -30,41 +29,30 @@ std::optional<std::string> read_small_file(const std::string& path) {
     return text;
 }
 
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
-        text.remove_suffix(1);
+// A kernel file's number: digits, around them only whitespace.
+std::optional<std::uint64_t> kernel_number(std::string_view text) {
+    if (const auto value = parse_digits(trim(text))) {
+        return static_cast<std::uint64_t>(*value);
     }
-    std::uint64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
-        return std::nullopt;
-    }
-    return value;
+    return std::nullopt;
 }
 
 // "MemAvailable:   123456 kB" in /proc/meminfo.
 std::optional<std::uint64_t> mem_available() {
+    constexpr std::string_view kKey = "MemAvailable:";
+    constexpr std::string_view kUnit = " kB";
     const auto text = read_small_file("/proc/meminfo");
-    if (!text) {
+    const auto at = text ? text->find(kKey) : std::string::npos;
+    if (at == std::string::npos) {
         return std::nullopt;
     }
-    std::istringstream lines(*text);
-    for (std::string line; std::getline(lines, line);) {
-        constexpr std::string_view kKey = "MemAvailable:";
-        if (line.rfind(kKey, 0) != 0) {
-            continue;
-        }
-        std::string_view rest(line);
-        rest.remove_prefix(kKey.size());
-        rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
-        const auto unit = rest.find(" kB");
-        if (unit == std::string_view::npos) {
-            return std::nullopt;
-        }
-        if (const auto kib = parse_number(rest.substr(0, unit))) {
-            return *kib * 1024;
-        }
+    const std::string_view line = trim(
+        std::string_view(*text).substr(at + kKey.size(), text->find('\n', at) - at - kKey.size()));
+    if (!line.ends_with(kUnit)) {
         return std::nullopt;
+    }
+    if (const auto kib = kernel_number(line.substr(0, line.size() - kUnit.size()))) {
+        return *kib * 1024;
     }
     return std::nullopt;
 }
@@ -85,15 +73,15 @@ std::optional<std::uint64_t> cgroup_room() {
     if (!membership || membership->rfind("0::", 0) != 0) {
         return std::nullopt;
     }
-    std::string path = membership->substr(3, membership->find('\n') - 3);
+    const std::string path = membership->substr(3, membership->find('\n') - 3);
     const std::string dir = "/sys/fs/cgroup" + (path == "/" ? std::string() : path);
     const auto max = read_small_file(dir + "/memory.max");
     const auto current = read_small_file(dir + "/memory.current");
     if (!max || !current) {
         return std::nullopt;
     }
-    const auto limit = parse_number(*max);  // "max" (no limit) does not parse
-    const auto used = parse_number(*current);
+    const auto limit = kernel_number(*max);  // "max" (no limit) does not parse
+    const auto used = kernel_number(*current);
     if (!limit || !used) {
         return std::nullopt;
     }
@@ -111,7 +99,7 @@ std::optional<std::uint64_t> address_space_room() {
     if (!statm || page <= 0) {
         return std::nullopt;
     }
-    const auto pages = parse_number(statm->substr(0, statm->find(' ')));
+    const auto pages = kernel_number(statm->substr(0, statm->find(' ')));
     if (!pages) {
         return std::nullopt;
     }
