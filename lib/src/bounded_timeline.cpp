@@ -2,6 +2,7 @@
 #include <atomic>
 #include <cstddef>
 #include <iterator>
+#include <type_traits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -46,18 +47,46 @@ void BoundedTimeline::shift_offsets(double ms) {
     }
 }
 
-std::vector<TimelineEntry> BoundedTimeline::entries() const {
+namespace {
+
+// The kept entries of head, tail ring and omitted count, in order; copied from or moved out of
+// `timeline`'s containers as Head and Tail are const or not.
+template <typename Head, typename Tail>
+std::vector<TimelineEntry> ordered_entries(Head& head, Tail& tail, std::size_t tail_start,
+                                           std::size_t omitted) {
     std::vector<TimelineEntry> out;
-    out.reserve(head_.size() + tail_.size() + (omitted_ > 0 ? 1 : 0));
-    out.insert(out.end(), head_.begin(), head_.end());
-    if (omitted_ > 0) {
+    out.reserve(head.size() + tail.size() + (omitted > 0 ? 1 : 0));
+    const auto take = [&out](auto first, auto last) {
+        if constexpr (std::is_const_v<Head>) {
+            out.insert(out.end(), first, last);
+        } else {
+            out.insert(out.end(), std::make_move_iterator(first), std::make_move_iterator(last));
+        }
+    };
+    take(head.begin(), head.end());
+    if (omitted > 0) {
         TimelineEntry marker;
-        marker.omitted = omitted_;
+        marker.omitted = omitted;
         out.push_back(std::move(marker));
     }
-    const auto start = tail_.begin() + static_cast<std::ptrdiff_t>(tail_start_);
-    out.insert(out.end(), start, tail_.end());
-    out.insert(out.end(), tail_.begin(), start);
+    const auto start = tail.begin() + static_cast<std::ptrdiff_t>(tail_start);
+    take(start, tail.end());
+    take(tail.begin(), start);
+    return out;
+}
+
+}  // namespace
+
+std::vector<TimelineEntry> BoundedTimeline::entries() const& {
+    return ordered_entries(head_, tail_, tail_start_, omitted_);
+}
+
+std::vector<TimelineEntry> BoundedTimeline::entries() && {
+    auto out = ordered_entries(head_, tail_, tail_start_, omitted_);
+    head_.clear();
+    tail_.clear();
+    tail_start_ = 0;
+    omitted_ = 0;
     return out;
 }
 

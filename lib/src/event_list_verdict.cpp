@@ -34,7 +34,7 @@ EventListVerdict verify_event_list(const std::vector<Event>& events, const Proto
         result.event_indices.push_back(verifier.last_event_index());
     }
     verifier.end_of_stream("end of the event list");
-    result.verdict = verifier.verdict();
+    result.verdict = std::move(verifier).verdict();
     return result;
 }
 

@@ -565,23 +565,45 @@ std::size_t EventSequenceVerifier::event_count(RunId run) const {
     return runs_.at(run).event_count;
 }
 
-Verdict EventSequenceVerifier::verdict(RunId run) const {
+Verdict EventSequenceVerifier::verdict(RunId run) const& {
+    Verdict verdict = verdict_without_timeline(run);
+    verdict.timeline = runs_.at(run).timeline.entries();
+    return verdict;
+}
+
+Verdict EventSequenceVerifier::verdict(RunId run) && {
+    Verdict verdict = verdict_without_timeline(run);
+    verdict.timeline = std::move(runs_.at(run).timeline).entries();
+    return verdict;
+}
+
+Verdict EventSequenceVerifier::verdict() const& {
+    Verdict verdict = verdict_without_timeline();
+    verdict.timeline = connection_timeline_.entries();
+    return verdict;
+}
+
+Verdict EventSequenceVerifier::verdict() && {
+    Verdict verdict = verdict_without_timeline();
+    verdict.timeline = std::move(connection_timeline_).entries();
+    return verdict;
+}
+
+Verdict EventSequenceVerifier::verdict_without_timeline(RunId run) const {
     const RunState& state = runs_.at(run);
     Verdict verdict;
     verdict.completed = state.completed;
     verdict.violation = state.violation ? state.violation : routing_violation_;
-    verdict.timeline = state.timeline.entries();
     verdict.event_count = state.event_count;
     return verdict;
 }
 
-Verdict EventSequenceVerifier::verdict() const {
+Verdict EventSequenceVerifier::verdict_without_timeline() const {
     Verdict verdict;
     verdict.completed =
         !runs_.empty() &&
         std::all_of(runs_.begin(), runs_.end(), [](const RunState& run) { return run.completed; });
     verdict.violation = first_violation_;
-    verdict.timeline = connection_timeline_.entries();
     for (const RunState& run : runs_) {
         verdict.event_count += run.event_count;
     }

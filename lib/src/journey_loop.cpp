@@ -94,7 +94,8 @@ class JourneyLoop {
 
     // One run per journey: the connection-wide verdict is that run's, and its timeline also
     // shows the frames no run owns (connection_established, heartbeats, unknown types).
-    Verdict verdict() const { return verifier_.verdict(); }
+    // Read once, at the end: the timeline is moved out of the verifier, not copied.
+    Verdict take_verdict() { return std::move(verifier_).verdict(); }
 
   private:
     awaitable<bool> wait_for_ready(Clock::time_point connected) {
@@ -367,7 +368,7 @@ awaitable<void> run_connected(const JourneyOptions& options, ClientPort& client,
                      result);
     co_await loop.run(profile.start_message(options.message, result.thread_id, result.run_id));
     loop.take_frames();
-    settle(result, loop.verdict(), loop.terminal_message());
+    settle(result, loop.take_verdict(), loop.terminal_message());
 }
 
 }  // namespace goldenpath::detail

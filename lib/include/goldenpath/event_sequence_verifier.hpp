@@ -96,7 +96,10 @@ class BoundedTimeline {
     // Moves every kept entry's offset (frames timed before a run's origin existed).
     void shift_offsets(double ms);
     // The kept entries in order, with one `omitted` entry where entries were left out.
-    std::vector<TimelineEntry> entries() const;
+    std::vector<TimelineEntry> entries() const&;
+    // The same, moved out of a timeline that is done with: nothing is copied, and the timeline is
+    // left empty.
+    std::vector<TimelineEntry> entries() &&;
 
   private:
     std::size_t head_limit_;
@@ -165,9 +168,13 @@ class EventSequenceVerifier {
     // Counted run events routed to `run` so far.
     std::size_t event_count(RunId run) const;
 
-    Verdict verdict(RunId run) const;
+    Verdict verdict(RunId run) const&;
     // The connection-wide verdict: the first violation of any run, or of routing (foreign_event).
-    Verdict verdict() const;
+    Verdict verdict() const&;
+    // The same verdicts from a verifier that is done with (`std::move(verifier).verdict()`): the
+    // timeline is moved out instead of copied, and the verifier's timelines are left empty.
+    Verdict verdict(RunId run) &&;
+    Verdict verdict() &&;
 
     const ProtocolProfile& profile() const noexcept;
 
@@ -204,6 +211,8 @@ class EventSequenceVerifier {
     // Adds the event to the run's timeline, with its summary.
     static void record(RunState& run, const Event& event, const TimelineEntry& connection_entry);
     static void fail(RunState& run, Violation violation);
+    Verdict verdict_without_timeline(RunId run) const;
+    Verdict verdict_without_timeline() const;
 
     std::shared_ptr<const detail::VerifierProfile> profile_;
     VerifierLimits limits_;
