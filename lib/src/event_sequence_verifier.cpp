@@ -343,7 +343,8 @@ void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fiel
     const Event& event = fields.event();
     using detail::GoldenStep;
     const std::size_t index = run.event_count++;
-    const std::string type = bounded(event.type, kMaxFieldBytes);
+    // Made only for a violation's message: most events break no rule.
+    const auto type = [&] { return bounded(event.type, kMaxFieldBytes); };
     const auto summary = [&] { return bounded(event.summary(profile()), kMaxSummaryBytes); };
     const auto violation = [&](Rule rule, const std::string& expected, const std::string& actual,
                                std::string message) {
@@ -359,46 +360,47 @@ void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fiel
     if (index >= limits_.max_events_per_run) {
         // The rest of the run is not judged: its state would grow with what the server sends.
         violation(Rule::too_many_events,
-                  fmt::format("at most {} events per run", limits_.max_events_per_run), type,
+                  fmt::format("at most {} events per run", limits_.max_events_per_run), type(),
                   fmt::format("event #{} is {}, but at most {} events per run were expected "
                               "(max_events_per_run)",
-                              index, type, limits_.max_events_per_run));
+                              index, type(), limits_.max_events_per_run));
         return;
     }
 
     if (run.completed) {
         violation(Rule::event_after_completion,
-                  fmt::format("no event after {}", profile().agent_completed), type,
+                  fmt::format("no event after {}", profile().agent_completed), type(),
                   fmt::format("event #{} is {}, but no event was expected after {}", index,
                               summary(), profile().agent_completed));
     }
     if (type_info.role == EventRole::terminal_failure) {
         const std::string server_message = profile().server_message(event.body);
         violation(
-            Rule::agent_error, profile().agent_completed, type,
+            Rule::agent_error, profile().agent_completed, type(),
             fmt::format(
-                "event #{} is {}{} (the run failed), but {} was expected", index, type,
+                "event #{} is {}{} (the run failed), but {} was expected", index, type(),
                 server_message.empty() ? std::string() : fmt::format(" \"{}\"", server_message),
                 profile().agent_completed));
         return;
     }
     if (index == 0 && type_info.step != GoldenStep::started) {
         violation(
-            Rule::first_not_started, profile().agent_started, type,
-            fmt::format("event #0 is {}, but {} was expected", type, profile().agent_started));
+            Rule::first_not_started, profile().agent_started, type(),
+            fmt::format("event #0 is {}, but {} was expected", type(), profile().agent_started));
     }
     if (type_info.step == GoldenStep::started) {
         if (run.started) {
-            violation(Rule::duplicate_started, fmt::format("one {}", profile().agent_started), type,
+            violation(Rule::duplicate_started, fmt::format("one {}", profile().agent_started),
+                      type(),
                       fmt::format("event #{} is a second {}, but one {} per run was expected",
-                                  index, type, profile().agent_started));
+                                  index, type(), profile().agent_started));
         }
         run.started = true;
     } else if (type_info.step == GoldenStep::thinking) {
         run.thinking = true;
     } else if (type_info.step == GoldenStep::tool_executing) {
         if (!run.thinking && profile_->thinking_required()) {
-            violation(Rule::no_thinking_before_tool, profile().agent_thinking, type,
+            violation(Rule::no_thinking_before_tool, profile().agent_thinking, type(),
                       fmt::format("event #{} is {}, but {} was expected before any tool", index,
                                   summary(), profile().agent_thinking));
         }
@@ -461,20 +463,21 @@ void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fiel
                                      run.open_tools.size() - named.size(), run.open_tools.size());
             }
             violation(Rule::tool_open_at_completion,
-                      fmt::format("{} for {}", profile().tool_completed, tools), type,
+                      fmt::format("{} for {}", profile().tool_completed, tools), type(),
                       fmt::format("event #{} is {}, but {} for {} was expected first (the tool is "
                                   "still open)",
-                                  index, type, profile().tool_completed, tools));
+                                  index, type(), profile().tool_completed, tools));
         } else if (!run.tool_pair && profile_->tool_required()) {
             violation(
                 Rule::no_tool_call,
                 fmt::format("a {}/{} pair", profile().tool_executing, profile().tool_completed),
-                type,
+                type(),
                 fmt::format("event #{} is {} without any tool call, but a {}/{} pair was "
                             "expected before it",
-                            index, type, profile().tool_executing, profile().tool_completed));
+                            index, type(), profile().tool_executing, profile().tool_completed));
         }
-        if (auto open = detail::open_pairs_at_completion(run.open_pairs, *profile_, type, index)) {
+        if (auto open =
+                detail::open_pairs_at_completion(run.open_pairs, *profile_, type(), index)) {
             fail(run, *std::move(open));
         }
         run.completed = true;
