@@ -71,7 +71,23 @@ std::size_t EventSummarizer::add_name(const std::string& name) {
         return static_cast<std::size_t>(known - names_.begin());
     }
     names_.push_back(name);
+    const std::size_t bit = key_bit(name);
+    name_bits_[bit / 64] |= std::uint64_t{1} << (bit % 64);
     return names_.size() - 1;
+}
+
+std::size_t EventSummarizer::key_bit(std::string_view key) noexcept {
+    if (key.empty()) {
+        return 0;
+    }
+    const auto first = static_cast<unsigned char>(key.front());
+    const auto last = static_cast<unsigned char>(key.back());
+    return (key.size() * 31U + first * 7U + last) % 128U;
+}
+
+bool EventSummarizer::may_be_name(std::string_view key) const noexcept {
+    const std::size_t bit = key_bit(key);
+    return (name_bits_[bit / 64] >> (bit % 64) & 1U) != 0;
 }
 
 const nlohmann::json* EventFields::get(std::size_t slot) const {
@@ -89,7 +105,7 @@ EventFields EventSummarizer::fields(const Event& event) const {
     // then at the root: ProtocolProfile::find_field's precedence.
     const auto scan = [&](const nlohmann::json& scope) {
         for (const auto& [key, value] : scope.get_ref<const nlohmann::json::object_t&>()) {
-            if (value.is_null()) {
+            if (value.is_null() || !may_be_name(key)) {
                 continue;
             }
             for (std::size_t slot = 0; slot < names_.size(); ++slot) {

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,8 +71,14 @@ class EventSummarizer {
     };
     void add_step(const std::vector<std::string>& names);
 
+    // False for most keys that are no name (ids, type, containers) without comparing any: a bit
+    // per hash of length, first and last character.
+    static std::size_t key_bit(std::string_view key) noexcept;
+    bool may_be_name(std::string_view key) const noexcept;
+
     const ProtocolProfile* profile_;
-    std::vector<std::string> names_;  // distinct field names; a name's index is its slot
+    std::vector<std::string> names_;   // distinct field names; a name's index is its slot
+    std::array<std::uint64_t, 2> name_bits_{};
     std::vector<std::size_t> step_slots_;
     std::vector<Step> steps_;
 };

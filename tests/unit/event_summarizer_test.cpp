@@ -46,6 +46,9 @@ std::vector<json> bodies() {
              {"message", json::array({1, 2})}},
         json{{"type", "x"}, {"status", "ok"}, {"agent_name", "a"}, {"unrelated", 1}},
         json{{"type", "x"}, {"data", {{"status", "done"}}}, {"status", "root"}},
+        // Keys of one length, first and last character share the filter's bit: only names match.
+        json{{"type", "x"}, {"m3e", "not a name"}, {"m2e", "a name"}, {"", "empty"}},
+        json{{"type", "x"}, {"m3e", "not a name"}, {"data", {{"m1e", "first"}, {"mxe", 1}}}},
         json::array({1, 2}),
         json("just a string"),
     };
@@ -70,6 +73,9 @@ std::vector<ProtocolProfile> profiles() {
         many_names.error_message_fields.push_back("error_" + std::to_string(i));
     }
     out.push_back(many_names);
+    ProtocolProfile same_bits = default_profile();
+    same_bits.error_message_fields = {"m1e", "m2e", ""};
+    out.push_back(same_bits);
     ProtocolProfile many_containers = default_profile();
     many_containers.detail_containers = {"a", "b", "c", "d", "e", "f", "g", "data"};
     out.push_back(many_containers);
