@@ -51,55 +51,45 @@ void BM_ProfileCopy(benchmark::State& state) {
 }
 BENCHMARK(BM_ProfileCopy);
 
-// The whole of (d) per run: verifier, start_run, five feeds, verdict (moved out, as a journey
-// takes it). items = events.
-void BM_VerifierPerRun(benchmark::State& state) {
+enum class ProfileSource { shared, copied };
+enum class VerdictTaken { moved, copied };
+
+// One run of (d): verifier, start_run, five feeds, verdict. items = events.
+void verifier_per_run(benchmark::State& state, ProfileSource source, VerdictTaken taken) {
     const auto profile = goldenpath::default_profile();
     const auto shared_profile = std::make_shared<const goldenpath::ProtocolProfile>(profile);
     const auto events = golden_events(profile, 0);
     for (auto _ : state) {
-        EventSequenceVerifier verifier(shared_profile);
+        EventSequenceVerifier verifier = source == ProfileSource::shared
+                                             ? EventSequenceVerifier(shared_profile)
+                                             : EventSequenceVerifier(profile);
         const auto run = verifier.start_run("thread-0", "run-0", {});
         for (const Event& event : events) {
             verifier.feed(event);
         }
-        benchmark::DoNotOptimize(std::move(verifier).verdict(run).passed());
+        benchmark::DoNotOptimize(taken == VerdictTaken::moved
+                                     ? std::move(verifier).verdict(run).passed()
+                                     : verifier.verdict(run).passed());
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(events.size()));
+}
+
+// The whole of (d) per run, the verdict moved out as a journey takes it.
+void BM_VerifierPerRun(benchmark::State& state) {
+    verifier_per_run(state, ProfileSource::shared, VerdictTaken::moved);
 }
 BENCHMARK(BM_VerifierPerRun);
 
-// BM_VerifierPerRun with the verdict copied out of a verifier that may still be fed.
+// The verdict copied out of a verifier that may still be fed.
 void BM_VerifierPerRunCopiedVerdict(benchmark::State& state) {
-    const auto profile = goldenpath::default_profile();
-    const auto shared_profile = std::make_shared<const goldenpath::ProtocolProfile>(profile);
-    const auto events = golden_events(profile, 0);
-    for (auto _ : state) {
-        EventSequenceVerifier verifier(shared_profile);
-        const auto run = verifier.start_run("thread-0", "run-0", {});
-        for (const Event& event : events) {
-            verifier.feed(event);
-        }
-        benchmark::DoNotOptimize(verifier.verdict(run).passed());
-    }
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(events.size()));
+    verifier_per_run(state, ProfileSource::shared, VerdictTaken::copied);
 }
 BENCHMARK(BM_VerifierPerRunCopiedVerdict);
 
-// BM_VerifierPerRun with a verifier that copies (and prepares) its own profile, as one made from
-// a `ProtocolProfile` value does. items = events.
+// A verifier that copies (and prepares) its own profile, as one made from a `ProtocolProfile`
+// value does.
 void BM_VerifierPerRunCopiedProfile(benchmark::State& state) {
-    const auto profile = goldenpath::default_profile();
-    const auto events = golden_events(profile, 0);
-    for (auto _ : state) {
-        EventSequenceVerifier verifier(profile);
-        const auto run = verifier.start_run("thread-0", "run-0", {});
-        for (const Event& event : events) {
-            verifier.feed(event);
-        }
-        benchmark::DoNotOptimize(verifier.verdict(run).passed());
-    }
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(events.size()));
+    verifier_per_run(state, ProfileSource::copied, VerdictTaken::copied);
 }
 BENCHMARK(BM_VerifierPerRunCopiedProfile);
 

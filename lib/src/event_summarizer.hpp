@@ -77,7 +77,7 @@ class EventSummarizer {
     bool may_be_name(std::string_view key) const noexcept;
 
     const ProtocolProfile* profile_;
-    std::vector<std::string> names_;   // distinct field names; a name's index is its slot
+    std::vector<std::string> names_;  // distinct field names; a name's index is its slot
     std::array<std::uint64_t, 2> name_bits_{};
     std::vector<std::size_t> step_slots_;
     std::vector<Step> steps_;
