@@ -12,6 +12,7 @@
 #include "enum_names.hpp"
 #include "event_pairing_judge.hpp"
 #include "printable.hpp"
+#include "run_routing.hpp"
 #include "text_helpers.hpp"
 #include "verifier_profile.hpp"
 
@@ -26,6 +27,10 @@ using detail::kMaxSummaryBytes;
 using detail::plural;
 
 using detail::compact_key;
+using detail::is_open;
+using detail::Match;
+using detail::match_run;
+using detail::RouteMatch;
 
 bool counted(EventRole role) {
     return role == EventRole::run_event || role == EventRole::terminal_failure;
@@ -41,7 +46,6 @@ std::string call_id_of(const detail::VerifierProfile& profile, const detail::Eve
     return {};
 }
 
-// RunState is private to the verifier; these templates see it through deduction only.
 // A call completed by other types of tool_completed's role may be completed once by this one
 // (AG-UI: TOOL_CALL_END, then TOOL_CALL_RESULT).
 bool completes_again(const std::vector<std::pair<std::string, std::uint32_t>>& completed,
@@ -58,11 +62,7 @@ bool completes_again(const std::vector<std::pair<std::string, std::uint32_t>>& c
     return by_other;
 }
 
-template <typename Run>
-bool is_open(const Run& run) {
-    return !run.completed && !run.violation.has_value();
-}
-
+// RunState is private to the verifier; this template sees it through deduction only.
 template <typename Run>
 std::string describe_run(const Run& run) {
     std::string out;
@@ -75,75 +75,6 @@ std::string describe_run(const Run& run) {
         out += run_id;
     }
     return out.empty() ? std::string("an id-less run") : out;
-}
-
-// Routing by ids (docs/wire-contract.md "Routing events to runs"), shared by counted events and
-// frames that only go into a timeline. Several runs may share a thread (one after another): the
-// open one wins, else the latest.
-enum class Match { none, routed, bind_by_thread, bind_single_open, foreign };
-struct RouteMatch {
-    Match match = Match::none;
-    std::size_t run = 0;
-};
-
-template <typename Run>
-RouteMatch match_run(const std::vector<Run>& runs, const Event& event, std::string_view started) {
-    const std::string& run_id = event.run_id;
-    const std::string& thread_id = event.thread_id;
-    if (!run_id.empty()) {
-        for (std::size_t i = 0; i < runs.size(); ++i) {
-            if (runs[i].run_id == run_id || runs[i].bound_run_id == run_id) {
-                return {Match::routed, i};
-            }
-        }
-    }
-    if (!thread_id.empty()) {
-        std::optional<std::size_t> found;
-        for (std::size_t i = 0; i < runs.size(); ++i) {
-            if (runs[i].thread_id != thread_id) {
-                continue;
-            }
-            if (is_open(runs[i])) {
-                found = i;
-                break;
-            }
-            found = i;
-        }
-        if (found) {
-            const bool bind =
-                event.type == started && !run_id.empty() && runs[*found].bound_run_id.empty();
-            return {bind ? Match::bind_by_thread : Match::routed, *found};
-        }
-    }
-    const auto open_count = static_cast<std::size_t>(
-        std::count_if(runs.begin(), runs.end(), [](const Run& run) { return is_open(run); }));
-    if (!run_id.empty() || !thread_id.empty()) {
-        // A server-assigned run id at agent_started, with no thread to tie it to a run: it can
-        // only belong to the single open run that has no id from the server yet.
-        if (event.type == started && !run_id.empty() && thread_id.empty()) {
-            std::optional<std::size_t> unbound;
-            std::size_t unbound_count = 0;
-            for (std::size_t i = 0; i < runs.size(); ++i) {
-                if (is_open(runs[i]) && runs[i].bound_run_id.empty()) {
-                    unbound = i;
-                    ++unbound_count;
-                }
-            }
-            if (unbound_count == 1) {
-                return {Match::bind_single_open, *unbound};
-            }
-        }
-        return {Match::foreign, 0};
-    }
-    if (open_count == 1) {
-        const auto open =
-            std::find_if(runs.begin(), runs.end(), [](const Run& run) { return is_open(run); });
-        return {Match::routed, static_cast<std::size_t>(open - runs.begin())};
-    }
-    if (open_count == 0 && runs.size() == 1) {
-        return {Match::routed, 0};
-    }
-    return {Match::foreign, 0};
 }
 
 }  // namespace
