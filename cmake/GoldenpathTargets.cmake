@@ -45,7 +45,7 @@ function(goldenpath_add_executable name)
 endfunction()
 
 # goldenpath_add_test_suite(<target> LABEL <label> SOURCES ... [LIBS ...] [TIMEOUT seconds]
-#                           [SHARDS n])
+#                           [SHARDS n] [SEQUENTIAL])
 # Every test binary carries its ctest label and a timeout (30 s unless given: soak tests measure
 # for longer). `unit` binaries are one ctest test each: their tests take microseconds, and a
 # process per test cost 10-15 ms each, most of the 10 s budget of unit + mission_critical.
@@ -55,8 +55,13 @@ endfunction()
 # both cores busy. They run without --gtest_brief, so a shard that hangs shows the `[ RUN ]` line
 # of the test that hung. The other suites are discovered test by test (a process each) and report
 # GTEST_SKIP as a ctest skip.
+# SEQUENTIAL marks a `unit` binary whose subject is sequential code (parsers, models, reports,
+# configuration): it also carries the label `sequential`, and the ThreadSanitizer run
+# (scripts/run-sanitizers.sh tsan) neither builds nor runs it. ASan+UBSan still run it. Where such
+# a binary starts a journey, it is for a realistic input; journeys and their threads are the
+# subject of the mission_critical binaries, which TSan runs.
 function(goldenpath_add_test_suite target)
-    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT;SHARDS" "SOURCES;LIBS" ${ARGN})
+    cmake_parse_arguments(ARG "SEQUENTIAL" "LABEL;TIMEOUT;SHARDS" "SOURCES;LIBS" ${ARGN})
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 30)
     endif()
@@ -65,12 +70,22 @@ function(goldenpath_add_test_suite target)
     target_link_libraries(${target} PRIVATE goldenpath::fixtures GTest::gmock_main ${ARG_LIBS})
     goldenpath_add_test_precompiled_headers()
     target_precompile_headers(${target} REUSE_FROM goldenpath_test_precompiled_headers)
+    if(ARG_SEQUENTIAL AND NOT ARG_LABEL STREQUAL "unit")
+        message(FATAL_ERROR "goldenpath_add_test_suite(${target}): SEQUENTIAL is for unit binaries")
+    endif()
     if(ARG_LABEL MATCHES "^(unit|mission_critical)$")
         set_property(GLOBAL APPEND PROPERTY GOLDENPATH_FAST_SUITE_TARGETS ${target})
+        if(NOT ARG_SEQUENTIAL)
+            set_property(GLOBAL APPEND PROPERTY GOLDENPATH_CONCURRENT_SUITE_TARGETS ${target})
+        endif()
     endif()
     if(ARG_LABEL STREQUAL "unit")
+        set(labels unit)
+        if(ARG_SEQUENTIAL)
+            set(labels unit sequential)
+        endif()
         add_test(NAME ${target} COMMAND ${target} --gtest_brief=1)
-        set_tests_properties(${target} PROPERTIES LABELS unit TIMEOUT ${ARG_TIMEOUT})
+        set_tests_properties(${target} PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT})
         return()
     endif()
     if(ARG_LABEL STREQUAL "mission_critical")
