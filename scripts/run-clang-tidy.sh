@@ -21,7 +21,11 @@ fi
 if [ $# -gt 0 ]; then
     files=("$@")
 else
-    mapfile -t files < <(git ls-files 'lib/src/*.cpp' 'tools/*.cpp')
+    # Not server_session_tls.cpp: it only instantiates the DoubleSession template
+    # (double_session*.hpp) over TLS, and the check of server_session.cpp reads those headers,
+    # their TLS branches as written. Its own check took 100 s of CPU, an eighth of this script's.
+    mapfile -t files < <(git ls-files 'lib/src/*.cpp' 'tools/*.cpp' |
+        grep -vx 'lib/src/server_session_tls.cpp')
 fi
 
 out=$(mktemp)
