@@ -58,8 +58,6 @@ RouteMatch match_run(const std::vector<Run>& runs, const Event& event, std::stri
             return {bind ? Match::bind_by_thread : Match::routed, *found};
         }
     }
-    const auto open_count = static_cast<std::size_t>(
-        std::count_if(runs.begin(), runs.end(), [](const Run& run) { return is_open(run); }));
     if (!run_id.empty() || !thread_id.empty()) {
         // A server-assigned run id at agent_started, with no thread to tie it to a run: it can
         // only belong to the single open run that has no id from the server yet.
@@ -78,6 +76,8 @@ RouteMatch match_run(const std::vector<Run>& runs, const Event& event, std::stri
         }
         return {Match::foreign, 0};
     }
+    const auto open_count = static_cast<std::size_t>(
+        std::count_if(runs.begin(), runs.end(), [](const Run& run) { return is_open(run); }));
     if (open_count == 1) {
         const auto open =
             std::find_if(runs.begin(), runs.end(), [](const Run& run) { return is_open(run); });
