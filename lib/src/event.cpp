@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "event_summarizer.hpp"
+#include "frame_json.hpp"
 #include "goldenpath/bounded_json.hpp"
 #include "json_reader.hpp"
 
@@ -228,7 +229,7 @@ std::variant<Event, EventParseError> parse_event(std::string_view text,
     };
     nlohmann::json body;
     try {
-        body = parse_bounded_json(text, profile.max_json_depth);
+        body = detail::parse_frame_json(text, profile.max_json_depth);
     } catch (const JsonTooDeep& e) {
         return error(fmt::format("JSON nests deeper than max_json_depth {} at byte {}",
                                  e.excess().max_depth, e.excess().byte));

@@ -1,0 +1,175 @@
+#include "frame_json.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "goldenpath/bounded_json.hpp"
+
+#if GOLDENPATH_HAVE_SIMDJSON
+#include <simdjson.h>
+#endif
+
+namespace goldenpath::detail {
+
+#if GOLDENPATH_HAVE_SIMDJSON
+namespace {
+
+// One scan for what simdjson must not be given: nesting deeper than max_depth (parse_bounded_json
+// says where), and a number outside strings that starts "-0" ("-0" is an integer to both parsers,
+// signed to nlohmann and indistinguishable from 0 in simdjson's DOM). A text that is not JSON may
+// mislead the scan, but simdjson then rejects it.
+bool declined_by_scan(std::string_view text, std::size_t max_depth) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"':
+                in_string = true;
+                break;
+            case '[':
+            case '{':
+                if (++depth > max_depth) {
+                    return true;
+                }
+                break;
+            case ']':
+            case '}':
+                depth -= depth > 0 ? 1 : 0;
+                break;
+            case '-':
+                if (i + 1 < text.size() && text[i + 1] == '0') {
+                    return true;
+                }
+                break;
+            default:
+                break;
+        }
+    }
+    return false;
+}
+
+// simdjson's DOM as the nlohmann::json nlohmann's parser would have made: a non-negative integer is
+// number_unsigned, and a repeated key keeps its last value. The recursion is bounded by the scan's
+// max_depth (at most kMaxJsonDepthLimit), as nlohmann's own copy is.
+nlohmann::json to_nlohmann(simdjson::dom::element element) {
+    using simdjson::dom::element_type;
+    switch (element.type()) {
+        case element_type::OBJECT: {
+            nlohmann::json object(nlohmann::json::value_t::object);
+            auto& members = object.get_ref<nlohmann::json::object_t&>();
+            const simdjson::dom::object source = element.get_object().value_unsafe();
+            for (const simdjson::dom::key_value_pair member : source) {
+                members.insert_or_assign(std::string(member.key), to_nlohmann(member.value));
+            }
+            return object;
+        }
+        case element_type::ARRAY: {
+            nlohmann::json array(nlohmann::json::value_t::array);
+            auto& items = array.get_ref<nlohmann::json::array_t&>();
+            const simdjson::dom::array source = element.get_array().value_unsafe();
+            items.reserve(source.size());
+            for (const simdjson::dom::element item : source) {
+                items.push_back(to_nlohmann(item));
+            }
+            return array;
+        }
+        case element_type::STRING:
+            return std::string(element.get_string().value_unsafe());
+        case element_type::INT64: {
+            const std::int64_t value = element.get_int64().value_unsafe();
+            if (value >= 0) {
+                return static_cast<std::uint64_t>(value);
+            }
+            return value;
+        }
+        case element_type::UINT64:
+            return element.get_uint64().value_unsafe();
+        case element_type::DOUBLE:
+            return element.get_double().value_unsafe();
+        case element_type::BOOL:
+            return element.get_bool().value_unsafe();
+        case element_type::NULL_VALUE:
+            break;
+    }
+    return nullptr;
+}
+
+simdjson::dom::parser& thread_parser() {
+    // Capacity kFastFrameBytes: a larger frame is refused (CAPACITY) before any allocation.
+    thread_local simdjson::dom::parser parser(kFastFrameBytes);
+    return parser;
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> parse_frame_json_fast(std::string_view text, std::size_t max_depth) {
+    if (text.size() > kFastFrameBytes || max_depth > kMaxJsonDepthLimit ||
+        declined_by_scan(text, max_depth)) {
+        return std::nullopt;
+    }
+    simdjson::dom::element root;
+    // Copied into the parser's padded buffer, which it keeps between frames.
+    if (thread_parser().parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    return to_nlohmann(root);
+}
+
+bool fast_frame_parser_built() noexcept {
+    return true;
+}
+
+#else
+
+std::optional<nlohmann::json> parse_frame_json_fast(std::string_view, std::size_t) {
+    return std::nullopt;
+}
+
+bool fast_frame_parser_built() noexcept {
+    return false;
+}
+
+#endif
+
+bool identical_json(const nlohmann::json& a, const nlohmann::json& b) {
+    if (a.type() != b.type()) {
+        return false;
+    }
+    switch (a.type()) {
+        case nlohmann::json::value_t::object:
+            return a.size() == b.size() &&
+                   std::equal(a.items().begin(), a.items().end(), b.items().begin(),
+                              [](const auto& x, const auto& y) {
+                                  return x.key() == y.key() && identical_json(x.value(), y.value());
+                              });
+        case nlohmann::json::value_t::array:
+            return a.size() == b.size() &&
+                   std::equal(a.begin(), a.end(), b.begin(), identical_json);
+        case nlohmann::json::value_t::number_float:
+            return std::bit_cast<std::uint64_t>(a.get<double>()) ==
+                   std::bit_cast<std::uint64_t>(b.get<double>());
+        default:
+            return a == b;
+    }
+}
+
+nlohmann::json parse_frame_json(std::string_view text, std::size_t max_depth) {
+    if (auto fast = parse_frame_json_fast(text, max_depth)) {
+        return std::move(*fast);
+    }
+    return parse_bounded_json(text, max_depth);
+}
+
+}  // namespace goldenpath::detail
