@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ make pkg-config lld
     libboost1.81-dev libssl-dev nlohmann-json3-dev libfmt-dev
-    libgtest-dev libgmock-dev libcli11-dev
+    libgtest-dev libgmock-dev libcli11-dev libsimdjson-dev
 )
 [ "${GOLDENPATH_WITH_CLANG:-0}" = 1 ] && packages+=(clang clang-14 libclang-rt-14-dev)
 [ "${GOLDENPATH_WITH_CLANG_TIDY:-0}" = 1 ] && packages+=(clang-tidy-14)
