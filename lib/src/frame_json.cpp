@@ -106,10 +106,24 @@ nlohmann::json to_nlohmann(simdjson::dom::element element) {
     return nullptr;
 }
 
+// Per thread, so that one parse allocates nothing. A parser keeps buffers sized for the largest
+// frame it parsed (about 15 bytes a byte of frame): after one above kRetainedFrameBytes it is
+// replaced, and a thread (a load run may have one per user) keeps at most about 60 KB.
+constexpr std::size_t kRetainedFrameBytes = 4 * 1024;
+
 simdjson::dom::parser& thread_parser() {
     // Capacity kFastFrameBytes: a larger frame is refused (CAPACITY) before any allocation.
     thread_local simdjson::dom::parser parser(kFastFrameBytes);
     return parser;
+}
+
+std::optional<nlohmann::json> parse_with(simdjson::dom::parser& parser, std::string_view text) {
+    simdjson::dom::element root;
+    // Copied into the parser's padded buffer, which it keeps between frames.
+    if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    return to_nlohmann(root);
 }
 
 }  // namespace
@@ -119,12 +133,12 @@ std::optional<nlohmann::json> parse_frame_json_fast(std::string_view text, std::
         declined_by_scan(text, max_depth)) {
         return std::nullopt;
     }
-    simdjson::dom::element root;
-    // Copied into the parser's padded buffer, which it keeps between frames.
-    if (thread_parser().parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
-        return std::nullopt;
+    simdjson::dom::parser& parser = thread_parser();
+    std::optional<nlohmann::json> value = parse_with(parser, text);
+    if (text.size() > kRetainedFrameBytes) {
+        parser = simdjson::dom::parser(kFastFrameBytes);
     }
-    return to_nlohmann(root);
+    return value;
 }
 
 bool fast_frame_parser_built() noexcept {

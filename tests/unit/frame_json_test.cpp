@@ -147,6 +147,22 @@ TEST(FrameJson, TheParserKeptPerThreadStillParsesAfterRefusingAFrame) {
     }
 }
 
+TEST(FrameJson, AfterALargeFrameTheNextFramesAreStillTaken) {
+    if (!fast_frame_parser_built()) {
+        GTEST_SKIP() << "built without simdjson (GOLDENPATH_WITH_SIMDJSON)";
+    }
+    const std::string large = "[\"" + std::string(kFastFrameBytes / 2, 'x') + "\",1]";
+    const std::string small = R"({"type":"agent_thinking","n":[1,2]})";
+    for (int round = 0; round < 3; ++round) {
+        const auto big_value = parse_frame_json_fast(large, kDepth);
+        ASSERT_TRUE(big_value.has_value()) << "round " << round;
+        EXPECT_TRUE(identical_json(*big_value, parse_bounded_json(large, kDepth)));
+        const auto small_value = parse_frame_json_fast(small, kDepth);
+        ASSERT_TRUE(small_value.has_value()) << "round " << round;
+        EXPECT_TRUE(identical_json(*small_value, parse_bounded_json(small, kDepth)));
+    }
+}
+
 TEST(FrameJson, AFrameAtTheSizeLimitIsStillTakenAndOneByteMoreIsNot) {
     if (!fast_frame_parser_built()) {
         GTEST_SKIP() << "built without simdjson (GOLDENPATH_WITH_SIMDJSON)";
