@@ -15,7 +15,8 @@
 //                 --users runs them) on one EventLoop of --io-threads threads (default 1): the
 //                 same figures, side by side (run each in its own process: peak RSS is per
 //                 process); phase deadlines of 10 s, for the queue at a one-thread server
-//   verifier  (d) EventSequenceVerifier on pre-parsed events, and parse_event + verify on text
+//   verifier  (d) EventSequenceVerifier on pre-parsed events, and parse_event (and nlohmann alone)
+//                 + verify on text
 //   floor         raw loopback TCP per journey: connect, write the start message bytes, read
 //                 the bytes of connection_established + five events, close: p50, p99; and a
 //                 "ws-shaped" floor with a WebSocket journey's three round trips (upgrade,
@@ -52,7 +53,6 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_common.hpp"
-#include "golden_frames.hpp"
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/beast_client.hpp"
 #include "goldenpath/clock.hpp"
@@ -68,6 +68,7 @@
 #include "goldenpath/shipped_profiles.hpp"
 #include "goldenpath/url.hpp"
 #include "tcp_floor.hpp"
+#include "verifier_bench.hpp"
 
 namespace {
 
@@ -467,90 +468,6 @@ nlohmann::json bench_users_async(const Args& args, const goldenpath::Url& url) {
     return figures;
 }
 
-std::vector<std::string> golden_frames(std::size_t run) {
-    return goldenpath::bench::golden_frames(goldenpath::default_profile(), run);
-}
-
-// (d) the verifier alone, on pre-parsed events, then parse_event + verify on text frames. Both
-// cycle through the frames of kVerifierWorkingSetRuns runs (distinct ids), in cache as the event
-// a journey has just parsed is. "preparsed_cold" feeds each of --events distinct events once:
-// that row is mostly the memory latency of walking 200 000 runs' parsed bodies, not the verifier.
-constexpr std::size_t kVerifierWorkingSetRuns = 8;
-
-struct VerifierInput {
-    std::string thread_id;
-    std::string run_id;
-    std::vector<std::string> texts;
-    std::vector<goldenpath::Event> events;
-};
-
-std::vector<VerifierInput> verifier_inputs(const goldenpath::ProtocolProfile& profile,
-                                           std::size_t runs, Clock::time_point arrival) {
-    std::vector<VerifierInput> inputs(runs);
-    for (std::size_t run = 0; run < runs; ++run) {
-        VerifierInput& input = inputs[run];
-        input.thread_id = fmt::format("thread-{}", run);
-        input.run_id = fmt::format("run-{}", run);
-        input.texts = golden_frames(run);
-        for (std::size_t i = 0; i < input.texts.size(); ++i) {
-            input.events.push_back(std::get<goldenpath::Event>(
-                goldenpath::parse_event(input.texts[i], profile, arrival, i)));
-        }
-    }
-    return inputs;
-}
-
-// Judges `runs` runs, one verifier per run (one connection, one run: what every journey does),
-// cycling through `inputs`; parses each text frame first when `parse`.
-nlohmann::json verify_runs(const std::vector<VerifierInput>& inputs, std::size_t runs, bool parse,
-                           const std::shared_ptr<const goldenpath::ProtocolProfile>& profile,
-                           Clock::time_point arrival, double max_seconds) {
-    std::size_t fed = 0;
-    std::size_t passed = 0;
-    const auto start = Clock::now();
-    for (std::size_t run = 0; run < runs && seconds_since(start) < max_seconds; ++run) {
-        const VerifierInput& input = inputs[run % inputs.size()];
-        goldenpath::EventSequenceVerifier verifier(profile);
-        const auto id = verifier.start_run(input.thread_id, input.run_id, arrival);
-        for (std::size_t i = 0; i < input.events.size(); ++i) {
-            if (parse) {
-                auto parsed = goldenpath::parse_event(input.texts[i], *profile, arrival, i);
-                verifier.feed(std::get<goldenpath::Event>(parsed));
-            } else {
-                verifier.feed(input.events[i]);
-            }
-            ++fed;
-        }
-        // As a journey reads its verdict once, when its verifier is done with.
-        passed += std::move(verifier).verdict(id).passed() ? 1U : 0U;
-    }
-    const auto seconds = seconds_since(start);
-    return {{"events", fed},
-            {"runs_passed", passed},
-            {"seconds", seconds},
-            {"events_per_s", static_cast<double>(fed) / seconds}};
-}
-
-nlohmann::json bench_verifier(const Args& args) {
-    // Shared by the verifiers, as a journey's runs share it.
-    const auto profile =
-        std::make_shared<const goldenpath::ProtocolProfile>(goldenpath::default_profile());
-    const std::size_t runs = std::max<std::size_t>(1, args.events / 5);
-    const auto arrival = Clock::now();
-    nlohmann::json out;
-    {
-        const auto working_set =
-            verifier_inputs(*profile, std::min(runs, kVerifierWorkingSetRuns), arrival);
-        out["preparsed"] =
-            verify_runs(working_set, runs, false, profile, arrival, args.max_seconds);
-        out["parse_and_verify"] =
-            verify_runs(working_set, runs, true, profile, arrival, args.max_seconds);
-    }
-    const auto distinct = verifier_inputs(*profile, runs, arrival);
-    out["preparsed_cold"] = verify_runs(distinct, runs, false, profile, arrival, args.max_seconds);
-    return out;
-}
-
 nlohmann::json bench_floor(const Args& args, bool ws_shaped) {
     auto run = goldenpath::bench::run_tcp_floor(args.floor_journeys, args.max_seconds, ws_shaped);
     auto figures = latency_figures(std::move(run.samples_ms), run.seconds, run.failures);
@@ -623,6 +540,8 @@ void print_table(const nlohmann::json& results) {
             "e/s");
         row("(d) parse_event + verifier", results["verifier"]["parse_and_verify"], "events_per_s",
             "e/s");
+        row("(d) nlohmann parse + verifier", results["verifier"]["nlohmann_parse_and_verify"],
+            "events_per_s", "e/s");
         row("(d) verifier, distinct events (cold)", results["verifier"]["preparsed_cold"],
             "events_per_s", "e/s");
     }
@@ -677,7 +596,7 @@ int main(int argc, char** argv) {
             results["floor_ws_shaped"] = bench_floor(args, true);
         }
         if (wants(args, "verifier")) {
-            results["verifier"] = bench_verifier(args);
+            results["verifier"] = goldenpath::bench::bench_verifier(args.events, args.max_seconds);
         }
         server.reset();
         print_table(results);
