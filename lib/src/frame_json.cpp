@@ -17,12 +17,10 @@ namespace goldenpath::detail {
 #if GOLDENPATH_HAVE_SIMDJSON
 namespace {
 
-// One scan for what simdjson must not be given: nesting deeper than max_depth (parse_bounded_json
-// says where), and a number outside strings that starts "-0" ("-0" is an integer to both parsers,
-// signed to nlohmann and indistinguishable from 0 in simdjson's DOM). A text that is not JSON may
-// mislead the scan, but simdjson then rejects it.
-bool declined_by_scan(std::string_view text, std::size_t max_depth) {
-    std::size_t depth = 0;
+// Whether a number outside strings starts "-0". Both parsers read "-0" as the integer 0, signed to
+// nlohmann and indistinguishable from "0" in simdjson's DOM, so a frame that has both an integer 0
+// and this goes to nlohmann. Only called on text simdjson has validated.
+bool has_negative_zero_number(std::string_view text) {
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -32,38 +30,20 @@ bool declined_by_scan(std::string_view text, std::size_t max_depth) {
             } else if (c == '"') {
                 in_string = false;
             }
-            continue;
-        }
-        switch (c) {
-            case '"':
-                in_string = true;
-                break;
-            case '[':
-            case '{':
-                if (++depth > max_depth) {
-                    return true;
-                }
-                break;
-            case ']':
-            case '}':
-                depth -= depth > 0 ? 1 : 0;
-                break;
-            case '-':
-                if (i + 1 < text.size() && text[i + 1] == '0') {
-                    return true;
-                }
-                break;
-            default:
-                break;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '-' && i + 1 < text.size() && text[i + 1] == '0') {
+            return true;
         }
     }
     return false;
 }
 
 // simdjson's DOM as the nlohmann::json nlohmann's parser would have made: a non-negative integer is
-// number_unsigned, and a repeated key keeps its last value. The recursion is bounded by the scan's
-// max_depth (at most kMaxJsonDepthLimit), as nlohmann's own copy is.
-nlohmann::json to_nlohmann(simdjson::dom::element element) {
+// number_unsigned, and a repeated key keeps its last value. `int_zero` is set on an integer 0 (it
+// may have been written -0). The recursion is bounded by the parser's max_depth (at most
+// kMaxJsonDepthLimit), as nlohmann's own copy is.
+nlohmann::json to_nlohmann(simdjson::dom::element element, bool& int_zero) {
     using simdjson::dom::element_type;
     switch (element.type()) {
         case element_type::OBJECT: {
@@ -71,7 +51,8 @@ nlohmann::json to_nlohmann(simdjson::dom::element element) {
             auto& members = object.get_ref<nlohmann::json::object_t&>();
             const simdjson::dom::object source = element.get_object().value_unsafe();
             for (const simdjson::dom::key_value_pair member : source) {
-                members.insert_or_assign(std::string(member.key), to_nlohmann(member.value));
+                members.insert_or_assign(std::string(member.key),
+                                         to_nlohmann(member.value, int_zero));
             }
             return object;
         }
@@ -81,7 +62,7 @@ nlohmann::json to_nlohmann(simdjson::dom::element element) {
             const simdjson::dom::array source = element.get_array().value_unsafe();
             items.reserve(source.size());
             for (const simdjson::dom::element item : source) {
-                items.push_back(to_nlohmann(item));
+                items.push_back(to_nlohmann(item, int_zero));
             }
             return array;
         }
@@ -89,6 +70,7 @@ nlohmann::json to_nlohmann(simdjson::dom::element element) {
             return std::string(element.get_string().value_unsafe());
         case element_type::INT64: {
             const std::int64_t value = element.get_int64().value_unsafe();
+            int_zero = int_zero || value == 0;
             if (value >= 0) {
                 return static_cast<std::uint64_t>(value);
             }
@@ -111,10 +93,18 @@ nlohmann::json to_nlohmann(simdjson::dom::element element) {
 // replaced, and a thread (a load run may have one per user) keeps at most about 60 KB.
 constexpr std::size_t kRetainedFrameBytes = 4 * 1024;
 
-simdjson::dom::parser& thread_parser() {
+// Ready for frames of `max_depth`, or nullptr. Its depth limit is the profile's: simdjson refuses
+// nesting beyond it (an object at the deepest level too, one level earlier than
+// parse_bounded_json, which then parses it), so every frame it takes is within max_json_depth.
+simdjson::dom::parser* thread_parser(std::size_t max_depth) {
     // Capacity kFastFrameBytes: a larger frame is refused (CAPACITY) before any allocation.
     thread_local simdjson::dom::parser parser(kFastFrameBytes);
-    return parser;
+    if (parser.max_depth() != max_depth || parser.capacity() == 0) {
+        if (parser.allocate(kRetainedFrameBytes, max_depth) != simdjson::SUCCESS) {
+            return nullptr;
+        }
+    }
+    return &parser;
 }
 
 std::optional<nlohmann::json> parse_with(simdjson::dom::parser& parser, std::string_view text) {
@@ -123,20 +113,27 @@ std::optional<nlohmann::json> parse_with(simdjson::dom::parser& parser, std::str
     if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
         return std::nullopt;
     }
-    return to_nlohmann(root);
+    bool int_zero = false;
+    nlohmann::json value = to_nlohmann(root, int_zero);
+    if (int_zero && has_negative_zero_number(text)) {
+        return std::nullopt;
+    }
+    return value;
 }
 
 }  // namespace
 
 std::optional<nlohmann::json> parse_frame_json_fast(std::string_view text, std::size_t max_depth) {
-    if (text.size() > kFastFrameBytes || max_depth > kMaxJsonDepthLimit ||
-        declined_by_scan(text, max_depth)) {
+    if (text.size() > kFastFrameBytes || max_depth == 0 || max_depth > kMaxJsonDepthLimit) {
         return std::nullopt;
     }
-    simdjson::dom::parser& parser = thread_parser();
-    std::optional<nlohmann::json> value = parse_with(parser, text);
+    simdjson::dom::parser* parser = thread_parser(max_depth);
+    if (parser == nullptr) {
+        return std::nullopt;
+    }
+    std::optional<nlohmann::json> value = parse_with(*parser, text);
     if (text.size() > kRetainedFrameBytes) {
-        parser = simdjson::dom::parser(kFastFrameBytes);
+        *parser = simdjson::dom::parser(kFastFrameBytes);
     }
     return value;
 }

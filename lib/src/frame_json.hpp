@@ -21,8 +21,9 @@ inline constexpr std::size_t kFastFrameBytes = 64 * 1024;
 nlohmann::json parse_frame_json(std::string_view text, std::size_t max_depth);
 
 // The fast parser alone: nullopt where it declines. It declines invalid JSON, nesting deeper than
-// max_depth, a number written with a leading "-0" (simdjson reads -0 as an integer it cannot tell
-// from 0), frames above kFastFrameBytes, and everything in a build without simdjson.
+// max_depth (and an object at that depth), a frame with an integer 0 and a number written "-0..."
+// (simdjson reads -0 as an integer it cannot tell from 0), frames above kFastFrameBytes, and
+// everything in a build without simdjson.
 std::optional<nlohmann::json> parse_frame_json_fast(std::string_view text, std::size_t max_depth);
 
 // Whether this build parses frames with simdjson at all.

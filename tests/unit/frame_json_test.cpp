@@ -44,6 +44,22 @@ class FastFrameParserTest : public testing::TestWithParam<std::string> {
     }
 };
 
+std::string big_frame() {
+    std::string text = R"({"type":"agent_thinking","padding":")";
+    text.append(kFastFrameBytes, 'x');
+    text += "\"}";
+    return text;
+}
+
+std::string nested(std::size_t levels) {
+    return std::string(levels, '[') + std::string(levels, ']');
+}
+
+// `levels` containers, the deepest an object.
+std::string nested_object(std::size_t levels) {
+    return std::string(levels - 1, '[') + R"({"a":1})" + std::string(levels - 1, ']');
+}
+
 // Frames simdjson must take, and from which it must build what nlohmann builds, type for type.
 const std::vector<std::string> kTaken = {
     R"({"type":"agent_started","run_id":"r-1","thread_id":"t-1","timestamp":"2026-12-02T10:00:00Z"})",
@@ -60,6 +76,9 @@ const std::vector<std::string> kTaken = {
     R"(12)",
     R"(null)",
     R"({"date":"2026-01-02","range":"0-0"})",
+    R"({"zero":0,"date":"2026-01-02","neg":-10})",
+    R"({"a":-0.5,"b":-0e1,"c":-0.0})",
+    nested(kDepth),
 };
 
 TEST_P(FastFrameParserTest, TakesTheFrameAndBuildsWhatNlohmannBuilds) {
@@ -89,25 +108,14 @@ TEST(FrameJson, NonNegativeIntegersAreUnsignedAndNegativeOnesSigned) {
 
 class DeclinedFrameTest : public testing::TestWithParam<std::string> {};
 
-std::string big_frame() {
-    std::string text = R"({"type":"agent_thinking","padding":")";
-    text.append(kFastFrameBytes, 'x');
-    text += "\"}";
-    return text;
-}
-
-std::string nested(std::size_t levels) {
-    return std::string(levels, '[') + std::string(levels, ']');
-}
-
 // Frames the fast parser must leave to nlohmann: parse_frame_json then gives nlohmann's value or
 // nlohmann's error, word for word.
 const std::vector<std::string> kDeclined = {
     "-0",
     "[-0]",
-    R"({"a":-0.5})",
-    "[-0e1]",
+    R"({"a":0,"b":-0.5})",
     nested(kDepth + 1),
+    nested_object(kDepth + 1),
     big_frame(),
     "",
     "   ",
@@ -138,6 +146,29 @@ TEST_P(DeclinedFrameTest, GoesToNlohmannWithItsValueOrItsError) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Frames, DeclinedFrameTest, testing::ValuesIn(kDeclined));
+
+// simdjson counts an object at the deepest level one level deeper than parse_bounded_json does:
+// it refuses a frame parse_bounded_json takes, and the frame is parsed all the same.
+TEST(FrameJson, AnObjectAtTheDeepestLevelAllowedIsParsed) {
+    const std::string text = nested_object(kDepth);
+    EXPECT_EQ(frame_outcome(text), slow_outcome(text));
+    EXPECT_TRUE(frame_outcome(text).starts_with("value ")) << frame_outcome(text).substr(0, 120);
+}
+
+TEST(FrameJson, EachCallsDepthLimitHoldsWhateverTheCallBeforeIt) {
+    for (const std::size_t depth : {std::size_t{3}, kDepth, std::size_t{3}, std::size_t{1000}}) {
+        SCOPED_TRACE(depth);
+        const std::string deepest = nested(depth);
+        const std::string deeper = nested(depth + 1);
+        EXPECT_FALSE(parse_frame_json_fast(deeper, depth).has_value());
+        EXPECT_THROW(parse_frame_json(deeper, depth), JsonTooDeep);
+        const nlohmann::json value = parse_frame_json(deepest, depth);
+        EXPECT_TRUE(identical_json(value, parse_bounded_json(deepest, depth)));
+        if (fast_frame_parser_built()) {
+            EXPECT_TRUE(parse_frame_json_fast(deepest, depth).has_value());
+        }
+    }
+}
 
 TEST(FrameJson, TheParserKeptPerThreadStillParsesAfterRefusingAFrame) {
     for (const std::string& bad : {std::string("{\"a\":"), big_frame(), std::string("\"\xff\"")}) {
