@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goldenpath/config_error.hpp"
+#include "json_text_scan.hpp"
 
 // Why a bound at all: 100 000 nested `[` in a frame's tool_name overflowed the stack when the
 // timeline summary wrote the field out with nlohmann's recursive dump() (a copy recurses too).
@@ -71,28 +72,16 @@ std::string describe(const JsonNestingExcess& excess) {
 // Whether find_nesting_excess would find an excess: the same scan, counting depth only.
 bool nests_deeper(std::string_view text, std::size_t max_depth) {
     std::size_t depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    return detail::any_byte_outside_strings(text, [text, max_depth, &depth](std::size_t i) {
         const char c = text[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
+        if (c == '[' || c == '{') {
+            return ++depth > max_depth;
         }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth) {
-                return true;
-            }
-        } else if ((c == ']' || c == '}') && depth > 0) {
+        if ((c == ']' || c == '}') && depth > 0) {
             --depth;
         }
-    }
-    return false;
+        return false;
+    });
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "goldenpath/bounded_json.hpp"
+#include "json_text_scan.hpp"
 
 #if GOLDENPATH_HAVE_SIMDJSON
 #include <simdjson.h>
@@ -21,22 +22,9 @@ namespace {
 // nlohmann and indistinguishable from "0" in simdjson's DOM, so a frame that has both an integer 0
 // and this goes to nlohmann. Only called on text simdjson has validated.
 bool has_negative_zero_number(std::string_view text) {
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '-' && i + 1 < text.size() && text[i + 1] == '0') {
-            return true;
-        }
-    }
-    return false;
+    return any_byte_outside_strings(text, [text](std::size_t i) {
+        return text[i] == '-' && i + 1 < text.size() && text[i + 1] == '0';
+    });
 }
 
 // simdjson's DOM as the nlohmann::json nlohmann's parser would have made: a non-negative integer is
