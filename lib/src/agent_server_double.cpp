@@ -3,6 +3,8 @@
 // stop() joins the thread before it goes away.
 #include "goldenpath/agent_server_double.hpp"
 
+#include "goldenpath/config_error.hpp"
+
 #include "accept_loop.hpp"
 #include "connection_journal.hpp"
 #include "harness_error.hpp"
@@ -42,6 +44,18 @@ using error_code = boost::system::error_code;
 
 constexpr auto kStopLimit = std::chrono::seconds(1);  // stop() waits at most this long
 constexpr std::size_t kHarnessErrorsKept = 100;
+constexpr Milliseconds kMaxCloseGrace = std::chrono::hours(1);
+
+// The options, unless no double can serve with them: then ConfigError naming the field, before
+// anything is bound.
+AgentServerDoubleOptions validated(AgentServerDoubleOptions options) {
+    if (options.close_grace < Milliseconds(1) || options.close_grace > kMaxCloseGrace) {
+        throw ConfigError("goldenpath.server_double", "/close_grace_ms",
+                          "must be 1-" + std::to_string(kMaxCloseGrace.count()),
+                          std::to_string(options.close_grace.count()));
+    }
+    return options;
+}
 
 // The server: acceptor, io thread, recorded connections. AgentServerDouble::Impl is this.
 class ServerCore : public detail::SessionHost {
@@ -116,7 +130,7 @@ class ServerCore : public detail::SessionHost {
 };
 
 ServerCore::ServerCore(AgentServerDoubleOptions options)
-    : options_(std::move(options)),
+    : options_(validated(std::move(options))),
       acceptor_(ioc_),
       accept_loop_(
           acceptor_, [this](tcp::socket socket) { on_accepted(std::move(socket)); },

@@ -40,8 +40,6 @@ namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using error_code = beast::error_code;
 
-inline constexpr auto kCloseGrace =
-    std::chrono::milliseconds(200);  // close handshake before hard close
 inline constexpr std::size_t kReadMessageMax = 16U * 1024U * 1024U;
 
 using PlainWebSocket = websocket::stream<beast::tcp_stream>;
@@ -330,7 +328,7 @@ class DoubleSession : public ServerSession,
         queue_.push(std::move(out));
         pump();
         // Bound the close handshake: a client that never answers is disconnected.
-        close_timer_.expires_after(kCloseGrace);
+        close_timer_.expires_after(server_.options().close_grace);
         close_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
             if (!ec) {
                 self->hard_close();

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goldenpath/beast_client.hpp"
+#include "goldenpath/config_error.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "goldenpath/script.hpp"
 #include "goldenpath/url.hpp"
@@ -229,7 +230,9 @@ TEST(AgentServerDouble, FiftyConcurrentClientsEachGetTheirOwnRun) {
 }
 
 TEST(AgentServerDouble, StopWithConnectedClientsIsPromptAndClientsSeeTheClose) {
-    AgentServerDouble server;
+    AgentServerDoubleOptions options;
+    options.close_grace = kUnansweredCloseGrace;  // the clients read the close after stop()
+    AgentServerDouble server(options);
     std::vector<std::unique_ptr<BeastClient>> clients;
     for (int i = 0; i < 3; ++i) {
         clients.push_back(std::make_unique<BeastClient>());
@@ -275,6 +278,27 @@ TEST(AgentServerDouble, BindingAnUnusableAddressThrowsWithTheAddress) {
         FAIL() << "expected std::runtime_error for a port in use";
     } catch (const std::runtime_error& error) {
         EXPECT_THAT(error.what(), HasSubstr(std::to_string(first.port())));
+    }
+}
+
+TEST(AgentServerDouble, ACloseGraceOutsideOneMillisecondToOneHourIsAConfigErrorNamingIt) {
+    for (const Milliseconds grace : {Milliseconds(0), Milliseconds(-5), Milliseconds(3'600'001)}) {
+        AgentServerDoubleOptions options;
+        options.close_grace = grace;
+        try {
+            const AgentServerDouble server(options);
+            ADD_FAILURE() << "expected ConfigError for close_grace " << grace.count() << " ms";
+        } catch (const ConfigError& error) {
+            EXPECT_EQ(error.id(), "goldenpath.server_double");
+            EXPECT_EQ(error.field(), "/close_grace_ms");
+            EXPECT_EQ(error.requirement(), "must be 1-3600000");
+            EXPECT_EQ(error.actual(), std::to_string(grace.count()));
+        }
+    }
+    for (const Milliseconds grace : {Milliseconds(1), Milliseconds(3'600'000)}) {
+        AgentServerDoubleOptions options;
+        options.close_grace = grace;
+        EXPECT_NO_THROW(AgentServerDouble{options}) << grace.count() << " ms";
     }
 }
 

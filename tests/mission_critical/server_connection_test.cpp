@@ -288,6 +288,7 @@ TEST(ServerConnection, OnConnectionGetsEveryConnectionFirstAndTheyAreNotHandedOu
     std::vector<std::size_t> seen;
     AgentServerDoubleOptions options = silent_options();
     options.send_connection_established = false;
+    options.close_grace = kUnansweredCloseGrace;  // the clients read the close after stop()
     options.on_connection = [&](const std::shared_ptr<ServerConnection>& connection) {
         connection->send_text("welcome " + std::to_string(connection->id()));
         const std::lock_guard lock(mutex);
@@ -311,7 +312,9 @@ TEST(ServerConnection, AHandleOutlivesItsDoubleAndKeepsTheRecording) {
     std::shared_ptr<ServerConnection> handle;
     BeastClient client;
     {
-        AgentServerDouble server(silent_options());
+        AgentServerDoubleOptions options = silent_options();
+        options.close_grace = kUnansweredCloseGrace;  // the client reads the close afterwards
+        AgentServerDouble server(options);
         handle = connect_and_take(server, client, request_for(server.url()));
         ASSERT_NE(handle, nullptr);
         receive_frame(client);  // connection_established
@@ -350,7 +353,9 @@ TEST(ServerConnection, UnsendableCloseCodesAndOversizedPingsAreTypedErrors) {
 }
 
 TEST(ServerConnection, StopClosesHandledConnectionsWith1001) {
-    AgentServerDouble server(silent_options());
+    AgentServerDoubleOptions options = silent_options();
+    options.close_grace = kUnansweredCloseGrace;  // the client reads the close after stop()
+    AgentServerDouble server(options);
     BeastClient client;
     const auto handle = connect_and_take(server, client, request_for(server.url()));
     ASSERT_NE(handle, nullptr);

@@ -11,6 +11,7 @@
 #include "goldenpath/script.hpp"
 #include "goldenpath/server_connection.hpp"
 #include "raw_websocket_client.hpp"
+#include "transport_test_support.hpp"
 
 namespace goldenpath {
 namespace {
@@ -54,6 +55,9 @@ TEST(ServerDoubleLimits, AHandleSendingIntoAFullQueueClosesTheConnectionWith1008
     AgentServerDoubleOptions options;
     options.max_outgoing_bytes = kLimit;
     options.send_connection_established = false;
+    // The client never reads, so the close frame never leaves the full queue: the double drops
+    // the connection once its close grace is over.
+    options.close_grace = test::kUnansweredCloseGrace;
     AgentServerDouble server(options);
     RawWebSocketClient client(server.port(), "/ws", Clock::now() + 1s, 4096);  // never reads
     const auto connection = server.wait_for_connection(Clock::now() + 1s);

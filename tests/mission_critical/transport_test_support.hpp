@@ -28,6 +28,11 @@ namespace goldenpath::test {
 // A generous bound for frames that are already on their way (times GOLDENPATH_TIMEOUT_SCALE).
 inline const Milliseconds kWait = scaled(Milliseconds{1000});
 
+// AgentServerDoubleOptions::close_grace for tests whose clients cannot answer the double's close
+// while it waits (a blocking client is not inside a call while stop() runs, a raw client that
+// never reads): the double waits the whole grace out, and nothing the test checks depends on it.
+inline constexpr Milliseconds kUnansweredCloseGrace{20};
+
 // A request with the 300 ms connect and upgrade deadlines of docs/architecture.md, times
 // GOLDENPATH_TIMEOUT_SCALE.
 inline ConnectRequest request_for(const std::string& url) {

@@ -93,6 +93,12 @@ struct AgentServerDoubleOptions {
     // Text messages recorded per connection (RecordedConnection::received, a handle's inbox); the
     // double still answers those past it, and counts them in received_omitted.
     std::size_t max_recorded_messages = 10000;
+    // How long a connection the double closes (a close step, a handle's close(), stop()) may take
+    // to end: the client's close frame, then its side of the TCP close. A client that answers
+    // within it is recorded as it answers (wait_closed() returns then); past it the double drops
+    // the TCP connection. stop() waits at most 1 s however long it is. 1 ms to 1 h, else the
+    // constructor throws ConfigError ("goldenpath.server_double", field "/close_grace_ms").
+    Milliseconds close_grace{200};
 
     // Where the double reports what needs a human: harness errors (a callback above threw) and
     // accept errors (e.g. out of file descriptors) and their recovery. Called on the double's
