@@ -24,6 +24,7 @@
 #include <boost/beast/websocket/ssl.hpp>  // teardown (TLS shutdown) of a websocket over TLS
 
 #include "agent_protocol.hpp"
+#include "double_tcp_stream.hpp"
 #include "event_stream_framing.hpp"
 #include "harness_error.hpp"
 #include "outgoing_queue.hpp"
@@ -42,20 +43,20 @@ using error_code = beast::error_code;
 
 inline constexpr std::size_t kReadMessageMax = 16U * 1024U * 1024U;
 
-using PlainWebSocket = websocket::stream<beast::tcp_stream>;
-using TlsWebSocket = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+using PlainWebSocket = websocket::stream<DoubleTcpStream>;
+using TlsWebSocket = websocket::stream<beast::ssl_stream<DoubleTcpStream>>;
 
 // One connection: (TLS handshake,) HTTP request, auth, then either websocket accept and a read
 // loop that starts script runs, or (a POST) one script run answered as a text/event-stream. Writes
 // go through a queue so at most one write (or close) is in flight; ServerConnection commands join
 // the same queue, so they keep their order with script frames. WsStream is websocket::stream over
-// beast::tcp_stream (ws://) or over beast::ssl_stream (wss://).
+// DoubleTcpStream (ws://) or over beast::ssl_stream (wss://).
 template <class WsStream>
 class DoubleSession : public ServerSession,
                       public std::enable_shared_from_this<DoubleSession<WsStream>> {
   public:
     static constexpr bool kTls =
-        !std::is_same_v<typename WsStream::next_layer_type, beast::tcp_stream>;
+        !std::is_same_v<typename WsStream::next_layer_type, DoubleTcpStream>;
 
     template <class... StreamArgs>
     explicit DoubleSession(SessionHost& server, Clock::time_point accepted_at,

@@ -24,6 +24,9 @@ void DoubleSession<WsStream>::on_accept(error_code ec) {
             record_client_close(websocket::error::closed);
         }
     });
+    // When the double closed first, Beast reads the client's answer without the callback above,
+    // then starts the teardown (double_tcp_stream.hpp): the code counts from then on.
+    beast::get_lowest_layer(ws_).on_teardown([this] { record_client_close({}); });
     if (stopping_) {
         enqueue_close(1001, "server stopping");
         return;

@@ -21,6 +21,7 @@
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/host_resolver.hpp"
 #include "goldenpath/protocol_profile.hpp"
+#include "goldenpath/script.hpp"
 #include "goldenpath/timeout_scale.hpp"
 #include "goldenpath/url.hpp"
 #include "transport_test_support.hpp"
@@ -99,6 +100,24 @@ TEST(Tls, TrustedCaGivesTheGoldenPathOverWss) {
     EXPECT_LT(Clock::now() - closing, 300ms);
     server.stop();  // joins: everything the server saw is recorded
     EXPECT_EQ(server.connections()[0].client_close_code, std::optional<int>(4000));
+}
+
+// The double closes first: the client's answer counts as it arrives over TLS too, not once the
+// double's close grace ran out (an hour here, so waiting for it would fail the test).
+TEST(Tls, TheClientsAnswerToTheDoublesCloseCountsAsItArrives) {
+    AgentServerDoubleOptions options = tls_options();
+    options.script = Script().close(4003, "server done");
+    options.close_grace = std::chrono::hours(1);
+    AgentServerDouble server(options);
+    BeastClient client;
+    ASSERT_TRUE(ok(client.connect(tls_request_for(server.url(), server.ca_file()))));
+    ASSERT_TRUE(ok(client.send_text(default_profile().start_message("hi", "t", "r"))));
+    ReceiveResult result;
+    for (int i = 0; i < 3 && result.status != ReceiveResult::Status::closed; ++i) {
+        result = client.receive(Clock::now() + kWait);  // connection_established, then the close
+    }
+    ASSERT_EQ(result.status, ReceiveResult::Status::closed);
+    EXPECT_EQ(server.wait_closed(1, Clock::now() + kWait), std::optional<int>(4003));
 }
 
 TEST(Tls, LocalhostIsVerifiedAgainstTheDnsNameOfTheCertificate) {
