@@ -37,13 +37,17 @@ using test::wire;
 using testing::HasSubstr;
 
 const Milliseconds kDeadline = scaled(Milliseconds{300});
+// The phase deadline of the tests that wait one out (a silent or slowloris upgrade, an endless or
+// silent run): what comes before it (connect, upgrade, the first events) takes a few ms on
+// loopback.
+const Milliseconds kWaitedDeadline = scaled(Milliseconds{150});
 const double kSlackMs = 250.0 * timeout_scale();
 // Kernel socket buffers on loopback hold a few MB at most; a client reading into memory on its
 // own would let a flooding server write far more than this.
 constexpr std::uint64_t kKernelBufferBound = 32U * 1024U * 1024U;
 
-Timeouts fast_timeouts() {
-    return test::every_phase(kDeadline, Milliseconds(100));
+Timeouts fast_timeouts(Milliseconds deadline = kDeadline) {
+    return test::every_phase(deadline, Milliseconds(100));
 }
 
 std::string ready_event() {
@@ -99,10 +103,11 @@ class HostileServerTest : public testing::Test {
   protected:
     // Runs a journey against `server` and remembers how long it took.
     JourneyResult RunJourney(const RawFrameServer& server,
-                             std::function<void(ConnectRequest&)> tune = {}) {
+                             std::function<void(ConnectRequest&)> tune = {},
+                             Milliseconds deadline = kDeadline) {
         JourneyOptions options;
         options.config.url = Url::parse(server.url());
-        options.config.timeouts = fast_timeouts();
+        options.config.timeouts = fast_timeouts(deadline);
         GoldenPathJourney journey(std::move(options));
         TunedClient client(tune ? std::move(tune) : [](ConnectRequest&) {});
         const auto started = Clock::now();
@@ -328,10 +333,10 @@ TEST_F(HostileServerTest, ServerThatNeverAnswersTheUpgradeIsTimeoutUpgrade) {
     script.upgrade = UpgradeAnswer::never;
     const RawFrameServer server(std::move(script));
 
-    const auto result = RunJourney(server);
+    const auto result = RunJourney(server, {}, kWaitedDeadline);
 
-    ExpectFailure(result, "timeout(upgrade)");
-    EXPECT_GE(elapsed_ms_, static_cast<double>(kDeadline.count()));
+    ExpectFailure(result, "timeout(upgrade)", static_cast<double>(kWaitedDeadline.count()));
+    EXPECT_GE(elapsed_ms_, static_cast<double>(kWaitedDeadline.count()));
     EXPECT_TRUE(server.wait_for_request(Clock::now()).has_value()) << "no upgrade request arrived";
 }
 
@@ -341,11 +346,11 @@ TEST_F(HostileServerTest, SlowlorisUpgradeResponseIsTimeoutUpgrade) {
     script.slowloris_interval = Milliseconds(10);  // ~130 bytes: about 1.3 s for the whole answer
     const RawFrameServer server(std::move(script));
 
-    const auto result = RunJourney(server);
+    const auto result = RunJourney(server, {}, kWaitedDeadline);
 
-    ExpectFailure(result, "timeout(upgrade)");
-    EXPECT_GE(elapsed_ms_, static_cast<double>(kDeadline.count()));
-    // It did answer, a byte at a time: about 30 of the ~130 bytes before the deadline.
+    ExpectFailure(result, "timeout(upgrade)", static_cast<double>(kWaitedDeadline.count()));
+    EXPECT_GE(elapsed_ms_, static_cast<double>(kWaitedDeadline.count()));
+    // It did answer, a byte at a time: about 15 of the ~130 bytes before the deadline.
     EXPECT_GE(server.slowloris_bytes_written(), 5U);
     EXPECT_LT(server.slowloris_bytes_written(), 100U);
 }
@@ -419,13 +424,13 @@ TEST_F(HostileServerTest, EndlessFloodOfEventsEndsAsTimeoutCompletionAtTheDeadli
     script.flood = [](std::size_t n) { return text_frame(thinking_event(n)).bytes(); };
     const RawFrameServer server(std::move(script));
 
-    const auto result = RunJourney(server);
+    const auto result = RunJourney(server, {}, kWaitedDeadline);
 
-    ExpectFailure(result, "timeout(completion)");
+    ExpectFailure(result, "timeout(completion)", static_cast<double>(kWaitedDeadline.count()));
     ASSERT_TRUE(result.failure);
     ASSERT_TRUE(result.failure->after_event.has_value());
-    // ~1 KB each: hundreds of events are handled before the deadline ends the run (83 under
-    // ThreadSanitizer), far more than a run's five.
+    // ~1 KB each: hundreds of events are handled before the deadline ends the run (83 in 300 ms
+    // under ThreadSanitizer), far more than a run's five.
     EXPECT_GT(*result.failure->after_event, 20U)
         << "the journey handled too few events to call this a flood";
 }
@@ -510,14 +515,17 @@ TEST_F(HostileServerTest, KeepalivePingsThatArePongedKeepTheConnectionUntilTheJo
     script.after_upgrade = wire({text_frame(ready_event()), text_frame(golden_events()[0])});
     const RawFrameServer server(std::move(script));
 
-    const auto result =
-        RunJourney(server, [](ConnectRequest& request) { request.keepalive = Milliseconds(50); });
+    // Pings every 25 ms: six intervals before the deadline, far more than the two a peer that
+    // never pongs gets.
+    const auto result = RunJourney(
+        server, [](ConnectRequest& request) { request.keepalive = Milliseconds(25); },
+        kWaitedDeadline);
 
     // The journey's own deadline ends it, not the keepalive: the pongs kept the peer alive.
-    ExpectFailure(result, "timeout(completion)");
+    ExpectFailure(result, "timeout(completion)", static_cast<double>(kWaitedDeadline.count()));
     ASSERT_TRUE(result.failure);
     EXPECT_THAT(result.failure->detail, testing::Not(HasSubstr("keepalive")));
-    EXPECT_GE(result.failure->waited_ms, static_cast<double>(kDeadline.count()));
+    EXPECT_GE(result.failure->waited_ms, static_cast<double>(kWaitedDeadline.count()));
     EXPECT_GE(server.client_frames(Opcode::ping), 3U);
 }
 
@@ -542,9 +550,9 @@ TEST_F(HostileServerTest, WithoutKeepaliveTheClientNeverPings) {
     script.after_upgrade = wire({text_frame(ready_event()), text_frame(golden_events()[0])});
     const RawFrameServer server(std::move(script));
 
-    const auto result = RunJourney(server);
+    const auto result = RunJourney(server, {}, kWaitedDeadline);
 
-    ExpectFailure(result, "timeout(completion)");
+    ExpectFailure(result, "timeout(completion)", static_cast<double>(kWaitedDeadline.count()));
     EXPECT_EQ(server.client_frames(Opcode::ping), 0U);
 }
 
