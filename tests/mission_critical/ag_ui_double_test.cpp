@@ -207,9 +207,11 @@ TEST(EventStreamDoubleTest, AClientThatLeavesEndsItsConnection) {
     AgentServerDoubleOptions options;
     options.script = Script().stall();
     AgentServerDouble server(options);
-    const JourneyResult result =
-        GoldenPathJourney(journey_to(server.event_stream_url(), server, chat_over_event_stream()))
-            .run();
+    JourneyOptions journey =
+        journey_to(server.event_stream_url(), server, chat_over_event_stream());
+    // Waited out (the script stalls), so shorter than the other phases.
+    journey.config.timeouts.first_event = scaled(Milliseconds{100});
+    const JourneyResult result = GoldenPathJourney(std::move(journey)).run();
     ASSERT_TRUE(result.failure) << result.to_string();
     EXPECT_EQ(result.failure->kind_label(), "timeout(first_event)") << result.to_string();
 

@@ -68,8 +68,10 @@ TEST(AgentBehaviourTest, SilentBehaviourIsTimeoutFirstEvent) {
     options.behaviour = behaviour;
     AgentServerDouble server(options);
     EXPECT_CALL(*behaviour, on_message(_, _)).WillOnce(Return(std::nullopt));
+    JourneyOptions journey = journey_to(server.url(), "unused");
+    journey.config.timeouts.first_event = Milliseconds(150);  // waited out: no event comes
 
-    EXPECT_THAT(GoldenPathJourney(journey_to(server.url(), "unused")).run(),
+    EXPECT_THAT(GoldenPathJourney(std::move(journey)).run(),
                 FailsWith(FailureKind::timeout, "timeout(first_event)"));
 }
 

@@ -125,10 +125,12 @@ TEST(ConnectFailureTest, ServerThatNeverSendsReadyIsTimeoutReady) {
     AgentServerDoubleOptions server_options;
     server_options.send_connection_established = false;
     AgentServerDouble server(std::move(server_options));
+    JourneyOptions options = options_for(server.url());
+    options.config.timeouts.ready = Milliseconds(150);  // waited out: the ready event never comes
     const auto started = Clock::now();
-    const auto result = GoldenPathJourney(options_for(server.url())).run();
+    const auto result = GoldenPathJourney(std::move(options)).run();
     EXPECT_THAT(result, FailsWith(FailureKind::timeout, "timeout(ready)"));
-    EXPECT_LT(elapsed_ms(started, Clock::now()), (300.0 + 250.0 + 300.0) * timeout_scale());
+    EXPECT_LT(elapsed_ms(started, Clock::now()), 150.0 + (250.0 + 300.0) * timeout_scale());
 }
 
 }  // namespace

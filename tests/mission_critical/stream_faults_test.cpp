@@ -12,6 +12,10 @@ namespace {
 using fixtures::FailsWith;
 using testing::HasSubstr;
 
+// The deadline the silence tests wait out, half the fixture's 300 ms phases: what comes before the
+// silence (the start message, the events before it) takes a few ms on loopback.
+const Milliseconds kSilenceDeadline = scaled(Milliseconds{150});
+
 // Each test restarts the double with its own script.
 class StreamFaultTest : public fixtures::AgentServerDoubleTest {
   protected:
@@ -106,22 +110,28 @@ TEST_F(StreamFaultTest, AgentErrorIsTerminalWithTheServerMessage) {
 
 TEST_F(StreamFaultTest, SilenceAfterStartIsTimeoutFirstEventWithinDeadline) {
     UseScript(Script().stall());
+    JourneyOptions options = journey_options();
+    options.config.timeouts.first_event = kSilenceDeadline;
     const auto started = Clock::now();
-    const auto result = RunGoldenPath();
+    const auto result = RunGoldenPath(std::move(options));
     EXPECT_THAT(result, FailsWith(FailureKind::timeout, "timeout(first_event)"));
     EXPECT_LT(elapsed_ms(started, Clock::now()),
-              (300.0 + 250.0 + 300.0) * timeout_scale());  // + close deadline
+              static_cast<double>(kSilenceDeadline.count()) +
+                  (250.0 + 300.0) * timeout_scale());  // + close deadline
 }
 
 TEST_F(StreamFaultTest, SilenceMidRunIsStalledAfterEventN) {
     UseScript(Script::golden_path().insert_before_event(
         2, ScriptStep{ScriptStep::Kind::stall, {}, {}, 1000, Milliseconds(0)}));
-    const auto result = RunGoldenPath();
+    JourneyOptions options = journey_options();
+    options.config.timeouts.max_gap = kSilenceDeadline;
+    const auto result = RunGoldenPath(std::move(options));
     EXPECT_THAT(result, FailsWith(FailureKind::stalled));
     ASSERT_TRUE(result.failure && result.failure->after_event);
     EXPECT_EQ(*result.failure->after_event, 2u);
-    EXPECT_GE(result.failure->waited_ms, 300.0 * timeout_scale());
-    EXPECT_LT(result.failure->waited_ms, 550.0 * timeout_scale());
+    const auto deadline_ms = static_cast<double>(kSilenceDeadline.count());
+    EXPECT_GE(result.failure->waited_ms, deadline_ms);
+    EXPECT_LT(result.failure->waited_ms, deadline_ms + 250.0 * timeout_scale());
 }
 
 TEST_F(StreamFaultTest, HeartbeatsBetweenEventsDoNotShiftIndices) {
