@@ -1,7 +1,7 @@
 #pragma once
 // Frames are the one JSON goldenpath parses at rate: every event of every journey. When the build
-// found simdjson (GOLDENPATH_WITH_SIMDJSON), it parses the frames it can, about three times faster
-// than nlohmann::json (docs/performance.md), and builds the same nlohmann::json. Every frame it
+// found simdjson (GOLDENPATH_WITH_SIMDJSON), it parses the frames it can, in about half the time
+// of nlohmann::json (docs/performance.md), and builds the same nlohmann::json. Every frame it
 // declines goes to parse_bounded_json, so the value, and every error with its wording, are those of
 // parse_bounded_json whichever parser ran.
 
