@@ -1,7 +1,8 @@
 // Issue 17, item 3: what parsing a golden-path frame costs with nlohmann::json (what goldenpath
-// does) against simdjson (Debian libsimdjson-dev), side by side in one run. Event::body is an
-// nlohmann::json, so simdjson only helps if parsing with it and then building that body beats
-// nlohmann's own parse; the on-demand row is the floor of a design that would not build a body.
+// did) against simdjson (Debian libsimdjson-dev; what parse_event uses when the build has it),
+// side by side in one run. Event::body is an nlohmann::json, so simdjson only helps because parsing
+// with it and then building that body beats nlohmann's own parse; the on-demand row is the floor
+// of a design that would not build a body.
 // Built only when both Google Benchmark and simdjson are found (bench/CMakeLists.txt).
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
 
+#include "frame_json.hpp"
 #include "golden_frames.hpp"
 #include "goldenpath/bounded_json.hpp"
 #include "goldenpath/event.hpp"
@@ -28,40 +30,6 @@ const std::vector<std::string>& frames() {
 
 void count_frames(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(frames().size()));
-}
-
-// simdjson's DOM as an nlohmann::json, as Event::body would need it. The DOM's depth is bounded
-// by the parser (simdjson's max depth), so the recursion is too.
-nlohmann::json to_nlohmann(simdjson::dom::element element) {
-    switch (element.type()) {
-        case simdjson::dom::element_type::OBJECT: {
-            nlohmann::json object = nlohmann::json::object();
-            for (const auto field : simdjson::dom::object(element)) {
-                object.emplace(std::string(field.key), to_nlohmann(field.value));
-            }
-            return object;
-        }
-        case simdjson::dom::element_type::ARRAY: {
-            nlohmann::json array = nlohmann::json::array();
-            for (const auto item : simdjson::dom::array(element)) {
-                array.push_back(to_nlohmann(item));
-            }
-            return array;
-        }
-        case simdjson::dom::element_type::STRING:
-            return std::string(std::string_view(element));
-        case simdjson::dom::element_type::INT64:
-            return std::int64_t(element);
-        case simdjson::dom::element_type::UINT64:
-            return std::uint64_t(element);
-        case simdjson::dom::element_type::DOUBLE:
-            return double(element);
-        case simdjson::dom::element_type::BOOL:
-            return bool(element);
-        case simdjson::dom::element_type::NULL_VALUE:
-            return nullptr;
-    }
-    return nullptr;
 }
 
 void BM_NlohmannParse(benchmark::State& state) {
@@ -99,9 +67,8 @@ void BM_ParseEvent(benchmark::State& state) {
 BENCHMARK(BM_ParseEvent);
 
 // simdjson's DOM parser, reused across frames as a connection would reuse it; each frame is
-// copied into its padded buffer, as a frame read from a socket would be. `use` gets each root.
-template <class UseRoot>
-void parse_with_simdjson_dom(benchmark::State& state, UseRoot use) {
+// copied into its padded buffer, as a frame read from a socket would be.
+void BM_SimdjsonParse(benchmark::State& state) {
     simdjson::dom::parser parser;
     for (auto _ : state) {
         for (const std::string& frame : frames()) {
@@ -110,22 +77,28 @@ void parse_with_simdjson_dom(benchmark::State& state, UseRoot use) {
                 state.SkipWithError("simdjson rejected a golden frame");
                 return;
             }
-            use(root);
+            benchmark::DoNotOptimize(root);
         }
     }
     count_frames(state);
 }
-
-void BM_SimdjsonParse(benchmark::State& state) {
-    parse_with_simdjson_dom(state,
-                            [](simdjson::dom::element root) { benchmark::DoNotOptimize(root); });
-}
 BENCHMARK(BM_SimdjsonParse);
 
-// What replacing nlohmann's parse with simdjson would cost while Event::body stays nlohmann.
+// The parse parse_event makes now (lib/src/frame_json.cpp): simdjson's DOM, on the thread's
+// parser, built into the same nlohmann::json body nlohmann's parse makes.
 void BM_SimdjsonParseToNlohmann(benchmark::State& state) {
-    parse_with_simdjson_dom(
-        state, [](simdjson::dom::element root) { benchmark::DoNotOptimize(to_nlohmann(root)); });
+    const std::size_t max_depth = goldenpath::default_profile().max_json_depth;
+    for (auto _ : state) {
+        for (const std::string& frame : frames()) {
+            auto body = goldenpath::detail::parse_frame_json_fast(frame, max_depth);
+            if (!body) {
+                state.SkipWithError("the fast frame parser declined a golden frame");
+                return;
+            }
+            benchmark::DoNotOptimize(body);
+        }
+    }
+    count_frames(state);
 }
 BENCHMARK(BM_SimdjsonParseToNlohmann);
 
