@@ -180,7 +180,7 @@ void AsyncWebSocketClient::async_connect(ConnectRequest request, ConnectHandler 
                                   ConnectRequest wanted) -> net::awaitable<std::optional<Failure>> {
         auto failure = co_await impl->port().connect(wanted);
         impl->connected();
-        co_return failure;
+        co_return std::move(failure).take();
     };
     impl_->start(Impl::Operation::connect, connect_then_record(impl_.get(), std::move(request)),
                  std::move(done));

@@ -97,13 +97,13 @@ class BeastClient::Impl {
                 event_stream_ = detail::sse_port(context_.get_executor(), resolver_);
             }
             streaming_ = true;
-            return detail::run_to_completion(context_, event_stream_->connect(request));
+            return detail::run_to_completion(context_, event_stream_->connect(request)).take();
         }
         if (streaming_) {
             close(1000, "reconnect", Clock::now() + kBackgroundCloseTimeout);
             streaming_ = false;
         }
-        return detail::run_to_completion(context_, connection_->connect(request));
+        return detail::run_to_completion(context_, connection_->connect(request)).take();
     }
     std::optional<Failure> send_text(std::string_view text) {
         if (streaming_) {

@@ -25,6 +25,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "boxed_failure.hpp"
 #include "client_user_agent.hpp"
 #include "close_frame_watcher.hpp"
 #include "goldenpath/host_resolver.hpp"
@@ -44,7 +45,7 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     BeastConnection(const BeastConnection&) = delete;
     BeastConnection& operator=(const BeastConnection&) = delete;
 
-    boost::asio::awaitable<std::optional<Failure>> connect(const ConnectRequest& request);
+    boost::asio::awaitable<BoxedFailure> connect(const ConnectRequest& request);
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text);
     boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline);
     boost::asio::awaitable<std::vector<ReceivedFrame>> close(int code, std::string reason,
@@ -136,8 +137,8 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     Failure send_failure(std::optional<error_code> write_error);
     std::optional<Failure> upgrade_outcome(const ConnectRequest& request, const error_code& ec,
                                            const boost::beast::websocket::response_type& response);
-    boost::asio::awaitable<std::optional<Failure>> handshake(const ConnectRequest& request,
-                                                             Clock::time_point deadline);
+    boost::asio::awaitable<BoxedFailure> handshake(const ConnectRequest& request,
+                                                   Clock::time_point deadline);
     bool server_may_speak_tls(const error_code& ec) const;
     void configure_open_stream(const ConnectRequest& request);
     boost::asio::awaitable<void> stop_keepalive();

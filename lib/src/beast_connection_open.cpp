@@ -105,7 +105,7 @@ void BeastConnection::reset_for(const ConnectRequest& request) {
     }
 }
 
-awaitable<std::optional<Failure>> BeastConnection::connect(const ConnectRequest& request) {
+awaitable<BoxedFailure> BeastConnection::connect(const ConnectRequest& request) {
     validate_connect_request(request);
     if (needs_close()) {
         co_await close(1000, "reconnect", Clock::now() + kBackgroundCloseTimeout);
@@ -167,8 +167,8 @@ Failure BeastConnection::classify_tls_error(const error_code& ec) {
     return tls_failure(std::move(problem.reason), std::move(problem.detail));
 }
 
-awaitable<std::optional<Failure>> BeastConnection::handshake(const ConnectRequest& request,
-                                                             Clock::time_point deadline) {
+awaitable<BoxedFailure> BeastConnection::handshake(const ConnectRequest& request,
+                                                   Clock::time_point deadline) {
     const auto headers = request.headers;
     const std::string offer = join(request.subprotocols, ", ");
     std::string host = request.url.host_for_header();

@@ -15,7 +15,7 @@ class BlockingPort final : public ClientPort {
     explicit BlockingPort(std::unique_ptr<WebSocketClient> client)
         : owned_(std::move(client)), client_(*owned_) {}
 
-    boost::asio::awaitable<std::optional<Failure>> connect(const ConnectRequest& request) override {
+    boost::asio::awaitable<BoxedFailure> connect(const ConnectRequest& request) override {
         co_return client_.connect(request);
     }
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) override {
@@ -43,7 +43,7 @@ class OffloadingPort final : public ClientPort {
     OffloadingPort(const OffloadingPort&) = delete;
     OffloadingPort& operator=(const OffloadingPort&) = delete;
 
-    boost::asio::awaitable<std::optional<Failure>> connect(const ConnectRequest& request) override {
+    boost::asio::awaitable<BoxedFailure> connect(const ConnectRequest& request) override {
         co_return co_await on_worker([this, &request] { return client_->connect(request); });
     }
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) override {

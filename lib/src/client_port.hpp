@@ -10,6 +10,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "boxed_failure.hpp"
 #include "goldenpath/host_resolver.hpp"
 #include "goldenpath/websocket_client.hpp"
 
@@ -17,12 +18,12 @@ namespace goldenpath::detail {
 
 // connect's request is read, not copied, by every coroutine on the way to the socket (each copy
 // was 600 bytes of frame per connection): co_await the call in the expression that makes it.
+// Its failure comes back boxed (boxed_failure.hpp) for the same reason.
 class ClientPort {
   public:
     virtual ~ClientPort() = default;
 
-    virtual boost::asio::awaitable<std::optional<Failure>> connect(
-        const ConnectRequest& request) = 0;
+    virtual boost::asio::awaitable<BoxedFailure> connect(const ConnectRequest& request) = 0;
     virtual boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) = 0;
     virtual boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline) = 0;
     virtual boost::asio::awaitable<std::vector<ReceivedFrame>> close(

@@ -13,7 +13,7 @@ namespace {
 // Connects `stream` to the first of `endpoints` that accepts. At `deadline` the stream's expiry
 // closes the socket and the connect completes with beast::error::timeout. Small writes go out at
 // once (no Nagle delay against delayed ACKs).
-boost::asio::awaitable<std::optional<Failure>> connect_tcp_stream(
+boost::asio::awaitable<BoxedFailure> connect_tcp_stream(
     boost::beast::tcp_stream& stream, std::vector<boost::asio::ip::tcp::endpoint> endpoints,
     Clock::time_point deadline) {
     stream.expires_at(deadline);
@@ -39,7 +39,7 @@ boost::asio::awaitable<std::optional<Failure>> connect_tcp_stream(
 
 // The client's TLS handshake on `tls`, whose lowest layer is `tcp`: the peer's name for SNI and
 // verification, then the handshake until `deadline`.
-boost::asio::awaitable<std::optional<Failure>> client_tls_handshake(
+boost::asio::awaitable<BoxedFailure> client_tls_handshake(
     boost::beast::ssl_stream<boost::beast::tcp_stream>& tls, boost::beast::tcp_stream& tcp,
     std::string host, bool verifying, bool sent_client_certificate, Clock::time_point deadline) {
     const auto tls_failure = [](TlsProblem problem) {
@@ -97,7 +97,7 @@ std::variant<std::vector<boost::asio::ip::tcp::endpoint>, UnresolvedHop> first_h
     return endpoints;
 }
 
-boost::asio::awaitable<std::optional<Failure>> open_client_stream(
+boost::asio::awaitable<BoxedFailure> open_client_stream(
     boost::beast::tcp_stream& tcp, std::vector<boost::asio::ip::tcp::endpoint> endpoints,
     const ConnectRequest& request, const std::string& proxy, const std::string& hop_prefix,
     std::optional<ClientTlsHandshake> tls, Clock::time_point connect_deadline) {

@@ -19,6 +19,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "boxed_failure.hpp"
 #include "client_tls_context.hpp"
 #include "goldenpath/clock.hpp"
 #include "goldenpath/failure.hpp"
@@ -52,7 +53,7 @@ struct ClientTlsHandshake {
 // target through `proxy` (the proxy's redacted URL) when the request names one, and the TLS
 // handshake when `tls` is given. The connect and the tunnel share `connect_deadline`; the
 // handshake has the request's tls timeout. The failure carries no URL.
-boost::asio::awaitable<std::optional<Failure>> open_client_stream(
+boost::asio::awaitable<BoxedFailure> open_client_stream(
     boost::beast::tcp_stream& tcp, std::vector<boost::asio::ip::tcp::endpoint> endpoints,
     const ConnectRequest& request, const std::string& proxy, const std::string& hop_prefix,
     std::optional<ClientTlsHandshake> tls, Clock::time_point connect_deadline);

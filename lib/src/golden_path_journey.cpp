@@ -18,6 +18,7 @@
 #include "bearer_header.hpp"
 #include "bounded_frames.hpp"
 #include "bounded_text.hpp"
+#include "boxed_failure.hpp"
 #include "client_port.hpp"
 #include "event_loop_impl.hpp"
 #include "goldenpath/attempt_log.hpp"
@@ -108,9 +109,9 @@ enum class BlockingClients { call_directly, offload };
 
 // One attempt's connect. The request lives in this frame only while the connection opens, not
 // in the journey's for the whole run.
-awaitable<std::optional<Failure>> connect_attempt(detail::ClientPort& client,
-                                                  const JourneyOptions& options, std::size_t user,
-                                                  const Url& url) {
+awaitable<detail::BoxedFailure> connect_attempt(detail::ClientPort& client,
+                                                const JourneyOptions& options, std::size_t user,
+                                                const Url& url) {
     co_return co_await client.connect(
         connect_request_for(options.config, options.profile, user, url));
 }
@@ -134,7 +135,7 @@ awaitable<ResultPtr> run_journey(std::shared_ptr<const detail::JourneyPlan> plan
     const auto& retry = options.config.retry;
     const auto overall_deadline = Clock::now() + retry.overall_deadline;
     AttemptLog attempts;
-    std::optional<Failure> failure;
+    detail::BoxedFailure failure;
 
     for (const Url& url : options.config.candidate_urls()) {
         for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
@@ -179,7 +180,7 @@ awaitable<ResultPtr> run_journey(std::shared_ptr<const detail::JourneyPlan> plan
     }
     if (failure) {
         attempts.finish(*failure);
-        result->failure = std::move(failure);
+        result->failure = std::move(failure).take();
     } else {
         result->failure = Failure::of(FailureKind::refused, Phase::connect, "no URL to connect to");
     }
@@ -196,7 +197,7 @@ awaitable<ResultPtr> run_journey_on(const JourneyOptions& options,
     const auto started = Clock::now();
     if (auto failure =
             co_await connect_attempt(*client, options, options.user, options.config.url)) {
-        result->failure = std::move(failure);
+        result->failure = std::move(failure).take();
         co_return result;
     }
     result->timings.connect_ms = elapsed_ms(started, Clock::now());

@@ -17,7 +17,7 @@ class NetworkPort final : public ClientPort {
     NetworkPort(net::any_io_executor executor, std::shared_ptr<HostResolver> resolver)
         : executor_(std::move(executor)), resolver_(std::move(resolver)) {}
 
-    awaitable<std::optional<Failure>> connect(const ConnectRequest& request) override {
+    awaitable<BoxedFailure> connect(const ConnectRequest& request) override {
         const bool event_stream = request.url.event_stream();
         if (!port_ || event_stream != event_stream_) {
             port_.reset();  // its destructor ends what is left of the old connection

@@ -36,11 +36,10 @@ Failure proxy_closed(std::string reason, std::string detail) {
 
 }  // namespace
 
-net::awaitable<std::optional<Failure>> open_proxy_tunnel(beast::tcp_stream& stream,
-                                                         const Url& target,
-                                                         const std::string& proxy,
-                                                         std::string_view user_agent,
-                                                         Clock::time_point deadline) {
+net::awaitable<BoxedFailure> open_proxy_tunnel(beast::tcp_stream& stream, const Url& target,
+                                               const std::string& proxy,
+                                               std::string_view user_agent,
+                                               Clock::time_point deadline) {
     const std::string authority = target.host_for_header() + ":" + std::to_string(target.port);
     const auto timed_out = [&] {
         return tunnel_failure(FailureKind::timeout, "proxy " + proxy + " did not answer CONNECT " +

@@ -19,7 +19,7 @@ class SharedConnectionPort : public ClientPort {
     explicit SharedConnectionPort(std::shared_ptr<Connection> connection)
         : connection_(std::move(connection)) {}
 
-    boost::asio::awaitable<std::optional<Failure>> connect(const ConnectRequest& request) override {
+    boost::asio::awaitable<BoxedFailure> connect(const ConnectRequest& request) override {
         return connection_->connect(request);
     }
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) override {

@@ -21,6 +21,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "boxed_failure.hpp"
 #include "goldenpath/host_resolver.hpp"
 #include "goldenpath/websocket_client.hpp"
 #include "sse_parser.hpp"
@@ -35,7 +36,7 @@ class SseConnection final : public std::enable_shared_from_this<SseConnection> {
     SseConnection& operator=(const SseConnection&) = delete;
 
     // Resolve, TCP connect, proxy tunnel and TLS; no HTTP request yet.
-    boost::asio::awaitable<std::optional<Failure>> connect(const ConnectRequest& request);
+    boost::asio::awaitable<BoxedFailure> connect(const ConnectRequest& request);
     // POSTs `text` (the start message) and reads the answer's header: a 2xx text/event-stream
     // or the Failure (auth_rejected, http_status, malformed_frame, timeout(upgrade), closed).
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text);
@@ -67,7 +68,7 @@ class SseConnection final : public std::enable_shared_from_this<SseConnection> {
     Failure finish(Failure failure, Clock::time_point started, bool record_attempt) const;
     std::string redacted(std::string text) const;
 
-    boost::asio::awaitable<std::optional<Failure>> open(const ConnectRequest& request);
+    boost::asio::awaitable<BoxedFailure> open(const ConnectRequest& request);
     boost::asio::awaitable<std::optional<Failure>> post(std::string body,
                                                         Clock::time_point deadline);
     boost::asio::awaitable<std::optional<Failure>> check_response(Clock::time_point deadline);

@@ -67,7 +67,7 @@ Failure SseConnection::finish(Failure failure, Clock::time_point started,
                                      verification_skipped_, record_attempt);
 }
 
-awaitable<std::optional<Failure>> SseConnection::connect(const ConnectRequest& request) {
+awaitable<BoxedFailure> SseConnection::connect(const ConnectRequest& request) {
     validate_connect_request(request);
     close_socket();
     if (pending_read_) {
@@ -101,7 +101,7 @@ awaitable<std::optional<Failure>> SseConnection::connect(const ConnectRequest& r
     co_return std::nullopt;
 }
 
-awaitable<std::optional<Failure>> SseConnection::open(const ConnectRequest& request) {
+awaitable<BoxedFailure> SseConnection::open(const ConnectRequest& request) {
     // A bad CA or client certificate file needs no network to be found.
     if (request.url.tls()) {
         tls_context_.emplace(ssl::context::tls_client);
