@@ -198,11 +198,11 @@ void AsyncWebSocketClient::async_receive(Clock::time_point deadline, ReceiveHand
     auto receive_or_abandoned = [](Impl* impl,
                                    Clock::time_point until) -> net::awaitable<ReceiveResult> {
         auto result = co_await impl->port().receive(until);
-        if (result.status == ReceiveResult::Status::timeout && impl->abandoned()) {
-            result.status = ReceiveResult::Status::closed;
-            result.close = CloseInfo{1001, "going away (client destroyed)"};
+        if (result->status == ReceiveResult::Status::timeout && impl->abandoned()) {
+            result->status = ReceiveResult::Status::closed;
+            result->close = CloseInfo{1001, "going away (client destroyed)"};
         }
-        co_return result;
+        co_return std::move(*result);
     };
     impl_->start(Impl::Operation::receive, receive_or_abandoned(impl_.get(), deadline),
                  std::move(done));

@@ -113,9 +113,11 @@ class BeastClient::Impl {
     }
     ReceiveResult receive(Clock::time_point deadline) {
         if (streaming_) {
-            return detail::run_to_completion(context_, event_stream_->receive(deadline));
+            return std::move(
+                *detail::run_to_completion(context_, event_stream_->receive(deadline)));
         }
-        ReceiveResult result = detail::run_to_completion(context_, connection_->receive(deadline));
+        ReceiveResult result =
+            std::move(*detail::run_to_completion(context_, connection_->receive(deadline)));
         if (result.status == ReceiveResult::Status::closed) {
             // receive() returns as the server's close frame arrives; Beast answers it right after.
             // With no thread of its own, the blocking client sends that answer now (the server

@@ -228,18 +228,18 @@ ReceivedFrame BeastConnection::take_frame() {
     return frame;
 }
 
-awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
-    ReceiveResult result;
+awaitable<std::unique_ptr<ReceiveResult>> BeastConnection::receive(Clock::time_point deadline) {
+    auto result = std::make_unique<ReceiveResult>();
     if (closed_ || !ws_ || (!pending_read_ && !ws_open())) {
-        result.status = ReceiveResult::Status::closed;
-        result.close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
+        result->status = ReceiveResult::Status::closed;
+        result->close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
         co_return result;
     }
     const auto report_invalid_close = [&] {
         closed_ = CloseInfo{invalid_close_->close_code, invalid_close_->close_reason};
         open_ = false;
-        result.status = ReceiveResult::Status::error;
-        result.failure = *invalid_close_;
+        result->status = ReceiveResult::Status::error;
+        result->failure = *invalid_close_;
     };
     if (invalid_close_due() && !(pending_read_ && pending_read_->done)) {
         report_invalid_close();
@@ -248,14 +248,14 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
     if (server_close_ && !(pending_read_ && pending_read_->done)) {
         closed_ = server_close_;
         open_ = false;
-        result.status = ReceiveResult::Status::closed;
-        result.close = *closed_;
+        result->status = ReceiveResult::Status::closed;
+        result->close = *closed_;
         co_return result;
     }
     if (Clock::now() >= deadline && !(pending_read_ && pending_read_->done)) {
         // Without this a server that sends faster than the caller consumes would keep every
         // receive() returning frames, and the caller's deadline would never come.
-        result.status = ReceiveResult::Status::timeout;
+        result->status = ReceiveResult::Status::timeout;
         co_return result;
     }
     if (!pending_read_) {
@@ -271,19 +271,19 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
             // what is left of it.
             closed_ = server_close_;
             open_ = false;
-            result.status = ReceiveResult::Status::closed;
-            result.close = *closed_;
+            result->status = ReceiveResult::Status::closed;
+            result->close = *closed_;
             co_return result;
         }
         // The read stays pending; the next receive() continues it, so no frame is lost.
-        result.status = ReceiveResult::Status::timeout;
+        result->status = ReceiveResult::Status::timeout;
         co_return result;
     }
     const auto state = std::move(pending_read_);
     pending_read_.reset();
     if (!state->ec) {
-        result.status = ReceiveResult::Status::frame;
-        result.frame = take_frame();
+        result->status = ReceiveResult::Status::frame;
+        result->frame = take_frame();
         ++frames_delivered_;
         co_return result;
     }
@@ -300,19 +300,19 @@ awaitable<ReceiveResult> BeastConnection::receive(Clock::time_point deadline) {
     } else if (is_read_failure(state->ec)) {
         // What the server did wrong at the WebSocket layer, indexed like the frames receive()
         // returned, or silence after a keepalive ping.
-        result.failure =
+        result->failure =
             read_failure(state->ec, ReadContext{frames_delivered_, max_message_bytes_, keepalive_});
-        result.failure.url = url_;
-        closed_ = CloseInfo{result.failure.close_code, result.failure.close_reason};
+        result->failure.url = url_;
+        closed_ = CloseInfo{result->failure.close_code, result->failure.close_reason};
         open_ = false;
-        result.status = ReceiveResult::Status::error;
+        result->status = ReceiveResult::Status::error;
         co_return result;
     } else {
         closed_ = CloseInfo{1006, redacted(state->ec.message())};
     }
     open_ = false;
-    result.status = ReceiveResult::Status::closed;
-    result.close = *closed_;
+    result->status = ReceiveResult::Status::closed;
+    result->close = *closed_;
     co_return result;
 }
 

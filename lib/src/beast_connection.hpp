@@ -47,7 +47,7 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
 
     boost::asio::awaitable<BoxedFailure> connect(const ConnectRequest& request);
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text);
-    boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline);
+    boost::asio::awaitable<std::unique_ptr<ReceiveResult>> receive(Clock::time_point deadline);
     boost::asio::awaitable<std::vector<ReceivedFrame>> close(int code, std::string reason,
                                                              Clock::time_point deadline);
     std::string selected_subprotocol() const { return subprotocol_; }

@@ -21,8 +21,9 @@ class BlockingPort final : public ClientPort {
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) override {
         co_return client_.send_text(text);
     }
-    boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline) override {
-        co_return client_.receive(deadline);
+    boost::asio::awaitable<std::unique_ptr<ReceiveResult>> receive(
+        Clock::time_point deadline) override {
+        co_return std::make_unique<ReceiveResult>(client_.receive(deadline));
     }
     boost::asio::awaitable<std::vector<ReceivedFrame>> close(int code, std::string reason,
                                                              Clock::time_point deadline) override {
@@ -49,8 +50,10 @@ class OffloadingPort final : public ClientPort {
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) override {
         co_return co_await on_worker([this, &text] { return client_->send_text(text); });
     }
-    boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline) override {
-        co_return co_await on_worker([this, deadline] { return client_->receive(deadline); });
+    boost::asio::awaitable<std::unique_ptr<ReceiveResult>> receive(
+        Clock::time_point deadline) override {
+        co_return std::make_unique<ReceiveResult>(
+            co_await on_worker([this, deadline] { return client_->receive(deadline); }));
     }
     boost::asio::awaitable<std::vector<ReceivedFrame>> close(int code, std::string reason,
                                                              Clock::time_point deadline) override {

@@ -18,14 +18,17 @@ namespace goldenpath::detail {
 
 // connect's request is read, not copied, by every coroutine on the way to the socket (each copy
 // was 600 bytes of frame per connection): co_await the call in the expression that makes it.
-// Its failure comes back boxed (boxed_failure.hpp) for the same reason.
+// Its failure comes back boxed (boxed_failure.hpp), and receive's result on the heap, for the same
+// reason: a 400- or 500-byte result would sit in the promise and the caller's frame of every
+// coroutine on the way, for as long as a connection waits.
 class ClientPort {
   public:
     virtual ~ClientPort() = default;
 
     virtual boost::asio::awaitable<BoxedFailure> connect(const ConnectRequest& request) = 0;
     virtual boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) = 0;
-    virtual boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline) = 0;
+    virtual boost::asio::awaitable<std::unique_ptr<ReceiveResult>> receive(
+        Clock::time_point deadline) = 0;
     virtual boost::asio::awaitable<std::vector<ReceivedFrame>> close(
         int code, std::string reason, Clock::time_point deadline) = 0;
     virtual std::string selected_subprotocol() const = 0;

@@ -102,17 +102,17 @@ class JourneyLoop {
         const auto deadline = connected + timeouts_.ready;
         while (true) {
             auto received = co_await client_.receive(deadline);
-            if (received.status == ReceiveResult::Status::timeout) {
+            if (received->status == ReceiveResult::Status::timeout) {
                 fail(Failure::timeout(Phase::ready, elapsed_ms(connected, Clock::now()),
                                       fmt::format("no {} within {} ms", profile_.ready_type,
                                                   timeouts_.ready.count())));
                 co_return false;
             }
-            if (received.status != ReceiveResult::Status::frame) {
-                on_transport_end(received, Phase::ready);
+            if (received->status != ReceiveResult::Status::frame) {
+                on_transport_end(*received, Phase::ready);
                 co_return false;
             }
-            auto event = parse(std::move(received.frame));
+            auto event = parse(std::move(received->frame));
             if (!event) {
                 co_return false;
             }
@@ -161,8 +161,8 @@ class JourneyLoop {
                 progressed ? last_progress_ + timeouts_.max_gap : first_event_deadline;
             const auto deadline = std::min(completion_deadline, phase_deadline);
             auto received = co_await client_.receive(deadline);
-            if (received.status == ReceiveResult::Status::frame) {
-                auto event = parse(std::move(received.frame));
+            if (received->status == ReceiveResult::Status::frame) {
+                auto event = parse(std::move(received->frame));
                 if (!event) {
                     verifier_.end_of_stream("malformed frame");
                     co_return;
@@ -170,11 +170,11 @@ class JourneyLoop {
                 feed(*event);
                 continue;
             }
-            if (received.status == ReceiveResult::Status::timeout) {
+            if (received->status == ReceiveResult::Status::timeout) {
                 on_deadline(deadline, completion_deadline, progressed);
                 co_return;
             }
-            on_transport_end(received, Phase::completion);
+            on_transport_end(*received, Phase::completion);
             co_return;
         }
     }
@@ -269,10 +269,10 @@ class JourneyLoop {
             const auto until = Clock::now() + timeouts_.linger;
             while (true) {
                 auto received = co_await client_.receive(until);
-                if (received.status != ReceiveResult::Status::frame) {
+                if (received->status != ReceiveResult::Status::frame) {
                     break;
                 }
-                if (auto event = parse(std::move(received.frame))) {
+                if (auto event = parse(std::move(received->frame))) {
                     feed(*event);
                 }
             }

@@ -33,11 +33,11 @@ class NetworkPort final : public ClientPort {
         }
         co_return co_await port_->send_text(std::move(text));
     }
-    awaitable<ReceiveResult> receive(Clock::time_point deadline) override {
+    awaitable<std::unique_ptr<ReceiveResult>> receive(Clock::time_point deadline) override {
         if (!port_) {
-            ReceiveResult result;
-            result.status = ReceiveResult::Status::closed;
-            result.close = CloseInfo{1006, "not connected"};
+            auto result = std::make_unique<ReceiveResult>();
+            result->status = ReceiveResult::Status::closed;
+            result->close = CloseInfo{1006, "not connected"};
             co_return result;
         }
         co_return co_await port_->receive(deadline);

@@ -25,7 +25,8 @@ class SharedConnectionPort : public ClientPort {
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text) override {
         return connection_->send_text(std::move(text));
     }
-    boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline) override {
+    boost::asio::awaitable<std::unique_ptr<ReceiveResult>> receive(
+        Clock::time_point deadline) override {
         return connection_->receive(deadline);
     }
     bool tls_verification_skipped() const override {

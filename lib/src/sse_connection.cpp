@@ -275,28 +275,28 @@ ReceivedFrame SseConnection::next_frame() {
     return frame;
 }
 
-awaitable<ReceiveResult> SseConnection::receive(Clock::time_point deadline) {
-    ReceiveResult result;
+awaitable<std::unique_ptr<ReceiveResult>> SseConnection::receive(Clock::time_point deadline) {
+    auto result = std::make_unique<ReceiveResult>();
     if (!ready_.empty()) {
-        result.status = ReceiveResult::Status::frame;
-        result.frame = next_frame();
+        result->status = ReceiveResult::Status::frame;
+        result->frame = next_frame();
         co_return result;
     }
     if (!streaming_ && open_ && !closed_) {
         // Nothing arrives before the start message: the events are the answer to its POST.
-        result.status = ReceiveResult::Status::error;
-        result.failure = make_failure(
+        result->status = ReceiveResult::Status::error;
+        result->failure = make_failure(
             FailureKind::protocol_violation, Phase::ready,
             "over http:// and https:// the events are the answer to the POSTed start message, "
             "so nothing can arrive before it: the protocol profile must not wait for a ready "
             "event (wait_for_ready false)");
-        result.failure.rule = "ready_before_start_message";
-        result.failure.url = redacted(result.failure.url);
+        result->failure.rule = "ready_before_start_message";
+        result->failure.url = redacted(result->failure.url);
         co_return result;
     }
     while (!closed_ && streaming_) {
         if (Clock::now() >= deadline && !(pending_read_ && pending_read_->done)) {
-            result.status = ReceiveResult::Status::timeout;
+            result->status = ReceiveResult::Status::timeout;
             co_return result;
         }
         if (!pending_read_) {
@@ -304,7 +304,7 @@ awaitable<ReceiveResult> SseConnection::receive(Clock::time_point deadline) {
         }
         if (!co_await wait_until(pending_read_, deadline)) {
             // The read stays pending; the next receive() continues it, so no event is lost.
-            result.status = ReceiveResult::Status::timeout;
+            result->status = ReceiveResult::Status::timeout;
             co_return result;
         }
         const auto state = std::move(pending_read_);
@@ -312,18 +312,18 @@ awaitable<ReceiveResult> SseConnection::receive(Clock::time_point deadline) {
         if (auto failure = take_read(*state)) {
             failure->url = redacted(failure->url);
             failure->detail = redacted(failure->detail);
-            result.status = ReceiveResult::Status::error;
-            result.failure = std::move(*failure);
+            result->status = ReceiveResult::Status::error;
+            result->failure = std::move(*failure);
             co_return result;
         }
         if (!ready_.empty()) {
-            result.status = ReceiveResult::Status::frame;
-            result.frame = next_frame();
+            result->status = ReceiveResult::Status::frame;
+            result->frame = next_frame();
             co_return result;
         }
     }
-    result.status = ReceiveResult::Status::closed;
-    result.close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
+    result->status = ReceiveResult::Status::closed;
+    result->close = closed_ ? *closed_ : CloseInfo{1006, "not connected"};
     co_return result;
 }
 

@@ -41,7 +41,7 @@ class SseConnection final : public std::enable_shared_from_this<SseConnection> {
     // or the Failure (auth_rejected, http_status, malformed_frame, timeout(upgrade), closed).
     boost::asio::awaitable<std::optional<Failure>> send_text(std::string text);
     // The next event's data as a text frame; the end of the body is Status::closed (1006).
-    boost::asio::awaitable<ReceiveResult> receive(Clock::time_point deadline);
+    boost::asio::awaitable<std::unique_ptr<ReceiveResult>> receive(Clock::time_point deadline);
     // The events that arrived but were not handed out, and those read until the body ends or
     // `deadline` passes (a server may send after the run ended); then the socket is shut.
     boost::asio::awaitable<std::vector<ReceivedFrame>> close(Clock::time_point deadline);
