@@ -168,7 +168,7 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     std::optional<Milliseconds> keepalive_;
     std::size_t frames_delivered_ = 0;       // data frames handed out on this connection
     std::optional<CloseInfo> server_close_;  // the server's close frame, once it arrived
-    std::optional<Failure> invalid_close_;   // ... when its code is invalid or cut short
+    BoxedFailure invalid_close_;             // ... when its code is invalid or cut short
     Milliseconds closing_timeout_{500};
     bool verifying_ = false;                // this wss:// connection checks the certificate
     bool sent_client_certificate_ = false;  // this wss:// connection offers a client certificate

@@ -86,7 +86,7 @@ void BeastConnection::reset_for(const ConnectRequest& request) {
     subprotocol_.clear();
     closed_.reset();
     server_close_.reset();
-    invalid_close_.reset();
+    invalid_close_ = std::nullopt;
     pending_read_.reset();
     buffer_.clear();
     frames_delivered_ = 0;
