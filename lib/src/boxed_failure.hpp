@@ -1,8 +1,9 @@
-// What the coroutines on a connection's way to open return: a Failure on the heap, or none.
-// An std::optional<Failure> is 408 bytes, and every coroutine frame that returns one (its
-// promise) or awaits one (the local that takes it) keeps those bytes for as long as the frame
-// lives; with 10 000 users connecting at once the six frames of the connect chain held about
-// 5 KB a connection that way. A BoxedFailure is one pointer; only a failed connect allocates.
+// A Failure on the heap, or none: what the coroutines on a connection's way to open return, and
+// what a connection keeps of a failure that rarely happens (an invalid close frame). An
+// std::optional<Failure> is 408 bytes, and every coroutine frame that returns one (its promise)
+// or awaits one (the local that takes it) keeps those bytes for as long as the frame lives; with
+// 10 000 users connecting at once the connect chain held about 4.4 KB a connection that way
+// (heaptrack, docs/performance.md). A BoxedFailure is one pointer; only a failure allocates.
 // Internal.
 #pragma once
 
