@@ -30,6 +30,7 @@
 #include "network_port.hpp"
 #include "printable.hpp"
 #include "run_to_completion.hpp"
+#include "thread_io_context.hpp"
 
 namespace goldenpath {
 namespace {
@@ -208,7 +209,8 @@ awaitable<ResultPtr> run_journey_on(const JourneyOptions& options,
 // Blocks until `journey` and everything it left behind (background closes) finished; every
 // string of the result then passes the plan's redactor.
 JourneyResult run_blocking(awaitable<ResultPtr> journey, const detail::JourneyPlan& plan) {
-    net::io_context context{1};
+    detail::ThreadIoContext lent;
+    auto& context = lent.get();
     auto result = detail::run_to_completion(context, std::move(journey));
     context.run();  // the background closes of the journey's connections
     detail::redact_result(*result, plan.redactor);
