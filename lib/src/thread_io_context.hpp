@@ -14,7 +14,7 @@ namespace goldenpath::detail {
 // gets a context of its own. A call that ends with an exception drops the thread's context with
 // whatever was still queued on it, as its own context would have been dropped.
 class ThreadIoContext {
-public:
+  public:
     ThreadIoContext();
     ~ThreadIoContext();
     ThreadIoContext(const ThreadIoContext&) = delete;
@@ -22,7 +22,7 @@ public:
 
     boost::asio::io_context& get() noexcept { return *context_; }
 
-private:
+  private:
     std::optional<boost::asio::io_context> own_;
     boost::asio::io_context* context_ = nullptr;
     bool lent_ = false;

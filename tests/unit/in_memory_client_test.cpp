@@ -45,6 +45,24 @@ TEST(InMemoryClientTest, GoldenPathWithoutSockets) {
     EXPECT_THAT(run_in_memory({}), FollowsGoldenPath());
 }
 
+// GoldenPathJourney::run lends its thread's event loop to the journey; a journey run from inside
+// another one (here from the outer journey's client factory) must get a loop of its own.
+TEST(InMemoryClientTest, AJourneyRunFromInsideAnotherJourneyGetsItsOwnLoop) {
+    std::optional<JourneyResult> inner;
+    JourneyOptions options;
+    options.config.url = Url::parse("ws://agents.in-memory:80/ws");
+    options.config.timeouts.completion = Milliseconds(2000);
+    options.client_factory = [&inner] {
+        inner = run_in_memory({});
+        return std::make_unique<InMemoryClient>();
+    };
+    EXPECT_THAT(GoldenPathJourney(std::move(options)).run(), FollowsGoldenPath());
+    ASSERT_TRUE(inner.has_value()) << "the client factory was never called";
+    EXPECT_THAT(*inner, FollowsGoldenPath());
+    // And the thread's loop still serves the journeys that follow.
+    EXPECT_THAT(run_in_memory({}), FollowsGoldenPath());
+}
+
 TEST(InMemoryClientTest, RecordsHandshakeAndMessages) {
     InMemoryClient connection;
     ConnectRequest request;
