@@ -9,10 +9,11 @@
 namespace goldenpath::detail {
 
 // Lends the calling thread's io_context for one blocking call. Making a context each call costs an
-// epoll descriptor, an eventfd and a timerfd: nine system calls of the 64 a sequential journey
-// makes. A call made while the thread's context is lent (a blocking call from inside a handler)
-// gets a context of its own. A call that ends with an exception drops the thread's context with
-// whatever was still queued on it, as its own context would have been dropped.
+// epoll descriptor, an eventfd and a timerfd: `strace -c` counts 64 system calls a sequential
+// journey with a context of its own, 56 with the thread's. A call made while the thread's context
+// is lent (a blocking call from inside a handler) gets a context of its own. A call that ends with
+// an exception drops the thread's context with whatever was still queued on it, as its own context
+// would have been dropped.
 class ThreadIoContext {
   public:
     ThreadIoContext();
