@@ -23,6 +23,7 @@
 //                 start/events, close), still plain bytes
 // Without --url the end-to-end workloads run against an in-process AgentServerDouble.
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -329,7 +330,13 @@ class ConcurrentUsers {
     }
 
     // Only on the waiting thread.
-    void sample_threads() { max_threads_ = std::max(max_threads_, thread_count()); }
+    void sample_threads() {
+        max_threads_ = std::max(max_threads_, thread_count());
+        sample_heap();
+    }
+    // The heap in use (glibc's mallinfo2): what of the peak RSS the process's objects held, and
+    // what was freed heap not yet reused.
+    void sample_heap() { max_heap_bytes_ = std::max(max_heap_bytes_, mallinfo2().uordblks); }
 
     // Waits until every user finished (true) or `deadline` passed (false), sampling the thread
     // count every kSamplePeriod meanwhile.
@@ -337,6 +344,7 @@ class ConcurrentUsers {
         static constexpr auto kSamplePeriod = std::chrono::milliseconds(5);
         for (;;) {
             max_threads_ = std::max(max_threads_, thread_count());
+            sample_heap();
             std::unique_lock lock(mutex_);
             if (finished_ == samples_ms_.size()) {
                 return true;
@@ -369,6 +377,7 @@ class ConcurrentUsers {
             {"p50_ms", percentile(passed, 50)},
             {"p99_ms", percentile(passed, 99)},
             {"peak_rss_mb", static_cast<double>(peak_rss_kb()) / 1024.0},
+            {"peak_heap_in_use_mb", static_cast<double>(max_heap_bytes_) / (1024.0 * 1024.0)},
             {"max_threads", max_threads_}};
         if (finished_ != users) {
             out["unfinished_at_deadline"] = users - finished_;
@@ -385,7 +394,8 @@ class ConcurrentUsers {
     std::vector<std::optional<double>> samples_ms_;  // per user; empty when it failed
     std::size_t finished_ = 0;
     std::string first_failure_;
-    std::size_t max_threads_ = 0;  // only the waiting thread touches it
+    std::size_t max_threads_ = 0;     // only the waiting thread touches it
+    std::size_t max_heap_bytes_ = 0;  // likewise
 };
 
 Clock::time_point deadline_after(double seconds) {
@@ -528,11 +538,13 @@ void print_table(const nlohmann::json& results) {
         const auto& users = results["users_async"];
         std::cout << fmt::format(
             "(c) {} users at once, async on one EventLoop ({} I/O thread(s)): {}/{} passed, wall "
-            "{:.3f} s, p99 {:.3f} ms, peak RSS {:.1f} MB, max threads {}\n",
+            "{:.3f} s, p99 {:.3f} ms, peak RSS {:.1f} MB (heap in use at most {:.1f} MB), max "
+            "threads {}\n",
             users["users"].get<std::size_t>(), users["io_threads"].get<std::size_t>(),
             users["succeeded"].get<std::size_t>(), users["users"].get<std::size_t>(),
             users["wall_s"].get<double>(), users["p99_ms"].get<double>(),
-            users["peak_rss_mb"].get<double>(), users["max_threads"].get<std::size_t>());
+            users["peak_rss_mb"].get<double>(), users["peak_heap_in_use_mb"].get<double>(),
+            users["max_threads"].get<std::size_t>());
         print_users_notes(users);
     }
     if (results.contains("verifier")) {
