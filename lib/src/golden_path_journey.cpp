@@ -31,6 +31,7 @@
 #include "printable.hpp"
 #include "run_to_completion.hpp"
 #include "thread_io_context.hpp"
+#include "timer_floor.hpp"
 
 namespace goldenpath {
 namespace {
@@ -211,7 +212,9 @@ awaitable<ResultPtr> run_journey_on(const JourneyOptions& options,
 JourneyResult run_blocking(awaitable<ResultPtr> journey, const detail::JourneyPlan& plan) {
     detail::ThreadIoContext lent;
     auto& context = lent.get();
+    detail::TimerFloor floor(context);
     auto result = detail::run_to_completion(context, std::move(journey));
+    floor.stop();
     context.run();  // the background closes of the journey's connections
     detail::redact_result(*result, plan.redactor);
     return std::move(*result);

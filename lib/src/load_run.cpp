@@ -18,6 +18,7 @@
 #include "goldenpath/event_sequence_verifier.hpp"
 #include "journey_spawn.hpp"
 #include "memory_headroom.hpp"
+#include "timer_floor.hpp"
 
 namespace goldenpath {
 namespace {
@@ -339,6 +340,7 @@ LoadReport LoadRun::run() {
     std::vector<std::vector<LoadJourney>> per_user(users);
     {
         EventLoop loop(options_.io_threads);
+        detail::TimerFloor floor(detail::EventLoopAccess::context(loop));
         LoadUser::Shared shared{
             options_,
             options_.client_factory ? nullptr
@@ -359,6 +361,7 @@ LoadReport LoadRun::run() {
         // Every journey ends within its own deadlines, so this wait is bounded by them.
         std::unique_lock lock(shared.mutex);
         shared.all_done.wait(lock, [&] { return shared.users_running == 0; });
+        floor.stop();
         if (shared.first_error) {
             std::rethrow_exception(shared.first_error);
         }

@@ -1,0 +1,52 @@
+#include "timer_floor.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/system/error_code.hpp>
+
+namespace goldenpath::detail {
+
+// The timer and its flag are touched only on their strand: a load run's loop has several threads.
+struct TimerFloor::State {
+    explicit State(boost::asio::io_context& context) : timer(boost::asio::make_strand(context)) {}
+    boost::asio::steady_timer timer;
+    bool stopped = false;
+};
+
+TimerFloor::TimerFloor(boost::asio::io_context& context)
+    : state_(std::make_shared<State>(context)) {
+    boost::asio::post(state_->timer.get_executor(), [state = state_] { arm(state); });
+}
+
+TimerFloor::~TimerFloor() {
+    stop();
+}
+
+void TimerFloor::stop() noexcept {
+    if (!state_) {
+        return;
+    }
+    try {
+        boost::asio::post(state_->timer.get_executor(), [state = state_] {
+            state->stopped = true;
+            state->timer.cancel();
+        });
+    } catch (...) {  // out of memory: the floor then ends when its context is dropped
+    }
+    state_.reset();
+}
+
+void TimerFloor::arm(const std::shared_ptr<State>& state) {
+    if (state->stopped) {
+        return;
+    }
+    state->timer.expires_after(kPeriod);
+    state->timer.async_wait([state](const boost::system::error_code& ec) {
+        if (!ec) {
+            arm(state);
+        }
+    });
+}
+
+}  // namespace goldenpath::detail
