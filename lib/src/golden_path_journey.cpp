@@ -207,12 +207,16 @@ awaitable<ResultPtr> run_journey_on(const JourneyOptions& options,
     co_return result;
 }
 
+constexpr std::size_t kBlockingFloorPeriods = 10;
+
 // Blocks until `journey` and everything it left behind (background closes) finished; every
 // string of the result then passes the plan's redactor.
 JourneyResult run_blocking(awaitable<ResultPtr> journey, const detail::JourneyPlan& plan) {
     detail::ThreadIoContext lent;
     auto& context = lent.get();
-    detail::TimerFloor floor(context);
+    // Bounded: a journey past a second pays the timerfd calls again, and a journey coroutine
+    // that lost all its work still lets run_to_completion find the context out of work.
+    detail::TimerFloor floor(context, kBlockingFloorPeriods);
     auto result = detail::run_to_completion(context, std::move(journey));
     floor.stop();
     context.run();  // the background closes of the journey's connections

@@ -7,15 +7,17 @@
 
 namespace goldenpath::detail {
 
-// The timer and its flag are touched only on their strand: a load run's loop has several threads.
+// The timer and its counts are touched only on their strand: a load run's loop has several threads.
 struct TimerFloor::State {
-    explicit State(boost::asio::io_context& context) : timer(boost::asio::make_strand(context)) {}
+    State(boost::asio::io_context& context, std::size_t max_periods)
+        : timer(boost::asio::make_strand(context)), periods_left(max_periods) {}
     boost::asio::steady_timer timer;
+    std::size_t periods_left;
     bool stopped = false;
 };
 
-TimerFloor::TimerFloor(boost::asio::io_context& context)
-    : state_(std::make_shared<State>(context)) {
+TimerFloor::TimerFloor(boost::asio::io_context& context, std::size_t max_periods)
+    : state_(std::make_shared<State>(context, max_periods)) {
     boost::asio::post(state_->timer.get_executor(), [state = state_] { arm(state); });
 }
 
@@ -38,8 +40,11 @@ void TimerFloor::stop() noexcept {
 }
 
 void TimerFloor::arm(const std::shared_ptr<State>& state) {
-    if (state->stopped) {
+    if (state->stopped || state->periods_left == 0) {
         return;
+    }
+    if (state->periods_left != kUnbounded) {
+        --state->periods_left;
     }
     state->timer.expires_after(kPeriod);
     state->timer.async_wait([state](const boost::system::error_code& ec) {

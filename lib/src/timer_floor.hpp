@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -20,8 +21,11 @@ namespace goldenpath::detail {
 class TimerFloor {
   public:
     static constexpr std::chrono::milliseconds kPeriod{100};
+    static constexpr std::size_t kUnbounded = static_cast<std::size_t>(-1);
 
-    explicit TimerFloor(boost::asio::io_context& context);
+    // Arms the floor at most `max_periods` times. A bounded floor ends by itself, so a context
+    // whose other work all vanished still runs out of work after that many periods.
+    explicit TimerFloor(boost::asio::io_context& context, std::size_t max_periods = kUnbounded);
     ~TimerFloor();
     TimerFloor(const TimerFloor&) = delete;
     TimerFloor& operator=(const TimerFloor&) = delete;

@@ -62,6 +62,14 @@ TEST(TimerFloorTest, DestroyingAFloorStopsIt) {
     EXPECT_TRUE(context.stopped());
 }
 
+TEST(TimerFloorTest, ABoundedFloorEndsByItself) {
+    net::io_context context;
+    TimerFloor floor(context, 2);
+    context.run_for(kBound);
+    EXPECT_TRUE(context.stopped())
+        << "a floor of 2 periods was still armed after " << kBound.count() << " s";
+}
+
 // A load run's loop has several threads; the floor is stopped from the thread that waits for the
 // users (TSan checks the hand-over in CI).
 TEST(TimerFloorTest, StopsFromAnotherThreadWhileTheContextRunsOnTwo) {
