@@ -127,5 +127,34 @@ TEST(BoundedTimelineMove, EntriesMovedOutKeepTheOrderAndTheOmittedMarker) {
     EXPECT_THAT(timeline.entries(), IsEmpty());
 }
 
+// A timeline that never filled its head hands its head over whole: same entries, none left
+// behind, and the timeline takes new ones afterwards.
+TEST(BoundedTimelineMove, AShortTimelineIsHandedOverWholeAndStaysUsable) {
+    BoundedTimeline timeline(8, 2);
+    for (std::size_t i = 0; i < 3; ++i) {
+        TimelineEntry entry;
+        entry.frame_index = i;
+        entry.summary = "frame " + std::to_string(i) + " with a summary longer than SSO";
+        timeline.push(entry);
+    }
+    const auto copied = timeline.entries();
+    const auto moved = std::move(timeline).entries();
+    ASSERT_EQ(moved.size(), 3U);
+    for (std::size_t i = 0; i < moved.size(); ++i) {
+        EXPECT_EQ(moved[i].frame_index, copied[i].frame_index) << "entry " << i;
+        EXPECT_EQ(moved[i].summary, copied[i].summary) << "entry " << i;
+        EXPECT_EQ(moved[i].omitted, 0U) << "entry " << i;
+    }
+    // NOLINTNEXTLINE(bugprone-use-after-move)
+    EXPECT_TRUE(timeline.empty());
+    EXPECT_THAT(timeline.entries(), IsEmpty());
+    TimelineEntry later;
+    later.frame_index = 9;
+    timeline.push(later);
+    const auto after = timeline.entries();
+    ASSERT_EQ(after.size(), 1U);
+    EXPECT_EQ(after[0].frame_index, 9U);
+}
+
 }  // namespace
 }  // namespace goldenpath
