@@ -329,22 +329,19 @@ class ConcurrentUsers {
         }
     }
 
-    // Only on the waiting thread.
-    void sample_threads() {
+    // Only on the waiting thread: the thread count, and the heap in use (glibc's mallinfo2),
+    // which tells what of the peak RSS the process's objects held from freed heap not yet reused.
+    void sample() {
         max_threads_ = std::max(max_threads_, thread_count());
-        sample_heap();
+        max_heap_bytes_ = std::max(max_heap_bytes_, mallinfo2().uordblks);
     }
-    // The heap in use (glibc's mallinfo2): what of the peak RSS the process's objects held, and
-    // what was freed heap not yet reused.
-    void sample_heap() { max_heap_bytes_ = std::max(max_heap_bytes_, mallinfo2().uordblks); }
 
     // Waits until every user finished (true) or `deadline` passed (false), sampling the thread
     // count every kSamplePeriod meanwhile.
     bool wait(Clock::time_point deadline) {
         static constexpr auto kSamplePeriod = std::chrono::milliseconds(5);
         for (;;) {
-            max_threads_ = std::max(max_threads_, thread_count());
-            sample_heap();
+            sample();
             std::unique_lock lock(mutex_);
             if (finished_ == samples_ms_.size()) {
                 return true;
@@ -461,7 +458,7 @@ nlohmann::json bench_users_async(const Args& args, const goldenpath::Url& url) {
         std::unique_lock lock(mutex);
         do {
             lock.unlock();
-            users.sample_threads();
+            users.sample();
             lock.lock();
         } while (!ended.wait_for(lock, std::chrono::milliseconds(5), [&] { return done; }));
     }

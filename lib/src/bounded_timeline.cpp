@@ -82,13 +82,10 @@ std::vector<TimelineEntry> BoundedTimeline::entries() const& {
 }
 
 std::vector<TimelineEntry> BoundedTimeline::entries() && {
-    if (tail_.empty() && omitted_ == 0) {
-        // Most timelines never fill their head: it is the answer, handed over without a copy.
-        std::vector<TimelineEntry> out = std::move(head_);
-        head_.clear();
-        return out;
-    }
-    auto out = ordered_entries(head_, tail_, tail_start_, omitted_);
+    // Most timelines never fill their head: it is the answer, handed over without a copy.
+    auto out = tail_.empty() && omitted_ == 0
+                   ? std::move(head_)
+                   : ordered_entries(head_, tail_, tail_start_, omitted_);
     head_.clear();
     tail_.clear();
     tail_start_ = 0;

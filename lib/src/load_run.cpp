@@ -361,7 +361,6 @@ LoadReport LoadRun::run() {
         // Every journey ends within its own deadlines, so this wait is bounded by them.
         std::unique_lock lock(shared.mutex);
         shared.all_done.wait(lock, [&] { return shared.users_running == 0; });
-        floor.stop();
         if (shared.first_error) {
             std::rethrow_exception(shared.first_error);
         }

@@ -27,13 +27,12 @@ ThreadIoContext::ThreadIoContext() : uncaught_(std::uncaught_exceptions()) {
         slot.context.emplace(1);
     }
     slot.lent = true;
-    lent_ = true;
     context_ = &*slot.context;
 }
 
 ThreadIoContext::~ThreadIoContext() {
-    if (!lent_) {
-        return;
+    if (own_) {
+        return;  // the thread's context was not lent
     }
     auto& slot = thread_slot();
     slot.lent = false;

@@ -24,9 +24,8 @@ class ThreadIoContext {
     boost::asio::io_context& get() noexcept { return *context_; }
 
   private:
-    std::optional<boost::asio::io_context> own_;
+    std::optional<boost::asio::io_context> own_;  // set when the thread's context was lent already
     boost::asio::io_context* context_ = nullptr;
-    bool lent_ = false;
     int uncaught_;
 };
 

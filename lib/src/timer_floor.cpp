@@ -12,8 +12,7 @@ struct TimerFloor::State {
     State(boost::asio::io_context& context, std::size_t max_periods)
         : timer(boost::asio::make_strand(context)), periods_left(max_periods) {}
     boost::asio::steady_timer timer;
-    std::size_t periods_left;
-    bool stopped = false;
+    std::size_t periods_left;  // 0 once stopped
 };
 
 TimerFloor::TimerFloor(boost::asio::io_context& context, std::size_t max_periods)
@@ -31,7 +30,7 @@ void TimerFloor::stop() noexcept {
     }
     try {
         boost::asio::post(state_->timer.get_executor(), [state = state_] {
-            state->stopped = true;
+            state->periods_left = 0;
             state->timer.cancel();
         });
     } catch (...) {  // out of memory: the floor then ends when its context is dropped
@@ -40,7 +39,7 @@ void TimerFloor::stop() noexcept {
 }
 
 void TimerFloor::arm(const std::shared_ptr<State>& state) {
-    if (state->stopped || state->periods_left == 0) {
+    if (state->periods_left == 0) {
         return;
     }
     if (state->periods_left != kUnbounded) {
