@@ -51,7 +51,7 @@ TEST(ClientFrames, FollowsTheGoldenPathAsFramesArrive) {
         verifier.feed(std::get<goldenpath::Event>(parsed));
     }
     verifier.end_of_stream("my client's stream ended");
-    // Done with the verifier: its timeline is moved into the verdict, not copied.
+    // Done with the verifier: the verdict takes the run's timeline out of it.
     const goldenpath::Verdict verdict = std::move(verifier).verdict(run);
     EXPECT_TRUE(verdict.passed()) << verdict.to_string() << "\n"
                                   << goldenpath::format_timeline(verdict.timeline);

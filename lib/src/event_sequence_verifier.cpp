@@ -151,6 +151,10 @@ EventSequenceVerifier::RunId EventSequenceVerifier::start_run(std::string thread
 }
 
 EventRole EventSequenceVerifier::feed(const Event& event) {
+    if (!run_timelines_kept_ &&
+        connection_timeline_.head_.size() >= connection_timeline_.head_limit_) {
+        keep_run_timelines();
+    }
     const detail::EventTypeInfo& type_info = profile_->info(event.type);
     const EventRole role = type_info.role;
     if (frames_fed_ == 0) {
@@ -229,7 +233,9 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
         const std::optional<std::size_t> index =
             counted(role) ? std::optional<std::size_t>(run.event_count) : std::nullopt;
         entry.event_index = index;
-        record(run, event, entry);
+        if (run_timelines_kept_) {
+            record(run, event.arrival, entry);
+        }
         last_event_index_ = index;
         if (index) {
             judge(run, fields, type_info);
@@ -239,6 +245,13 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
         }
     } else {
         last_event_index_.reset();
+    }
+    if (!run_timelines_kept_) {
+        if (frame_owners_.empty()) {
+            // As the timeline's head: one allocation for a journey's handful of frames.
+            frame_owners_.reserve(std::min<std::size_t>(limits_.timeline_head, 8));
+        }
+        frame_owners_.push_back({run_id, event.arrival});
     }
     connection_timeline_.push(std::move(entry));
     return role;
@@ -258,15 +271,6 @@ std::optional<EventSequenceVerifier::RunId> EventSequenceVerifier::route(const E
             break;
     }
     return std::nullopt;
-}
-
-void EventSequenceVerifier::record(RunState& run, const Event& event,
-                                   const TimelineEntry& connection_entry) {
-    TimelineEntry entry = connection_entry;
-    entry.offset_ms = elapsed_ms(run.origin, event.arrival);
-    entry.gap_ms = run.timeline.empty() ? 0.0 : elapsed_ms(run.last_arrival, event.arrival);
-    run.last_arrival = event.arrival;
-    run.timeline.push(std::move(entry));
 }
 
 void EventSequenceVerifier::judge(RunState& run, const detail::EventFields& fields,
@@ -501,13 +505,17 @@ std::size_t EventSequenceVerifier::event_count(RunId run) const {
 
 Verdict EventSequenceVerifier::verdict(RunId run) const& {
     Verdict verdict = verdict_without_timeline(run);
-    verdict.timeline = runs_.at(run).timeline.entries();
+    verdict.timeline =
+        run_timelines_kept_ ? runs_[run].timeline.entries() : derived_run_timeline(run);
     return verdict;
 }
 
 Verdict EventSequenceVerifier::verdict(RunId run) && {
     Verdict verdict = verdict_without_timeline(run);
-    verdict.timeline = std::move(runs_.at(run).timeline).entries();
+    if (!run_timelines_kept_) {
+        keep_run_timelines();
+    }
+    verdict.timeline = std::move(runs_[run].timeline).entries();
     return verdict;
 }
 
@@ -520,6 +528,10 @@ Verdict EventSequenceVerifier::verdict() const& {
 Verdict EventSequenceVerifier::verdict() && {
     Verdict verdict = verdict_without_timeline();
     verdict.timeline = std::move(connection_timeline_).entries();
+    frame_owners_.clear();
+    for (RunState& state : runs_) {
+        state.timeline = BoundedTimeline(limits_.timeline_head, limits_.timeline_tail);
+    }
     return verdict;
 }
 

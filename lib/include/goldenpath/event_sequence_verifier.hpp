@@ -102,6 +102,9 @@ class BoundedTimeline {
     std::vector<TimelineEntry> entries() &&;
 
   private:
+    // A verifier makes a run's timeline from its connection's (run_timelines.cpp).
+    friend class EventSequenceVerifier;
+
     std::size_t head_limit_;
     std::size_t tail_limit_;
     std::vector<TimelineEntry> head_;
@@ -172,7 +175,8 @@ class EventSequenceVerifier {
     // The connection-wide verdict: the first violation of any run, or of routing (foreign_event).
     Verdict verdict() const&;
     // The same verdicts from a verifier that is done with (`std::move(verifier).verdict()`): the
-    // timeline is moved out instead of copied, and the verifier's timelines are left empty.
+    // timeline is moved out instead of copied. The run's verdict leaves that run's timeline empty;
+    // the connection's leaves every timeline of the verifier empty.
     Verdict verdict(RunId run) &&;
     Verdict verdict() &&;
 
@@ -208,8 +212,17 @@ class EventSequenceVerifier {
     void judge(RunState& run, const detail::EventFields& fields, const detail::EventTypeInfo& type);
     void check_required_fields(RunState& run, const detail::EventFields& fields,
                                const detail::EventTypeInfo& type, std::size_t index);
-    // Adds the event to the run's timeline, with its summary.
-    static void record(RunState& run, const Event& event, const TimelineEntry& connection_entry);
+    // Adds a frame's connection timeline entry to the run's timeline, timed from the run's origin.
+    static void record(RunState& run, Clock::time_point arrival,
+                       const TimelineEntry& connection_entry);
+    // Run timelines made on demand (run_timelines.cpp): while the connection timeline's head holds
+    // every frame fed, the runs keep no timeline of their own, only which run each frame went to
+    // (frame_owners_), and a run's timeline is made from the connection's when asked for. A
+    // journey asks only for the connection's, so each entry is made and copied once, not twice.
+    std::vector<TimelineEntry> derived_run_timeline(RunId run) const;
+    // Called before a frame the connection's head has no room for, or when a run's timeline is
+    // moved out: each run's timeline is made, and kept by the run from then on.
+    void keep_run_timelines();
     static void fail(RunState& run, Violation violation);
     Verdict verdict_without_timeline(RunId run) const;
     Verdict verdict_without_timeline() const;
@@ -228,6 +241,13 @@ class EventSequenceVerifier {
     Clock::time_point first_arrival_{};
     std::size_t frames_fed_ = 0;
     std::optional<std::size_t> last_event_index_;
+    struct FrameOwner {
+        std::optional<RunId> run;
+        Clock::time_point arrival;
+    };
+    // One per entry of the connection timeline's head while run timelines are derived.
+    std::vector<FrameOwner> frame_owners_;
+    bool run_timelines_kept_ = false;
 };
 
 }  // namespace goldenpath
