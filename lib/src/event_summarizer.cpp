@@ -76,20 +76,6 @@ std::size_t EventSummarizer::add_name(const std::string& name) {
     return names_.size() - 1;
 }
 
-std::size_t EventSummarizer::key_bit(std::string_view key) noexcept {
-    if (key.empty()) {
-        return 0;
-    }
-    const auto first = static_cast<unsigned char>(key.front());
-    const auto last = static_cast<unsigned char>(key.back());
-    return (key.size() * 31U + first * 7U + last) % 128U;
-}
-
-bool EventSummarizer::may_be_name(std::string_view key) const noexcept {
-    const std::size_t bit = key_bit(key);
-    return (name_bits_[bit / 64] >> (bit % 64) & 1U) != 0;
-}
-
 const nlohmann::json* EventFields::get(std::size_t slot) const {
     return scanned_ ? found_[slot] : profile_->find_field(event_->body, (*names_)[slot]);
 }

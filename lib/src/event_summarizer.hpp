@@ -73,8 +73,19 @@ class EventSummarizer {
 
     // False for most keys that are no name (ids, type, containers) without comparing any: a bit
     // per hash of length, first and last character.
-    static std::size_t key_bit(std::string_view key) noexcept;
-    bool may_be_name(std::string_view key) const noexcept;
+    // Inline: called for every member of every event.
+    static std::size_t key_bit(std::string_view key) noexcept {
+        if (key.empty()) {
+            return 0;
+        }
+        const auto first = static_cast<unsigned char>(key.front());
+        const auto last = static_cast<unsigned char>(key.back());
+        return (key.size() * 31U + first * 7U + last) % 128U;
+    }
+    bool may_be_name(std::string_view key) const noexcept {
+        const std::size_t bit = key_bit(key);
+        return (name_bits_[bit / 64] >> (bit % 64) & 1U) != 0;
+    }
 
     const ProtocolProfile* profile_;
     std::vector<std::string> names_;  // distinct field names; a name's index is its slot
