@@ -53,6 +53,10 @@ EventSummarizer::EventSummarizer(const ProtocolProfile& profile) : profile_(&pro
     for (const std::string& field : profile.error_message_fields) {
         add_step({field});
     }
+    for (const std::string& container : profile.detail_containers) {
+        const std::size_t bit = key_bit(container);
+        container_bits_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
 }
 
 void EventSummarizer::add_step(const std::vector<std::string>& names) {
@@ -88,31 +92,62 @@ EventFields EventSummarizer::fields(const Event& event) const {
         return fields;
     }
     // A name's value is its first non-null one in the detail containers (objects, in order),
-    // then at the root: ProtocolProfile::find_field's precedence.
-    const auto scan = [&](const nlohmann::json& scope) {
-        for (const auto& [key, value] : scope.get_ref<const nlohmann::json::object_t&>()) {
-            if (value.is_null() || !may_be_name(key)) {
-                continue;
+    // then at the root: ProtocolProfile::find_field's precedence. One pass over the root finds
+    // the containers and the names at the root; the root's are used after the containers'.
+    const auto slot_of = [this](const std::string& key) {
+        for (std::size_t slot = 0; slot < names_.size(); ++slot) {
+            const std::string& name = names_[slot];
+            if (name.size() == key.size() && (key.empty() || name[0] == key[0]) && name == key) {
+                return slot;
             }
-            for (std::size_t slot = 0; slot < names_.size(); ++slot) {
-                const std::string& name = names_[slot];
-                if (name.size() == key.size() && (key.empty() || name[0] == key[0]) &&
-                    name == key) {
-                    if (fields.found_[slot] == nullptr) {
-                        fields.found_[slot] = &value;
-                    }
-                    break;
+        }
+        return names_.size();
+    };
+    const std::vector<std::string>& containers = profile_->detail_containers;
+    std::array<const nlohmann::json*, kMaxContainers> holders{};
+    // Not zeroed: only the first at_root_count are read.
+    std::array<std::size_t, kMaxScannedFields> root_slots;
+    std::array<const nlohmann::json*, kMaxScannedFields> root_values;
+    std::size_t at_root_count = 0;
+    for (const auto& [key, value] : body.get_ref<const nlohmann::json::object_t&>()) {
+        if (value.is_null()) {
+            continue;
+        }
+        if (value.is_object() && has_bit(container_bits_, key)) {
+            for (std::size_t i = 0; i < containers.size(); ++i) {
+                if (containers[i] == key) {
+                    holders[i] = &value;
                 }
             }
         }
-    };
-    for (const std::string& container : profile_->detail_containers) {
-        const auto holder = body.find(container);
-        if (holder != body.end() && holder->is_object()) {
-            scan(*holder);
+        if (may_be_name(key)) {
+            const std::size_t slot = slot_of(key);
+            if (slot < names_.size()) {
+                root_slots[at_root_count] = slot;
+                root_values[at_root_count] = &value;
+                ++at_root_count;
+            }
         }
     }
-    scan(body);
+    for (std::size_t i = 0; i < containers.size(); ++i) {
+        if (holders[i] == nullptr) {
+            continue;
+        }
+        for (const auto& [key, value] : holders[i]->get_ref<const nlohmann::json::object_t&>()) {
+            if (value.is_null() || !may_be_name(key)) {
+                continue;
+            }
+            const std::size_t slot = slot_of(key);
+            if (slot < names_.size() && fields.found_[slot] == nullptr) {
+                fields.found_[slot] = &value;
+            }
+        }
+    }
+    for (std::size_t i = 0; i < at_root_count; ++i) {
+        if (fields.found_[root_slots[i]] == nullptr) {
+            fields.found_[root_slots[i]] = root_values[i];
+        }
+    }
     fields.scanned_ = true;
     return fields;
 }

@@ -82,14 +82,16 @@ class EventSummarizer {
         const auto last = static_cast<unsigned char>(key.back());
         return (key.size() * 31U + first * 7U + last) % 128U;
     }
-    bool may_be_name(std::string_view key) const noexcept {
+    static bool has_bit(const std::array<std::uint64_t, 2>& bits, std::string_view key) noexcept {
         const std::size_t bit = key_bit(key);
-        return (name_bits_[bit / 64] >> (bit % 64) & 1U) != 0;
+        return (bits[bit / 64] >> (bit % 64) & 1U) != 0;
     }
+    bool may_be_name(std::string_view key) const noexcept { return has_bit(name_bits_, key); }
 
     const ProtocolProfile* profile_;
     std::vector<std::string> names_;  // distinct field names; a name's index is its slot
     std::array<std::uint64_t, 2> name_bits_{};
+    std::array<std::uint64_t, 2> container_bits_{};  // the same for the detail containers
     std::vector<std::size_t> step_slots_;
     std::vector<Step> steps_;
 };

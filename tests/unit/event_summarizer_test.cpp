@@ -1,5 +1,6 @@
 #include "event_summarizer.hpp"  // first: the header is self-contained
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ std::vector<json> bodies() {
         // Keys of one length, first and last character share the filter's bit: only names match.
         json{{"type", "x"}, {"m3e", "not a name"}, {"m2e", "a name"}, {"", "empty"}},
         json{{"type", "x"}, {"m3e", "not a name"}, {"data", {{"m1e", "first"}, {"mxe", 1}}}},
+        // An object whose key shares a container's filter bit ("dzta", "data") is no container.
+        json{{"type", "x"}, {"dzta", {{"tool_name", "impostor"}}}, {"tool_name", "root"}},
+        json{{"type", "x"}, {"data", nullptr}, {"payload", {{"status", "p"}}}, {"status", "r"}},
         json::array({1, 2}),
         json("just a string"),
     };
@@ -90,6 +94,29 @@ TEST(EventSummarizer, WritesWhatEventSummaryWritesByteForByte) {
             EXPECT_EQ(summarizer.summary(event), event.summary(profile))
                 << "body " << body.dump() << ", tool_name_field " << profile.tool_name_field << ", "
                 << profile.detail_containers.size() << " detail containers";
+        }
+    }
+}
+
+// The fields the verifier checks come from the same pass: each is what find_field finds.
+TEST(EventSummarizer, FindsWhatFindFieldFinds) {
+    const std::vector<std::string> names = {"tool_name", "tool_call_id", "execution_id", "status",
+                                            "results",   "reasoning",    "data",         "m2e",
+                                            "m3e",       "error",        "missing",      ""};
+    for (const ProtocolProfile& profile : profiles()) {
+        detail::EventSummarizer summarizer(profile);
+        std::vector<std::size_t> slots;
+        for (const std::string& name : names) {
+            slots.push_back(summarizer.add_name(name));
+        }
+        for (const json& body : bodies()) {
+            const Event event = make_event(body, profile);
+            const detail::EventFields fields = summarizer.fields(event);
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                EXPECT_EQ(fields.get(slots[i]), profile.find_field(event.body, names[i]))
+                    << "field '" << names[i] << "' of " << body.dump() << ", "
+                    << profile.detail_containers.size() << " detail containers";
+            }
         }
     }
 }
