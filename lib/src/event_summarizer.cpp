@@ -45,6 +45,7 @@ void append_summary_field(std::string& out, bool& first, std::string_view name,
 }
 
 EventSummarizer::EventSummarizer(const ProtocolProfile& profile) : profile_(&profile) {
+    first_slot_by_bucket_.fill(kNoSlot);
     // The fields of Event::summary, in its order.
     add_step({profile.tool_name_field});
     add_step({"agent_name"});
@@ -54,7 +55,7 @@ EventSummarizer::EventSummarizer(const ProtocolProfile& profile) : profile_(&pro
         add_step({field});
     }
     for (const std::string& container : profile.detail_containers) {
-        const std::size_t bit = key_bit(container);
+        const std::size_t bit = key_bucket(container);
         container_bits_[bit / 64] |= std::uint64_t{1} << (bit % 64);
     }
 }
@@ -74,10 +75,12 @@ std::size_t EventSummarizer::add_name(const std::string& name) {
     if (known != names_.end()) {
         return static_cast<std::size_t>(known - names_.begin());
     }
+    const auto slot = static_cast<std::uint32_t>(names_.size());
     names_.push_back(name);
-    const std::size_t bit = key_bit(name);
-    name_bits_[bit / 64] |= std::uint64_t{1} << (bit % 64);
-    return names_.size() - 1;
+    const std::size_t bucket = key_bucket(name);
+    next_slot_in_bucket_.push_back(first_slot_by_bucket_[bucket]);
+    first_slot_by_bucket_[bucket] = slot;
+    return slot;
 }
 
 const nlohmann::json* EventFields::get(std::size_t slot) const {
@@ -94,39 +97,28 @@ EventFields EventSummarizer::fields(const Event& event) const {
     // A name's value is its first non-null one in the detail containers (objects, in order),
     // then at the root: ProtocolProfile::find_field's precedence. One pass over the root finds
     // the containers and the names at the root; the root's are used after the containers'.
-    const auto slot_of = [this](const std::string& key) {
-        for (std::size_t slot = 0; slot < names_.size(); ++slot) {
-            const std::string& name = names_[slot];
-            if (name.size() == key.size() && (key.empty() || name[0] == key[0]) && name == key) {
-                return slot;
-            }
-        }
-        return names_.size();
-    };
     const std::vector<std::string>& containers = profile_->detail_containers;
     std::array<const nlohmann::json*, kMaxContainers> holders{};
     // Not zeroed: only the first at_root_count are read.
-    std::array<std::size_t, kMaxScannedFields> root_slots;
+    std::array<std::uint32_t, kMaxScannedFields> root_slots;
     std::array<const nlohmann::json*, kMaxScannedFields> root_values;
     std::size_t at_root_count = 0;
     for (const auto& [key, value] : body.get_ref<const nlohmann::json::object_t&>()) {
         if (value.is_null()) {
             continue;
         }
-        if (value.is_object() && has_bit(container_bits_, key)) {
+        if (value.is_object() && may_be_container(key)) {
             for (std::size_t i = 0; i < containers.size(); ++i) {
                 if (containers[i] == key) {
                     holders[i] = &value;
                 }
             }
         }
-        if (may_be_name(key)) {
-            const std::size_t slot = slot_of(key);
-            if (slot < names_.size()) {
-                root_slots[at_root_count] = slot;
-                root_values[at_root_count] = &value;
-                ++at_root_count;
-            }
+        const std::uint32_t slot = slot_of(key);
+        if (slot != kNoSlot) {
+            root_slots[at_root_count] = slot;
+            root_values[at_root_count] = &value;
+            ++at_root_count;
         }
     }
     for (std::size_t i = 0; i < containers.size(); ++i) {
@@ -134,11 +126,11 @@ EventFields EventSummarizer::fields(const Event& event) const {
             continue;
         }
         for (const auto& [key, value] : holders[i]->get_ref<const nlohmann::json::object_t&>()) {
-            if (value.is_null() || !may_be_name(key)) {
+            if (value.is_null()) {
                 continue;
             }
-            const std::size_t slot = slot_of(key);
-            if (slot < names_.size() && fields.found_[slot] == nullptr) {
+            const std::uint32_t slot = slot_of(key);
+            if (slot != kNoSlot && fields.found_[slot] == nullptr) {
                 fields.found_[slot] = &value;
             }
         }

@@ -62,6 +62,8 @@ class EventSummarizer {
 
   private:
     static constexpr std::size_t kMaxContainers = 7;  // as Event::summary resolves them
+    static constexpr std::size_t kKeyBuckets = 128;
+    static constexpr std::uint32_t kNoSlot = UINT32_MAX;
 
     // One field of the summary, in order: the first present of the names at
     // step_slots_[begin, end) (one name, or the tool call id fields).
@@ -71,27 +73,38 @@ class EventSummarizer {
     };
     void add_step(const std::vector<std::string>& names);
 
-    // False for most keys that are no name (ids, type, containers) without comparing any: a bit
-    // per hash of length, first and last character.
-    // Inline: called for every member of every event.
-    static std::size_t key_bit(std::string_view key) noexcept {
+    // Keys are sorted into kKeyBuckets buckets by length, first and last character: most keys
+    // that are no name (ids, type, containers) land in a bucket without a name and are compared
+    // with none.
+    static std::size_t key_bucket(std::string_view key) noexcept {
         if (key.empty()) {
             return 0;
         }
         const auto first = static_cast<unsigned char>(key.front());
         const auto last = static_cast<unsigned char>(key.back());
-        return (key.size() * 31U + first * 7U + last) % 128U;
+        return (key.size() * 31U + first * 7U + last) % kKeyBuckets;
     }
-    static bool has_bit(const std::array<std::uint64_t, 2>& bits, std::string_view key) noexcept {
-        const std::size_t bit = key_bit(key);
-        return (bits[bit / 64] >> (bit % 64) & 1U) != 0;
+    // The slot of the name `key` is, or kNoSlot. Inline: called for every member of every event.
+    std::uint32_t slot_of(std::string_view key) const noexcept {
+        for (std::uint32_t slot = first_slot_by_bucket_[key_bucket(key)]; slot != kNoSlot;
+             slot = next_slot_in_bucket_[slot]) {
+            if (names_[slot] == key) {
+                return slot;
+            }
+        }
+        return kNoSlot;
     }
-    bool may_be_name(std::string_view key) const noexcept { return has_bit(name_bits_, key); }
+    bool may_be_container(std::string_view key) const noexcept {
+        const std::size_t bit = key_bucket(key);
+        return (container_bits_[bit / 64] >> (bit % 64) & 1U) != 0;
+    }
 
     const ProtocolProfile* profile_;
     std::vector<std::string> names_;  // distinct field names; a name's index is its slot
-    std::array<std::uint64_t, 2> name_bits_{};
-    std::array<std::uint64_t, 2> container_bits_{};  // the same for the detail containers
+    // The names of a bucket, as a list: its first slot, then each slot's next.
+    std::array<std::uint32_t, kKeyBuckets> first_slot_by_bucket_{};
+    std::vector<std::uint32_t> next_slot_in_bucket_;
+    std::array<std::uint64_t, kKeyBuckets / 64> container_bits_{};  // buckets with a container
     std::vector<std::size_t> step_slots_;
     std::vector<Step> steps_;
 };
