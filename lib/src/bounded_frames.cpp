@@ -15,11 +15,12 @@ void BoundedFrames::push(std::string_view frame) {
         return;
     }
     head_full_ = true;
+    auto& tail = tail_ ? *tail_ : tail_.emplace();
     tail_bytes_ += kept.size();
-    tail_.push_back(std::move(kept));
-    while (tail_.size() > kTailFrames || (tail_bytes_ > kTailBytes && tail_.size() > 1)) {
-        tail_bytes_ -= tail_.front().size();
-        tail_.pop_front();
+    tail.push_back(std::move(kept));
+    while (tail.size() > kTailFrames || (tail_bytes_ > kTailBytes && tail.size() > 1)) {
+        tail_bytes_ -= tail.front().size();
+        tail.pop_front();
         ++omitted_;
     }
 }
@@ -29,8 +30,10 @@ BoundedFrames::Kept BoundedFrames::take() && {
     kept.omitted = omitted_;
     kept.omitted_at = head_.size();
     kept.frames = std::move(head_);
-    kept.frames.insert(kept.frames.end(), std::make_move_iterator(tail_.begin()),
-                       std::make_move_iterator(tail_.end()));
+    if (tail_) {
+        kept.frames.insert(kept.frames.end(), std::make_move_iterator(tail_->begin()),
+                           std::make_move_iterator(tail_->end()));
+    }
     return kept;
 }
 
