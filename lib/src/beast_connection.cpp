@@ -30,6 +30,9 @@ constexpr Milliseconds kWriteTimeout{5000};
 constexpr std::chrono::seconds kDrainLimit{2};
 constexpr Milliseconds kSettleLimit{100};
 constexpr std::size_t kKeptReadBuffer = 64U * 1024U;
+// What a read asks Beast to make room for before a message arrives: a golden-path frame is
+// about 200 bytes. A longer message is read on in a second step, with Beast's own size hint.
+constexpr std::size_t kFirstReadBytes = 512;
 // Data frames close() hands back (late frames, judged as event_after_completion); a server that
 // floods during the close gets the rest read and dropped.
 constexpr std::size_t kMaxDrainedFrames = 100;
@@ -102,8 +105,21 @@ void BeastConnection::discard_stream() {
 
 std::shared_ptr<BeastConnection::OpState> BeastConnection::start_read() {
     auto state = new_op();
-    visit_ws([&](auto& ws) { ws.async_read(buffer_, completion(state)); });
+    visit_ws([&](auto& ws) {
+        ws.async_read_some(buffer_, kFirstReadBytes, MessageRead{completion(state)});
+    });
     return state;
+}
+
+void BeastConnection::MessageRead::operator()(error_code ec, std::size_t bytes) {
+    auto& connection = *completion.keep_alive;
+    if (!ec && connection.ws_ && !connection.message_done()) {
+        connection.visit_ws([&](auto& ws) {
+            ws.async_read_some(connection.buffer_, 0, std::move(*this));  // 0: Beast's hint
+        });
+        return;
+    }
+    completion(ec, bytes);
 }
 
 // A close frame Beast rejects (an invalid code, a 1-byte payload) never reaches the control

@@ -93,6 +93,14 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
         }
     };
 
+    // Reads one message into buffer_: its first bytes into a small buffer, then the rest, so a
+    // connection that waits for a message does not hold Beast's 1 536-byte default for it.
+    struct MessageRead {
+        Completion completion;
+
+        void operator()(error_code ec, std::size_t bytes = 0);
+    };
+
     std::shared_ptr<OpState> new_op() const { return std::make_shared<OpState>(executor_); }
     Completion completion(const std::shared_ptr<OpState>& state) {
         return Completion{state, shared_from_this()};
@@ -109,6 +117,9 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
     }
     bool ws_open() {
         return ws_ && !torn_down_ && visit_ws([](auto& ws) { return ws.is_open(); });
+    }
+    bool message_done() {
+        return visit_ws([](auto& ws) { return ws.is_message_done(); });
     }
     bool got_text() {
         return visit_ws([](auto& ws) { return ws.got_text(); });

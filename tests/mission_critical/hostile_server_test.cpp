@@ -205,6 +205,50 @@ TEST_F(HostileServerTest, ConfiguredLimitAcceptsExactlyMaxMessageBytesAndRejects
     EXPECT_EQ(after.close.code, 1009);
 }
 
+// The client reads a message's first 512 bytes into a small buffer and the rest in a second step:
+// every length around those steps, whole or in fragments, arrives as it was sent.
+TEST_F(HostileServerTest, MessagesOfEveryLengthAroundTheFirstReadArriveWhole) {
+    std::vector<std::string> messages;
+    for (const std::size_t size :
+         {0U, 1U, 511U, 512U, 513U, 1023U, 1535U, 1536U, 1537U, 4097U, 70'000U}) {
+        std::string text(size, 'a');
+        for (std::size_t i = 0; i < size; ++i) {
+            text[i] = static_cast<char>('a' + (i * 7 + size) % 26);
+        }
+        messages.push_back(std::move(text));
+    }
+    std::vector<RawFrame> frames;
+    for (const auto& text : messages) {
+        frames.push_back(text_frame(text));
+    }
+    for (const std::size_t piece : {100U, 511U, 600U}) {
+        for (auto& fragment : fragments(messages[9], piece)) {
+            frames.push_back(std::move(fragment));
+        }
+    }
+    RawFrame binary = text_frame(std::string(700, '\x7f'));
+    binary.opcode = Opcode::binary;
+    frames.push_back(binary);
+    RawServerScript script;
+    script.after_upgrade = wire(frames);
+    const RawFrameServer server(std::move(script));
+    BeastClient client;
+    ASSERT_TRUE(test::ok(client.connect(test::request_for(server.url()))));
+
+    for (std::size_t i = 0; i < messages.size() + 3; ++i) {
+        const auto& expected = i < messages.size() ? messages[i] : messages[9];
+        const auto received = client.receive(Clock::now() + kDeadline);
+        ASSERT_EQ(received.status, ReceiveResult::Status::frame) << "message " << i;
+        EXPECT_FALSE(received.frame.binary) << "message " << i;
+        EXPECT_EQ(received.frame.text.size(), expected.size()) << "message " << i;
+        EXPECT_TRUE(received.frame.text == expected) << "message " << i << " differs";
+    }
+    const auto last = client.receive(Clock::now() + kDeadline);
+    ASSERT_EQ(last.status, ReceiveResult::Status::frame);
+    EXPECT_TRUE(last.frame.binary);
+    EXPECT_EQ(last.frame.text, std::string(700, '\x7f'));
+}
+
 TEST_F(HostileServerTest, EndlessFragmentedMessageStopsAtTheLimitWithoutBufferingTheRest) {
     constexpr std::size_t kPiece = 64U * 1024U;
     RawServerScript script;
