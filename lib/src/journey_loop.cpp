@@ -69,8 +69,7 @@ class JourneyLoop {
             co_await finish_with_close();
             co_return;
         }
-        if (auto failure = co_await client_.send_text(std::move(start_message))) {
-            fail(std::move(*failure));
+        if (!co_await send_start(std::move(start_message))) {
             co_await finish_with_close();
             co_return;
         }
@@ -79,7 +78,7 @@ class JourneyLoop {
         for (auto& event : early_events_) {
             feed(event);
         }
-        early_events_.clear();
+        early_events_ = {};  // its buffer too: the journey has a long wait ahead
         co_await collect();
         co_await finish_with_close();
     }
@@ -98,6 +97,18 @@ class JourneyLoop {
     Verdict take_verdict() { return std::move(verifier_).verdict(); }
 
   private:
+    // False, with the journey failed, when the start message could not be sent. The send's
+    // std::optional<Failure> (408 bytes) lives in this short frame, not in run()'s, which lasts
+    // as long as the journey.
+    awaitable<bool> send_start(std::string start_message) {
+        auto failure = co_await client_.send_text(std::move(start_message));
+        if (failure) {
+            fail(std::move(*failure));
+            co_return false;
+        }
+        co_return true;
+    }
+
     awaitable<bool> wait_for_ready(Clock::time_point connected) {
         const auto deadline = connected + timeouts_.ready;
         while (true) {
@@ -123,26 +134,35 @@ class JourneyLoop {
             }
             if (profile_.is_terminal_failure(event->type) &&
                 is_auth_failure_event(profile_, event->body)) {
-                Failure failure =
-                    Failure::of(FailureKind::auth_rejected, Phase::ready,
-                                fmt::format("{} before the run",
-                                            detail::bounded(event->type, detail::kMaxFieldBytes)));
-                failure.message = message_of(profile_, event->body);
-                fail(std::move(failure));
+                fail_auth_before_run(*event);
                 co_return false;
             }
             if (early_events_.size() == kMaxEarlyFrames) {
-                Failure failure = Failure::protocol_violation(
-                    std::string(rule_name(Rule::too_many_events)), std::nullopt,
-                    fmt::format("too_many_events: more than {} frames arrived before {}, but at "
-                                "most {} were expected",
-                                kMaxEarlyFrames, profile_.ready_type, kMaxEarlyFrames));
-                failure.phase = Phase::ready;
-                fail(std::move(failure));
+                fail_too_many_early_frames();
                 co_return false;
             }
             early_events_.push_back(std::move(*event));
         }
+    }
+
+    // Failures are made outside the coroutines: a Failure local would take 400 bytes of the
+    // frame for as long as it waits.
+    void fail_auth_before_run(const Event& event) {
+        Failure failure = Failure::of(
+            FailureKind::auth_rejected, Phase::ready,
+            fmt::format("{} before the run", detail::bounded(event.type, detail::kMaxFieldBytes)));
+        failure.message = message_of(profile_, event.body);
+        fail(std::move(failure));
+    }
+
+    void fail_too_many_early_frames() {
+        Failure failure = Failure::protocol_violation(
+            std::string(rule_name(Rule::too_many_events)), std::nullopt,
+            fmt::format("too_many_events: more than {} frames arrived before {}, but at most {} "
+                        "were expected",
+                        kMaxEarlyFrames, profile_.ready_type, kMaxEarlyFrames));
+        failure.phase = Phase::ready;
+        fail(std::move(failure));
     }
 
     static VerifierLimits limits_for(std::size_t max_events_per_run) {
