@@ -19,8 +19,7 @@ BoundedTimeline::BoundedTimeline(std::size_t head_limit, std::size_t tail_limit)
 void BoundedTimeline::push(TimelineEntry entry) {
     if (head_.size() < head_limit_) {
         if (head_.empty()) {
-            // Most timelines are a handful of entries: one allocation for them, not four.
-            head_.reserve(std::min<std::size_t>(head_limit_, 8));
+            head_.reserve(std::min(head_limit_, kFirstCapacity));
         }
         head_.push_back(std::move(entry));
         return;

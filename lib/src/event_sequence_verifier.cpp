@@ -215,9 +215,9 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
                             runs.empty() ? std::string("no run was started")
                                          : fmt::format("runs started: {}", runs)),
                 kMaxMessageBytes);
-            routing_violation_ = violation;
+            routing_violation_ = std::make_shared<const Violation>(std::move(violation));
             if (!first_violation_) {
-                first_violation_ = std::move(violation);
+                first_violation_ = routing_violation_;
             }
         }
     } else {
@@ -229,7 +229,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
 
     if (run_id) {
         RunState& run = runs_[*run_id];
-        const bool had_violation = run.violation.has_value();
+        const bool had_violation = run.violation != nullptr;
         const std::optional<std::size_t> index =
             counted(role) ? std::optional<std::size_t>(run.event_count) : std::nullopt;
         entry.event_index = index;
@@ -249,7 +249,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
     if (!run_timelines_kept_) {
         if (frame_owners_.empty()) {
             // As the timeline's head: one allocation for a journey's handful of frames.
-            frame_owners_.reserve(std::min<std::size_t>(limits_.timeline_head, 8));
+            frame_owners_.reserve(std::min(limits_.timeline_head, BoundedTimeline::kFirstCapacity));
         }
         frame_owners_.push_back({run_id, event.arrival});
     }
@@ -459,7 +459,7 @@ void EventSequenceVerifier::check_required_fields(RunState& run,
 
 void EventSequenceVerifier::fail(RunState& run, Violation violation) {
     if (!run.violation) {
-        run.violation = std::move(violation);
+        run.violation = std::make_shared<const Violation>(std::move(violation));
     }
 }
 
@@ -476,9 +476,9 @@ void EventSequenceVerifier::end_of_stream(std::string_view reason) {
         v.message = fmt::format(
             "ended_before_completion: the stream ended ({}) at event #{}, but {} was expected",
             reason, run.event_count, profile().agent_completed);
-        fail(run, v);
+        fail(run, std::move(v));
         if (!first_violation_) {
-            first_violation_ = std::move(v);
+            first_violation_ = run.violation;
         }
     }
 }
@@ -539,7 +539,9 @@ Verdict EventSequenceVerifier::verdict_without_timeline(RunId run) const {
     const RunState& state = runs_.at(run);
     Verdict verdict;
     verdict.completed = state.completed;
-    verdict.violation = state.violation ? state.violation : routing_violation_;
+    if (const auto& violation = state.violation ? state.violation : routing_violation_) {
+        verdict.violation = *violation;
+    }
     verdict.event_count = state.event_count;
     return verdict;
 }
@@ -549,7 +551,9 @@ Verdict EventSequenceVerifier::verdict_without_timeline() const {
     verdict.completed =
         !runs_.empty() &&
         std::all_of(runs_.begin(), runs_.end(), [](const RunState& run) { return run.completed; });
-    verdict.violation = first_violation_;
+    if (first_violation_) {
+        verdict.violation = *first_violation_;
+    }
     for (const RunState& run : runs_) {
         verdict.event_count += run.event_count;
     }

@@ -17,7 +17,7 @@ namespace goldenpath::detail {
 // Neither completed nor failed: it may still take events.
 template <typename Run>
 bool is_open(const Run& run) {
-    return !run.completed && !run.violation.has_value();
+    return !run.completed && !run.violation;
 }
 
 // How an event matches the runs: shared by counted events and frames that only go into a

@@ -132,6 +132,28 @@ TEST_F(VerifierTest, VerifiersShareOneProfileWithoutCopyingIt) {
     EXPECT_TRUE(first.verdict().passed()) << first.verdict().to_string();
 }
 
+// A copy shares the violations found before it was made (they never change) and judges on by
+// itself: what it finds later is not the original's.
+TEST_F(VerifierTest, ACopyKeepsTheViolationsSoFarAndJudgesOnByItself) {
+    EventSequenceVerifier original(profile);
+    original.start_run("t1", "r1", origin);
+    original.start_run("t2", "r2", origin);
+    feed(original, thinking("r2"));  // run 1 (r2) starts with the wrong event
+    feed(original, started("r1"));
+
+    EventSequenceVerifier copy = original;
+    feed(copy, started("r1"));  // a second agent_started for run 0, in the copy only
+    copy.end_of_stream("copy closed");
+    original.end_of_stream("original closed");
+
+    EXPECT_THAT(original.verdict(1).violation, IsViolation(Rule::first_not_started, 0));
+    EXPECT_THAT(copy.verdict(1).violation, IsViolation(Rule::first_not_started, 0));
+    EXPECT_THAT(original.verdict().violation, IsViolation(Rule::first_not_started, 0));
+    EXPECT_THAT(original.verdict(0).violation, IsViolation(Rule::ended_before_completion, 1));
+    EXPECT_THAT(original.verdict(0).to_string(), HasSubstr("original closed"));
+    EXPECT_THAT(copy.verdict(0).violation, IsViolation(Rule::duplicate_started, 1));
+}
+
 TEST_F(VerifierTest, NullSharedProfileIsRejectedNamingIt) {
     try {
         EventSequenceVerifier verifier(std::shared_ptr<const ProtocolProfile>{});

@@ -105,6 +105,10 @@ class BoundedTimeline {
     // A verifier makes a run's timeline from its connection's (run_timelines.cpp).
     friend class EventSequenceVerifier;
 
+    // Entries made room for at the first push: a golden journey's frames (the ready event and five
+    // run events) in one allocation, with no room left over in every journey held at once.
+    static constexpr std::size_t kFirstCapacity = 6;
+
     std::size_t head_limit_;
     std::size_t tail_limit_;
     std::vector<TimelineEntry> head_;
@@ -187,6 +191,10 @@ class EventSequenceVerifier {
         std::string call_id;
         std::string tool_name;
     };
+    // A violation never changes once found, so a copy of the verifier may share it. On the heap:
+    // the three std::optional<Violation> a journey's verifier held were 650 bytes of every
+    // connection, and almost every run breaks no rule.
+    using SharedViolation = std::shared_ptr<const Violation>;
     struct RunState {
         std::string thread_id;
         std::string run_id;
@@ -204,7 +212,7 @@ class EventSequenceVerifier {
         // Open spans of the profile's pairings: pairing index, span id.
         std::vector<std::pair<std::size_t, std::string>> open_pairs;
         std::size_t event_count = 0;
-        std::optional<Violation> violation;
+        SharedViolation violation;
         BoundedTimeline timeline;
     };
 
@@ -231,11 +239,11 @@ class EventSequenceVerifier {
     VerifierLimits limits_;
     std::vector<RunState> runs_;
     BoundedTimeline connection_timeline_;
-    std::optional<Violation> routing_violation_;
+    SharedViolation routing_violation_;
     std::size_t counted_events_ = 0;
     Clock::time_point last_arrival_{};
     // The earliest violation of any run or of routing, for verdict().
-    std::optional<Violation> first_violation_;
+    SharedViolation first_violation_;
     // Arrival of the first frame: offsets of frames fed before the first run are fixed up at
     // start_run.
     Clock::time_point first_arrival_{};
