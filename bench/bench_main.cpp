@@ -329,8 +329,9 @@ class ConcurrentUsers {
         }
     }
 
-    // Only on the waiting thread: the thread count, and the heap in use (glibc's mallinfo2),
-    // which tells what of the peak RSS the process's objects held from freed heap not yet reused.
+    // Only on the waiting thread: the thread count, and the heap in use (glibc's mallinfo2: the
+    // arenas' chunks in use and the blocks malloc took with mmap, such as a large vector), which
+    // tells what of the peak RSS the process's objects held from freed heap not yet reused.
     // mallinfo2 walks every free chunk while it holds the arena's lock: with 10 000 users, a few
     // milliseconds in which no journey can allocate. Taken every 5 ms it doubled their wall time
     // (perf: half the run in int_mallinfo), so the heap is sampled every kHeapPeriod.
@@ -339,7 +340,8 @@ class ConcurrentUsers {
         max_threads_ = std::max(max_threads_, thread_count());
         const auto now = Clock::now();
         if (now - last_heap_sample_ >= kHeapPeriod) {
-            max_heap_bytes_ = std::max(max_heap_bytes_, mallinfo2().uordblks);
+            const auto info = mallinfo2();
+            max_heap_bytes_ = std::max(max_heap_bytes_, info.uordblks + info.hblkhd);
             last_heap_sample_ = now;
         }
     }
