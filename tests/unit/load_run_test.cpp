@@ -183,6 +183,19 @@ TEST(LoadRunTest, NoJourneyStartsAfterTheDuration) {
     EXPECT_LT(report.journeys.size(), 200000u);
     EXPECT_EQ(report.journeys.size(), connections.load());
     EXPECT_THAT(report.wall_ms, Lt(30.0 + static_cast<double>(kSlack.count())));
+    // The two users' journeys ended interleaved; the report lists them by user, then run.
+    ASSERT_FALSE(report.journeys.empty());
+    EXPECT_EQ(report.journeys[0].user, 0u);
+    EXPECT_EQ(report.journeys[0].run, 0u);
+    for (std::size_t i = 1; i < report.journeys.size(); ++i) {
+        const auto& before = report.journeys[i - 1];
+        const auto& journey = report.journeys[i];
+        const bool next_run = journey.user == before.user && journey.run == before.run + 1;
+        const bool next_user = journey.user == before.user + 1 && journey.run == 0;
+        EXPECT_TRUE(next_run || next_user)
+            << "journey " << i << " is user " << journey.user << " run " << journey.run
+            << " after user " << before.user << " run " << before.run;
+    }
 }
 
 TEST(LoadRunTest, UsersWhoseStartFallsAfterTheDurationRunNothing) {
