@@ -204,6 +204,7 @@ awaitable<std::optional<Failure>> BeastConnection::send_text(std::string text) {
     auto state = new_op();
     visit_ws([&](auto& ws) {
         ws.text(true);
+        ws.write_buffer_bytes(write_buffer_for(text.size()));
         ws.async_write(net::buffer(text), completion(state));
     });
     if (!co_await wait_until(state, Clock::now() + kWriteTimeout)) {

@@ -152,6 +152,8 @@ class BeastConnection final : public std::enable_shared_from_this<BeastConnectio
                                                    Clock::time_point deadline);
     bool server_may_speak_tls(const error_code& ec) const;
     void configure_open_stream(const ConnectRequest& request);
+    // Beast's write_buffer_bytes for a message of this size: what the client masks it in.
+    static std::size_t write_buffer_for(std::size_t message_bytes);
     boost::asio::awaitable<void> stop_keepalive();
     void on_server_close();
     void check_server_close_payload();

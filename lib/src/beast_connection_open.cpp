@@ -38,13 +38,23 @@ using net::awaitable;
 using net::use_awaitable;
 
 constexpr std::size_t kBodyExcerpt = 200;
-// What a client masks its frames in (Beast's write_buffer_bytes, 4 KB by default), kept for the
-// connection's life: a start message is a few hundred bytes, and a longer one is masked and
+// The most a client masks a message in (Beast's write_buffer_bytes, 4 KB by default), kept for
+// the connection's life: a start message is a few hundred bytes, and a longer one is masked and
 // written in pieces, still as one frame (auto_fragment off: Beast would otherwise cut it into
 // frames of this size, which a server that reads only whole frames would not understand).
 constexpr std::size_t kWriteBufferBytes = 512;
+// Beast's smallest write buffer.
+constexpr std::size_t kMinWriteBufferBytes = 8;
+// What a compressed message may take beyond its own size (deflate's block headers and flush).
+constexpr std::size_t kDeflateSlack = 64;
 
 }  // namespace
+
+// The buffer is kept for the connection's life, and a journey sends one short message: a buffer
+// of the message's size (with room for deflate to grow it) instead of 512 bytes for every user.
+std::size_t BeastConnection::write_buffer_for(std::size_t message_bytes) {
+    return std::clamp(message_bytes + kDeflateSlack, kMinWriteBufferBytes, kWriteBufferBytes);
+}
 
 const std::string& client_user_agent() {
     static const std::string user_agent = "goldenpath/" + std::string(version_string);
@@ -281,7 +291,6 @@ void BeastConnection::configure_open_stream(const ConnectRequest& request) {
     closing_timeout_ = std::max(request.timeouts.close, Milliseconds{1});
     visit_ws([&](auto& ws) {
         ws.read_message_max(request.max_message_bytes);
-        ws.write_buffer_bytes(kWriteBufferBytes);
         ws.auto_fragment(false);
         websocket::stream_base::timeout timeout{};
         timeout.handshake_timeout = closing_timeout_;

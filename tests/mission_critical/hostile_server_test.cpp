@@ -163,19 +163,24 @@ TEST_F(HostileServerTest, FrameAnnouncingMoreThanTheDefaultLimitIsMalformedFrame
         << "the client did not send its 1009 close frame";
 }
 
-// The client masks what it sends in a 512-byte buffer; a longer message is still one frame on the
-// wire, so a server that reads whole frames only gets it as it was sent.
+// The client masks what it sends in a buffer of at most 512 bytes; a longer message is still one
+// frame on the wire, so a server that reads whole frames only gets it as it was sent.
 TEST_F(HostileServerTest, ALongMessageFromTheClientIsOneFrameOnTheWire) {
     const RawFrameServer server(RawServerScript{});
     BeastClient client;
     ASSERT_TRUE(test::ok(client.connect(test::request_for(server.url()))));
 
-    ASSERT_TRUE(test::ok(client.send_text(std::string(20000, 'x'))));
+    // Each message is masked in a buffer of its own size up to 512 bytes: every size around
+    // those bounds, then a long one.
+    const std::vector<std::size_t> sizes{0, 1, 7, 8, 100, 447, 448, 449, 511, 512, 513, 20000};
+    for (const std::size_t size : sizes) {
+        ASSERT_TRUE(test::ok(client.send_text(std::string(size, 'x')))) << size;
+    }
 
     EXPECT_TRUE(server.wait_for_client_frame(Opcode::text, Clock::now() + test::kWait));
     client.close(1000, "done", Clock::now() + kDeadline);
     EXPECT_TRUE(server.wait_for_client_frame(Opcode::close, Clock::now() + test::kWait));
-    EXPECT_EQ(server.client_frames(Opcode::text), 1U);
+    EXPECT_EQ(server.client_frames(Opcode::text), sizes.size());
     EXPECT_EQ(server.client_frames(Opcode::continuation), 0U)
         << "the message was cut into frames of the write buffer's size";
 }
