@@ -6,9 +6,11 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -247,16 +249,23 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
         : shared_(shared),
           user_(user),
           plan_(shared.plan ? shared.plan : detail::make_journey_plan(own_options())),
-          journeys_(journeys),
-          timer_(net::make_strand(detail::EventLoopAccess::context(shared.loop))) {}
+          journeys_(journeys) {}
 
     void start_at(Clock::time_point when) {
         if (when >= shared_.stop_starting) {
             finished();  // its start falls after the duration: nothing to wait for
             return;
         }
-        timer_.expires_at(when);
-        timer_.async_wait(
+        auto& context = detail::EventLoopAccess::context(shared_.loop);
+        if (when <= Clock::now()) {
+            net::post(context, [self = shared_from_this()] { self->next(); });
+            return;
+        }
+        // Only a user who starts later has a timer: 10 000 users started at once held one each,
+        // and a strand for it, for as long as the run lasted.
+        timer_.emplace(net::make_strand(context));
+        timer_->expires_at(when);
+        timer_->async_wait(
             [self = shared_from_this()](const boost::system::error_code&) { self->next(); });
     }
 
@@ -328,7 +337,7 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
     std::shared_ptr<const detail::JourneyPlan> plan_;  // shared_'s, or this user's own
     std::vector<LoadJourney>& journeys_;
     std::size_t run_ = 0;
-    net::steady_timer timer_;
+    std::optional<net::steady_timer> timer_;
 };
 
 }  // namespace
