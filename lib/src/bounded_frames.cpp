@@ -15,7 +15,10 @@ void BoundedFrames::push(std::string_view frame) {
         return;
     }
     head_full_ = true;
-    auto& tail = tail_ ? *tail_ : tail_.emplace();
+    if (!tail_) {
+        tail_ = std::make_unique<std::deque<std::string>>();
+    }
+    auto& tail = *tail_;
     tail_bytes_ += kept.size();
     tail.push_back(std::move(kept));
     while (tail.size() > kTailFrames || (tail_bytes_ > kTailBytes && tail.size() > 1)) {

@@ -378,6 +378,13 @@ void settle(JourneyResult& result, Verdict verdict, const std::string& terminal_
     }
 }
 
+// Outside run_connected's frame, like settle: the verdict and the message are made after the
+// last wait, and would otherwise take their bytes in every running journey's frame.
+void finish(JourneyLoop& loop, JourneyResult& result) {
+    loop.take_frames();
+    settle(result, loop.take_verdict(), loop.terminal_message());
+}
+
 }  // namespace
 
 awaitable<void> run_connected(const JourneyOptions& options, ClientPort& client,
@@ -387,8 +394,7 @@ awaitable<void> run_connected(const JourneyOptions& options, ClientPort& client,
     JourneyLoop loop(client, profile, options.config.timeouts, options.config.max_events_per_run,
                      result);
     co_await loop.run(profile.start_message(options.message, result.thread_id, result.run_id));
-    loop.take_frames();
-    settle(result, loop.take_verdict(), loop.terminal_message());
+    finish(loop, result);
 }
 
 }  // namespace goldenpath::detail
