@@ -16,7 +16,7 @@ namespace goldenpath {
 BoundedTimeline::BoundedTimeline(std::size_t head_limit, std::size_t tail_limit)
     : head_limit_(head_limit), tail_limit_(tail_limit) {}
 
-void BoundedTimeline::push(TimelineEntry entry) {
+void BoundedTimeline::push(TimelineEntry&& entry) {
     if (head_.size() < head_limit_) {
         if (head_.empty()) {
             head_.reserve(std::min(head_limit_, kFirstCapacity));

@@ -140,13 +140,13 @@ EventSequenceVerifier::RunId EventSequenceVerifier::start_run(std::string thread
         // from now on the connection timeline is timed from this run's origin.
         connection_timeline_.shift_offsets(elapsed_ms(origin, first_arrival_));
     }
-    RunState run;
+    // Made in place: a RunState is a dozen containers, and most verifiers hold one run.
+    RunState& run = runs_.emplace_back();
     run.timeline = BoundedTimeline(limits_.timeline_head, limits_.timeline_tail);
     run.thread_id = std::move(thread_id);
     run.run_id = std::move(run_id);
     run.origin = origin;
     run.last_arrival = origin;
-    runs_.push_back(std::move(run));
     return runs_.size() - 1;
 }
 
@@ -163,7 +163,8 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
     const Clock::time_point connection_origin = runs_.empty() ? first_arrival_ : runs_[0].origin;
     TimelineEntry entry;
     entry.frame_index = event.frame_index;
-    entry.type = bounded(event.type, kMaxFieldBytes);
+    entry.type =
+        event.type.size() <= kMaxFieldBytes ? event.type : bounded(event.type, kMaxFieldBytes);
     // Made once per frame and shared by the connection's and the run's timeline.
     const detail::EventFields fields = profile_->summarizer().fields(event);
     entry.summary = profile_->summarizer().summary(fields);

@@ -90,7 +90,8 @@ class BoundedTimeline {
     explicit BoundedTimeline(std::size_t head_limit = VerifierLimits{}.timeline_head,
                              std::size_t tail_limit = VerifierLimits{}.timeline_tail);
 
-    void push(TimelineEntry entry);
+    void push(TimelineEntry&& entry);
+    void push(const TimelineEntry& entry) { push(TimelineEntry(entry)); }
     bool empty() const noexcept { return head_.empty() && tail_.empty(); }
     std::size_t omitted() const noexcept { return omitted_; }
     // Moves every kept entry's offset (frames timed before a run's origin existed).
