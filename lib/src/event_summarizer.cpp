@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <utility>
 
 #include "json_reader.hpp"
@@ -27,21 +28,29 @@ std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
 
 void append_summary_field(std::string& out, bool& first, std::string_view name,
                           const nlohmann::json& value) {
-    out += first ? " {" : ", ";
-    first = false;
-    out += name;
-    out += ": ";
-    // Strings are appended without a copy: summaries are made for every received frame.
+    // Strings are shown without a copy: summaries are made for every received frame.
     std::string dumped;
     const std::string_view text = value.is_string()
                                       ? std::string_view(value.get_ref<const std::string&>())
                                       : std::string_view(dumped = json_text(value));
-    if (text.size() <= kSummaryValueLength) {
-        out += text;
-    } else {
-        out += utf8_prefix(text, kSummaryValueLength - 3);
-        out += "...";
+    const bool cut = text.size() > kSummaryValueLength;
+    const std::string_view shown = cut ? utf8_prefix(text, kSummaryValueLength - 3) : text;
+    // Grown once and written in place: four appends cost twice as much, per field of every frame.
+    const std::size_t at = out.size();
+    out.resize(at + 2 + name.size() + 2 + shown.size() + (cut ? 3 : 0));
+    char* to = out.data() + at;
+    const auto write = [&to](std::string_view piece) {
+        std::memcpy(to, piece.data(), piece.size());
+        to += piece.size();
+    };
+    write(first ? " {" : ", ");
+    write(name);
+    write(": ");
+    write(shown);
+    if (cut) {
+        write("...");
     }
+    first = false;
 }
 
 EventSummarizer::EventSummarizer(const ProtocolProfile& profile) : profile_(&profile) {
@@ -64,9 +73,17 @@ void EventSummarizer::add_step(const std::vector<std::string>& names) {
     Step step;
     step.begin = step_slots_.size();
     for (const std::string& name : names) {
-        step_slots_.push_back(add_name(name));
+        const std::size_t slot = add_name(name);
+        step_slots_.push_back(slot);
+        if (slot < kMaxScannedFields) {
+            step.slots |= std::uint32_t{1} << slot;
+        }
     }
     step.end = step_slots_.size();
+    step.slots_from_here = step.slots;
+    for (Step& earlier : steps_) {
+        earlier.slots_from_here |= step.slots;
+    }
     steps_.push_back(step);
 }
 
@@ -83,22 +100,22 @@ std::size_t EventSummarizer::add_name(const std::string& name) {
     return slot;
 }
 
-const nlohmann::json* EventFields::get(std::size_t slot) const {
-    return scanned_ ? found_[slot] : profile_->find_field(event_->body, (*names_)[slot]);
+const nlohmann::json* EventFields::looked_up(std::size_t slot) const {
+    return profile_->find_field(event_->body, (*names_)[slot]);
 }
 
-EventFields EventSummarizer::fields(const Event& event) const {
-    EventFields fields(event, *profile_, names_);
+EventFields::EventFields(const Event& event, const EventSummarizer& summarizer)
+    : event_(&event), profile_(summarizer.profile_), names_(&summarizer.names_) {
     const nlohmann::json& body = event.body;
-    if (names_.size() > kMaxScannedFields || profile_->detail_containers.size() > kMaxContainers ||
+    const std::vector<std::string>& containers = profile_->detail_containers;
+    if (names_->size() > kMaxScannedFields || containers.size() > EventSummarizer::kMaxContainers ||
         !body.is_object()) {
-        return fields;
+        return;
     }
     // A name's value is its first non-null one in the detail containers (objects, in order),
     // then at the root: ProtocolProfile::find_field's precedence. One pass over the root finds
     // the containers and the names at the root; the root's are used after the containers'.
-    const std::vector<std::string>& containers = profile_->detail_containers;
-    std::array<const nlohmann::json*, kMaxContainers> holders{};
+    std::array<const nlohmann::json*, EventSummarizer::kMaxContainers> holders{};
     // Not zeroed: only the first at_root_count are read.
     std::array<std::uint32_t, kMaxScannedFields> root_slots;
     std::array<const nlohmann::json*, kMaxScannedFields> root_values;
@@ -107,15 +124,16 @@ EventFields EventSummarizer::fields(const Event& event) const {
         if (value.is_null()) {
             continue;
         }
-        if (value.is_object() && may_be_container(key)) {
+        const std::size_t bucket = EventSummarizer::key_bucket(key);
+        if (value.is_object() && summarizer.may_be_container(bucket)) {
             for (std::size_t i = 0; i < containers.size(); ++i) {
                 if (containers[i] == key) {
                     holders[i] = &value;
                 }
             }
         }
-        const std::uint32_t slot = slot_of(key);
-        if (slot != kNoSlot) {
+        const std::uint32_t slot = summarizer.slot_of(key, bucket);
+        if (slot != EventSummarizer::kNoSlot) {
             root_slots[at_root_count] = slot;
             root_values[at_root_count] = &value;
             ++at_root_count;
@@ -129,19 +147,18 @@ EventFields EventSummarizer::fields(const Event& event) const {
             if (value.is_null()) {
                 continue;
             }
-            const std::uint32_t slot = slot_of(key);
-            if (slot != kNoSlot && fields.found_[slot] == nullptr) {
-                fields.found_[slot] = &value;
+            const std::uint32_t slot = summarizer.slot_of(key, EventSummarizer::key_bucket(key));
+            if (slot != EventSummarizer::kNoSlot && !has(slot)) {
+                found(slot, &value);
             }
         }
     }
     for (std::size_t i = 0; i < at_root_count; ++i) {
-        if (fields.found_[root_slots[i]] == nullptr) {
-            fields.found_[root_slots[i]] = root_values[i];
+        if (!has(root_slots[i])) {
+            found(root_slots[i], root_values[i]);
         }
     }
-    fields.scanned_ = true;
-    return fields;
+    scanned_ = true;
 }
 
 std::string EventSummarizer::summary(const EventFields& fields) const {
@@ -153,10 +170,18 @@ std::string EventSummarizer::summary(const EventFields& fields) const {
     out.reserve(event.type.size() + 64);
     out += event.type;
     bool first = true;
-    for (const Step& step : steps_) {
-        for (std::size_t i = step.begin; i < step.end; ++i) {
+    const std::uint32_t found = fields.found_slots_;
+    for (auto step = steps_.begin(); step != steps_.end(); ++step) {
+        // Most events have one or two of the summary's fields, or none: stop after the last.
+        if ((step->slots_from_here & found) == 0) {
+            break;
+        }
+        if ((step->slots & found) == 0) {
+            continue;
+        }
+        for (std::size_t i = step->begin; i < step->end; ++i) {
             const std::size_t slot = step_slots_[i];
-            if (fields.found_[slot] != nullptr) {
+            if (fields.has(static_cast<std::uint32_t>(slot))) {
                 append_summary_field(out, first, names_[slot], *fields.found_[slot]);
                 break;
             }

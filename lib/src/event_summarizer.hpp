@@ -28,23 +28,43 @@ void append_summary_field(std::string& out, bool& first, std::string_view name,
 // Beyond this many distinct field names, fields are looked up one by one with find_field.
 inline constexpr std::size_t kMaxScannedFields = 32;
 
+class EventSummarizer;
+
 // One event's fields, by the slots of an EventSummarizer: what ProtocolProfile::find_field finds.
+// Made in place by EventSummarizer::fields and never copied.
 class EventFields {
   public:
+    EventFields(const EventFields&) = delete;
+    EventFields& operator=(const EventFields&) = delete;
+    ~EventFields() = default;
+
     const Event& event() const noexcept { return *event_; }
-    const nlohmann::json* get(std::size_t slot) const;
+    // Inline: the rules read a few fields of every event.
+    const nlohmann::json* get(std::size_t slot) const {
+        if (scanned_) {
+            return (found_slots_ >> slot & 1U) != 0 ? found_[slot] : nullptr;
+        }
+        return looked_up(slot);
+    }
 
   private:
     friend class EventSummarizer;
-    EventFields(const Event& event, const ProtocolProfile& profile,
-                const std::vector<std::string>& names)
-        : event_(&event), profile_(&profile), names_(&names) {}
+    // Finds the fields of `event` in one pass over its members, when the summarizer can.
+    EventFields(const Event& event, const EventSummarizer& summarizer);
+    const nlohmann::json* looked_up(std::size_t slot) const;
+    void found(std::uint32_t slot, const nlohmann::json* value) noexcept {
+        found_[slot] = value;
+        found_slots_ |= std::uint32_t{1} << slot;
+    }
+    bool has(std::uint32_t slot) const noexcept { return (found_slots_ >> slot & 1U) != 0; }
 
     const Event* event_;
     const ProtocolProfile* profile_;
     const std::vector<std::string>* names_;
-    bool scanned_ = false;  // else get() looks each field up
-    std::array<const nlohmann::json*, kMaxScannedFields> found_{};
+    bool scanned_ = false;           // else get() looks each field up
+    std::uint32_t found_slots_ = 0;  // bit `slot` set once found_[slot] is written
+    // Not zeroed (most slots are never found): a slot is read only when found_slots_ has it.
+    std::array<const nlohmann::json*, kMaxScannedFields> found_;
 };
 
 class EventSummarizer {
@@ -55,12 +75,13 @@ class EventSummarizer {
     // The slot of a field `fields` should find, added when new; call while preparing.
     std::size_t add_name(const std::string& name);
 
-    EventFields fields(const Event& event) const;
+    EventFields fields(const Event& event) const { return EventFields(event, *this); }
     // Byte for byte what event.summary(profile) returns.
     std::string summary(const EventFields& fields) const;
     std::string summary(const Event& event) const { return summary(fields(event)); }
 
   private:
+    friend class EventFields;
     static constexpr std::size_t kMaxContainers = 7;  // as Event::summary resolves them
     static constexpr std::size_t kKeyBuckets = 128;
     static constexpr std::uint32_t kNoSlot = UINT32_MAX;
@@ -70,6 +91,8 @@ class EventSummarizer {
     struct Step {
         std::size_t begin = 0;
         std::size_t end = 0;
+        std::uint32_t slots = 0;            // the bits of its slots
+        std::uint32_t slots_from_here = 0;  // of its slots and of every later step's
     };
     void add_step(const std::vector<std::string>& names);
 
@@ -84,9 +107,10 @@ class EventSummarizer {
         const auto last = static_cast<unsigned char>(key.back());
         return (key.size() * 31U + first * 7U + last) % kKeyBuckets;
     }
-    // The slot of the name `key` is, or kNoSlot. Inline: called for every member of every event.
-    std::uint32_t slot_of(std::string_view key) const noexcept {
-        for (std::uint32_t slot = first_slot_by_bucket_[key_bucket(key)]; slot != kNoSlot;
+    // The slot of the name `key` (in `bucket`) is, or kNoSlot. Inline: called for every member of
+    // every event.
+    std::uint32_t slot_of(std::string_view key, std::size_t bucket) const noexcept {
+        for (std::uint32_t slot = first_slot_by_bucket_[bucket]; slot != kNoSlot;
              slot = next_slot_in_bucket_[slot]) {
             if (names_[slot] == key) {
                 return slot;
@@ -94,9 +118,8 @@ class EventSummarizer {
         }
         return kNoSlot;
     }
-    bool may_be_container(std::string_view key) const noexcept {
-        const std::size_t bit = key_bucket(key);
-        return (container_bits_[bit / 64] >> (bit % 64) & 1U) != 0;
+    bool may_be_container(std::size_t bucket) const noexcept {
+        return (container_bits_[bucket / 64] >> (bucket % 64) & 1U) != 0;
     }
 
     const ProtocolProfile* profile_;
