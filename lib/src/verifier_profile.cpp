@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstring>
 #include <mutex>
 #include <utility>
 
@@ -90,13 +91,26 @@ EventTypeInfo& VerifierProfile::add(const std::string& name, EventRole role, Gol
             info.required_slots.push_back(std::move(slots));
         }
     }
-    types_.push_back(NamedType{name, std::move(info)});
+    types_.push_back(NamedType{name, head_word(name), std::move(info)});
     return types_.back().info;
 }
 
+std::uint64_t VerifierProfile::head_word(std::string_view text) noexcept {
+    std::uint64_t word = 0;
+    if (text.size() >= sizeof word) {
+        std::memcpy(&word, text.data(), sizeof word);  // one load, where a variable size is a call
+        return word;
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        word |= std::uint64_t{static_cast<unsigned char>(text[i])} << (8 * i);
+    }
+    return word;
+}
+
 const EventTypeInfo& VerifierProfile::info(std::string_view type) const noexcept {
+    const std::uint64_t head = head_word(type);
     for (const NamedType& named : types_) {
-        if (named.name.size() == type.size() && named.name == type) {
+        if (named.head == head && named.name.size() == type.size() && named.name == type) {
             return named.info;
         }
     }

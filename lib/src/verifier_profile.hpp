@@ -69,8 +69,11 @@ class VerifierProfile {
   private:
     struct NamedType {
         std::string name;
+        std::uint64_t head = 0;  // head_word(name): most types differ there, so one memcmp
         EventTypeInfo info;
     };
+    // The first eight bytes of `text` (fewer, zero-padded, when shorter) as one word.
+    static std::uint64_t head_word(std::string_view text) noexcept;
     // The type's entry: added with `role` and `step` when new, else the one it has.
     EventTypeInfo& add(const std::string& name, EventRole role, GoldenStep step);
     void add_role(const std::string& primary, std::string_view role_name, GoldenStep step);

@@ -1,6 +1,9 @@
 #include "verifier_profile.hpp"  // first: the header is self-contained
 
 #include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -32,6 +35,34 @@ TEST(VerifierProfile, GivesEachTypeTheRoleOfItsFirstMention) {
     EXPECT_EQ(prepared.info("agent_completed").step, GoldenStep::completed);
     EXPECT_EQ(prepared.info("agent_complete").role, EventRole::unknown);
     EXPECT_EQ(prepared.info("").role, EventRole::unknown);
+}
+
+// info() compares a type's first eight bytes before the whole name: types that share them, or
+// are shorter, or differ only in a byte after them, still find their own entry.
+TEST(VerifierProfile, TellsApartTypesThatShareTheirFirstEightBytes) {
+    ProtocolProfile profile = default_profile();
+    profile.agent_started = "RUN_STARTED_A";
+    profile.agent_completed = "RUN_STARTED_B";
+    profile.ready_type = "ok";
+    profile.ignored_types = {"o", "RUN_STAR"};
+    profile.terminal_failure_types = {"RUN_STARTED"};
+    const VerifierProfile prepared(shared(profile));
+
+    EXPECT_EQ(prepared.info("RUN_STARTED_A").step, GoldenStep::started);
+    EXPECT_EQ(prepared.info("RUN_STARTED_B").step, GoldenStep::completed);
+    const std::vector<std::pair<std::string_view, EventRole>> roles = {
+        {"RUN_STARTED", EventRole::terminal_failure},
+        {"RUN_STAR", EventRole::ignored},
+        {"RUN_STARTED_C", EventRole::unknown},
+        {"RUN_STA", EventRole::unknown},
+        {"ok", EventRole::ready},
+        {"o", EventRole::ignored},
+        {std::string_view("ok\0", 3), EventRole::unknown},
+        {std::string_view("o\0", 2), EventRole::unknown},
+    };
+    for (const auto& [type, role] : roles) {
+        EXPECT_EQ(prepared.info(type).role, role) << "type of " << type.size() << " bytes";
+    }
 }
 
 TEST(VerifierProfile, KnowsEachTypesRequiredFields) {
