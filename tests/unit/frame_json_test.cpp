@@ -69,6 +69,8 @@ const std::vector<std::string> kTaken = {
     R"([1.5,1e2,1E+2,0.1,-1e-400,1e-400,5e-324,1.7976931348623157e308,123456789.123456789])",
     R"(["\u00e9\ud83d\ude00","\"\\\/\b\f\n\r\t","\u0000x","é😀"])",
     R"({"a":1,"a":2,"b":{"c":[],"c":{}}})",
+    // Keys in order, out of order, and repeated after a later key: each keeps its last value.
+    R"({"a":1,"b":2,"c":3,"ab":4,"a":5,"":6,"c":{"z":1,"y":2,"z":[3]},"":7})",
     " \n\t{ \"spaced\" : [ true , false , null ] }\r\n ",
     R"({})",
     R"([])",
