@@ -3,7 +3,10 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -135,30 +138,88 @@ std::optional<double> parse_iso8601(std::string_view text) {
     return static_cast<double>(seconds) + fraction;
 }
 
-// ProtocolProfile::find_field of the run id, thread id and timestamp fields, with one pass over
-// each place they may be instead of a lookup per field and place: done for every frame.
-std::array<const nlohmann::json*, 3> find_envelope(const nlohmann::json& body,
-                                                   const ProtocolProfile& profile) {
+// The fields an event is made from: the type at the root, and ProtocolProfile::find_field of the
+// run id, thread id and timestamp fields. One pass over the root finds the type, the detail
+// containers and the names there, then one pass over each container: done for every frame.
+struct Envelope {
+    const nlohmann::json* type = nullptr;
+    // run id, thread id, timestamp
+    std::array<const nlohmann::json*, 3> fields{};
+};
+
+Envelope find_envelope(const nlohmann::json& body, const ProtocolProfile& profile) {
     const std::array<std::string_view, 3> names = {profile.run_id_field, profile.thread_id_field,
                                                    profile.timestamp_field};
-    std::array<const nlohmann::json*, 3> found{};
+    const std::vector<std::string>& containers = profile.detail_containers;
+    constexpr std::size_t kMaxContainers = 8;
+    const bool one_pass = containers.size() <= kMaxContainers;
+    std::array<const nlohmann::json*, kMaxContainers> holders{};
+    std::array<const nlohmann::json*, 3> at_root{};
+    Envelope envelope;
+    for (const auto& [key, value] : body.get_ref<const nlohmann::json::object_t&>()) {
+        if (key == profile.type_field) {
+            envelope.type = &value;
+        }
+        if (value.is_null()) {
+            continue;
+        }
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (key == names[i]) {
+                at_root[i] = &value;
+            }
+        }
+        if (one_pass && value.is_object()) {
+            for (std::size_t i = 0; i < containers.size(); ++i) {
+                if (holders[i] == nullptr && key == containers[i]) {
+                    holders[i] = &value;
+                }
+            }
+        }
+    }
     const auto scan = [&](const nlohmann::json& scope) {
         for (const auto& [key, value] : scope.get_ref<const nlohmann::json::object_t&>()) {
             for (std::size_t i = 0; i < names.size(); ++i) {
-                if (found[i] == nullptr && !value.is_null() && key == names[i]) {
-                    found[i] = &value;
+                if (envelope.fields[i] == nullptr && !value.is_null() && key == names[i]) {
+                    envelope.fields[i] = &value;
                 }
             }
         }
     };
-    for (const std::string& container : profile.detail_containers) {
-        const auto holder = body.find(container);
-        if (holder != body.end() && holder->is_object()) {
+    // Containers first, in the profile's order, then the root: find_field's precedence.
+    for (std::size_t i = 0; i < containers.size(); ++i) {
+        if (one_pass) {
+            if (holders[i] != nullptr) {
+                scan(*holders[i]);
+            }
+        } else if (const auto holder = body.find(containers[i]);
+                   holder != body.end() && holder->is_object()) {
             scan(*holder);
         }
     }
-    scan(body);
-    return found;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (envelope.fields[i] == nullptr) {
+            envelope.fields[i] = at_root[i];
+        }
+    }
+    return envelope;
+}
+
+Event event_of(nlohmann::json body, const Envelope& envelope, Clock::time_point arrival,
+               std::size_t frame_index) {
+    Event event;
+    if (envelope.type != nullptr && envelope.type->is_string()) {
+        event.type = envelope.type->get_ref<const std::string&>();
+    }
+    const auto [run_id, thread_id, timestamp] = envelope.fields;
+    event.run_id = field_text(run_id);
+    event.thread_id = field_text(thread_id);
+    if (timestamp != nullptr) {
+        event.timestamp = parse_timestamp(*timestamp);
+    }
+    event.body = std::move(body);
+    event.arrival = arrival;
+    event.frame_index = frame_index;
+    return event;
 }
 
 }  // namespace
@@ -244,32 +305,17 @@ std::variant<Event, EventParseError> parse_event(std::string_view text,
         return error(fmt::format("not a JSON object but {} {}", body.is_array() ? "an" : "a",
                                  body.type_name()));
     }
-    const auto type = body.find(profile.type_field);
-    if (type == body.end() || !type->is_string()) {
+    const Envelope envelope = find_envelope(body, profile);
+    if (envelope.type == nullptr || !envelope.type->is_string()) {
         return error(fmt::format("no string \"{}\" field", profile.type_field));
     }
-    return make_event(std::move(body), profile, arrival, frame_index);
+    return event_of(std::move(body), envelope, arrival, frame_index);
 }
 
 Event make_event(nlohmann::json body, const ProtocolProfile& profile, Clock::time_point arrival,
                  std::size_t frame_index) {
-    Event event;
-    if (body.is_object()) {
-        if (const auto type = body.find(profile.type_field);
-            type != body.end() && type->is_string()) {
-            event.type = type->get<std::string>();
-        }
-        const auto [run_id, thread_id, timestamp] = find_envelope(body, profile);
-        event.run_id = field_text(run_id);
-        event.thread_id = field_text(thread_id);
-        if (timestamp != nullptr) {
-            event.timestamp = parse_timestamp(*timestamp);
-        }
-    }
-    event.body = std::move(body);
-    event.arrival = arrival;
-    event.frame_index = frame_index;
-    return event;
+    const Envelope envelope = body.is_object() ? find_envelope(body, profile) : Envelope{};
+    return event_of(std::move(body), envelope, arrival, frame_index);
 }
 
 std::optional<double> parse_timestamp(const nlohmann::json& value) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <string>
+#include <variant>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -137,22 +138,40 @@ TEST(MakeEvent, EnvelopeFieldsFollowFindFieldsPrecedence) {
     // make_event finds the three envelope fields in one pass; each must be what find_field finds.
     ProtocolProfile same_name = default_profile();
     same_name.thread_id_field = "run_id";
-    for (const ProtocolProfile& profile : {default_profile(), same_name}) {
+    // Containers reordered and repeated; a container that is also an envelope name.
+    ProtocolProfile reordered = default_profile();
+    reordered.detail_containers = {"payload", "data", "payload"};
+    reordered.timestamp_field = "data";
+    // More containers than the one-pass scan takes: they are looked up one by one.
+    ProtocolProfile many_containers = default_profile();
+    many_containers.detail_containers = {"a", "b", "c", "d", "e", "f", "g", "h", "payload", "data"};
+    for (const ProtocolProfile& profile :
+         {default_profile(), same_name, reordered, many_containers}) {
         for (const json& body :
              {json{{"type", "x"},
                    {"run_id", "root"},
                    {"payload", {{"run_id", "payload"}, {"thread_id", "t-p"}}},
                    {"data", {{"run_id", nullptr}, {"timestamp", 12.5}}}},
               json{{"type", "x"}, {"data", "text"}, {"run_id", 7}, {"thread_id", nullptr}},
-              json{{"type", "x"}, {"data", {{"thread_id", "t-d"}}}, {"thread_id", "t-r"}}}) {
+              json{{"type", "x"}, {"data", {{"thread_id", "t-d"}}}, {"thread_id", "t-r"}},
+              json{{"type", "x"},
+                   {"h", {{"run_id", "h"}}},
+                   {"data", {{"run_id", "d"}, {"data", 3}}},
+                   {"payload", nullptr}},
+              json{{"type", "x"}, {"data", json::object()}, {"run_id", nullptr}}}) {
             const Event event = make_event(body, profile);
+            const auto parsed = parse_event(body.dump(), profile, kArrival, 0);
+            ASSERT_TRUE(std::holds_alternative<Event>(parsed)) << body.dump();
+            EXPECT_EQ(std::get<Event>(parsed).run_id, event.run_id) << body.dump();
+            EXPECT_EQ(std::get<Event>(parsed).thread_id, event.thread_id) << body.dump();
+            EXPECT_EQ(std::get<Event>(parsed).timestamp, event.timestamp) << body.dump();
             EXPECT_EQ(event.run_id, field_text(profile.find_field(body, profile.run_id_field)))
                 << body.dump();
             EXPECT_EQ(event.thread_id,
                       field_text(profile.find_field(body, profile.thread_id_field)))
                 << body.dump();
-            EXPECT_EQ(event.timestamp.has_value(),
-                      profile.find_field(body, profile.timestamp_field) != nullptr)
+            const json* stamp = profile.find_field(body, profile.timestamp_field);
+            EXPECT_EQ(event.timestamp, stamp == nullptr ? std::nullopt : parse_timestamp(*stamp))
                 << body.dump();
         }
     }
