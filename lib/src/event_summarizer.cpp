@@ -171,15 +171,15 @@ std::string EventSummarizer::summary(const EventFields& fields) const {
     out += event.type;
     bool first = true;
     const std::uint32_t found = fields.found_slots_;
-    for (auto step = steps_.begin(); step != steps_.end(); ++step) {
+    for (const Step& step : steps_) {
         // Most events have one or two of the summary's fields, or none: stop after the last.
-        if ((step->slots_from_here & found) == 0) {
+        if ((step.slots_from_here & found) == 0) {
             break;
         }
-        if ((step->slots & found) == 0) {
+        if ((step.slots & found) == 0) {
             continue;
         }
-        for (std::size_t i = step->begin; i < step->end; ++i) {
+        for (std::size_t i = step.begin; i < step.end; ++i) {
             const std::size_t slot = step_slots_[i];
             if (fields.has(static_cast<std::uint32_t>(slot))) {
                 append_summary_field(out, first, names_[slot], *fields.found_[slot]);
