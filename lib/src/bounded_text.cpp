@@ -6,10 +6,7 @@
 
 namespace goldenpath::detail {
 
-std::string bounded(std::string_view text, std::size_t limit) {
-    if (text.size() <= limit) {
-        return std::string(text);
-    }
+std::string cut_to_limit(std::string_view text, std::size_t limit) {
     const std::string suffix = fmt::format("... ({} bytes)", text.size());
     std::size_t cut = limit > suffix.size() ? limit - suffix.size() : 0;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {

@@ -20,9 +20,15 @@ constexpr std::size_t kMaxServerMessageBytes = 512;
 // At most this many items of a list (open tools, runs) are named in a message.
 constexpr std::size_t kMaxListedItems = 10;
 
+// `text` cut to at most `limit` bytes: see bounded().
+std::string cut_to_limit(std::string_view text, std::size_t limit);
+
 // `text` when it has at most `limit` bytes; else its first bytes, cut back to a UTF-8 character
-// boundary, and "... (N bytes)" naming the whole length, at most `limit` bytes in all.
-std::string bounded(std::string_view text, std::size_t limit);
+// boundary, and "... (N bytes)" naming the whole length, at most `limit` bytes in all. Inline:
+// the verifier bounds the type of every frame, and almost every text is within its limit.
+inline std::string bounded(std::string_view text, std::size_t limit) {
+    return text.size() <= limit ? std::string(text) : cut_to_limit(text, limit);
+}
 
 // An id or tool name from the server as a verifier keeps it: itself when at most kMaxFieldBytes,
 // else a prefix and a hash of the whole, so a server cannot make each open item cost megabytes.

@@ -163,8 +163,7 @@ EventRole EventSequenceVerifier::feed(const Event& event) {
     const Clock::time_point connection_origin = runs_.empty() ? first_arrival_ : runs_[0].origin;
     TimelineEntry entry;
     entry.frame_index = event.frame_index;
-    entry.type =
-        event.type.size() <= kMaxFieldBytes ? event.type : bounded(event.type, kMaxFieldBytes);
+    entry.type = bounded(event.type, kMaxFieldBytes);
     // Made once per frame and shared by the connection's and the run's timeline.
     const detail::EventFields fields = profile_->summarizer().fields(event);
     entry.summary = profile_->summarizer().summary(fields);
