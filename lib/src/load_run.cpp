@@ -2,6 +2,10 @@
 
 #include <sys/resource.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <condition_variable>
 #include <exception>
@@ -340,6 +344,17 @@ class LoadUser : public std::enable_shared_from_this<LoadUser> {
     std::optional<net::steady_timer> timer_;
 };
 
+// The connections' heap, freed when the loop ended, stays in the process's resident memory: glibc
+// keeps it in the arena of the loop's thread, where the report, gathered on this thread, cannot
+// reuse it. 10 000 users left 140 MB behind, and the report's 9 MB then came on top of it as fresh
+// pages (peak RSS 165 MB where the connections alone took 156). malloc_trim gives the free pages
+// of every arena back to the system (a few milliseconds for that much heap).
+void return_freed_heap() {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 }  // namespace
 
 LoadReport LoadRun::run() {
@@ -375,6 +390,7 @@ LoadReport LoadRun::run() {
         }
     }
 
+    return_freed_heap();
     LoadReport report;
     for (auto& journeys : per_user) {
         for (auto& journey : journeys) {
