@@ -24,6 +24,7 @@
 #include "goldenpath/attempt_log.hpp"
 #include "goldenpath/secret.hpp"
 #include "goldenpath/url.hpp"
+#include "journey_draft.hpp"
 #include "journey_loop.hpp"
 #include "journey_redaction.hpp"
 #include "journey_spawn.hpp"
@@ -118,20 +119,30 @@ awaitable<detail::BoxedFailure> connect_attempt(detail::ClientPort& client,
         connect_request_for(options.config, options.profile, user, url));
 }
 
-// A journey's result lives on the heap, once: a JourneyResult (870 bytes) returned by value would
+// A journey's result lives on the heap, once: a JourneyResult (872 bytes) returned by value would
 // have a copy in the journey's frame, its promise and co_spawn's frame for every connection.
 using ResultPtr = std::unique_ptr<JourneyResult>;
 
+// The URLs in the order they are tried, without a copy of them in every journey's frame:
+// index 0 is the config's URL, then its fallbacks.
+std::size_t candidate_count(const EndpointConfig& config) {
+    return 1 + config.fallback_urls.size();
+}
+const Url& candidate_url(const EndpointConfig& config, std::size_t index) {
+    return index == 0 ? config.url : config.fallback_urls[index - 1];
+}
+
 // The whole journey: attempts over the candidate URLs, each on a new client, then the run.
-// Everything a journey keeps for its whole life is in this frame; it reads the shared plan.
+// Everything a journey keeps for its whole life is in this frame; it reads the shared plan. The
+// JourneyResult is made when the journey ends (JourneyDraft).
 awaitable<ResultPtr> run_journey(std::shared_ptr<const detail::JourneyPlan> plan,
                                  detail::JourneyIdentity identity,
                                  BlockingClients blocking_clients) {
     const JourneyOptions& options = plan->options;
-    auto result = std::make_unique<JourneyResult>();
-    result->thread_id = identity.thread_id.empty() ? generated_id("thread", identity.user)
-                                                   : std::move(identity.thread_id);
-    result->run_id =
+    detail::JourneyDraft draft;
+    draft.thread_id = identity.thread_id.empty() ? generated_id("thread", identity.user)
+                                                 : std::move(identity.thread_id);
+    draft.run_id =
         identity.run_id.empty() ? generated_id("run", identity.user) : std::move(identity.run_id);
     const auto executor = co_await net::this_coro::executor;
     const auto& retry = options.config.retry;
@@ -139,7 +150,8 @@ awaitable<ResultPtr> run_journey(std::shared_ptr<const detail::JourneyPlan> plan
     AttemptLog attempts;
     detail::BoxedFailure failure;
 
-    for (const Url& url : options.config.candidate_urls()) {
+    for (std::size_t candidate = 0; candidate < candidate_count(options.config); ++candidate) {
+        const Url& url = candidate_url(options.config, candidate);
         for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
             if (attempt > 1) {
                 if (Clock::now() >= overall_deadline) {
@@ -151,22 +163,16 @@ awaitable<ResultPtr> run_journey(std::shared_ptr<const detail::JourneyPlan> plan
                           : blocking_clients == BlockingClients::offload
                               ? detail::offloading_port(options.client_factory())
                               : detail::blocking_port(options.client_factory());
-            result->url = url.to_string();
+            draft.url = url.to_string();
             const auto started = Clock::now();
             failure = co_await connect_attempt(*client, options, identity.user, url);
             if (!failure) {
-                result->timings.connect_ms = elapsed_ms(started, Clock::now());
-                if (!url.event_stream()) {
-                    co_await detail::run_connected(options, *client, *result);
-                    co_return result;
-                }
+                draft.timings.connect_ms = elapsed_ms(started, Clock::now());
+                auto run = co_await detail::run_connected(options, *client, draft);
                 // An event stream's answer to the POSTed start message comes in the run: a
                 // failure before its header is a failed attempt, recorded and (when retryable)
-                // retried as a refused WebSocket upgrade is. Its result is on the heap: only
-                // event streams need the copy.
-                auto run = std::make_unique<JourneyResult>(*result);
-                co_await detail::run_connected(options, *client, *run);
-                if (!run->failure || run->failure->phase != Phase::upgrade) {
+                // retried as a refused WebSocket upgrade is.
+                if (!url.event_stream() || !run->failure || run->failure->phase != Phase::upgrade) {
                     co_return run;
                 }
                 failure = std::move(run->failure);
@@ -180,6 +186,7 @@ awaitable<ResultPtr> run_journey(std::shared_ptr<const detail::JourneyPlan> plan
             break;
         }
     }
+    auto result = draft.result();
     if (failure) {
         attempts.finish(*failure);
         result->failure = std::move(failure).take();
@@ -192,19 +199,17 @@ awaitable<ResultPtr> run_journey(std::shared_ptr<const detail::JourneyPlan> plan
 // A journey on a client the caller made and connects here.
 awaitable<ResultPtr> run_journey_on(const JourneyOptions& options,
                                     std::unique_ptr<detail::ClientPort> client) {
-    auto result = std::make_unique<JourneyResult>();
-    result->thread_id = options.thread_id;
-    result->run_id = options.run_id;
-    result->url = options.config.url.to_string();
+    detail::JourneyDraft draft{
+        options.config.url.to_string(), options.thread_id, options.run_id, {}};
     const auto started = Clock::now();
     if (auto failure =
             co_await connect_attempt(*client, options, options.user, options.config.url)) {
+        auto result = draft.result();
         result->failure = std::move(failure).take();
         co_return result;
     }
-    result->timings.connect_ms = elapsed_ms(started, Clock::now());
-    co_await detail::run_connected(options, *client, *result);
-    co_return result;
+    draft.timings.connect_ms = elapsed_ms(started, Clock::now());
+    co_return co_await detail::run_connected(options, *client, draft);
 }
 
 constexpr std::size_t kBlockingFloorPeriods = 10;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 
 #include "bounded_frames.hpp"
 #include "bounded_text.hpp"
+#include "boxed_failure.hpp"
 #include "printable.hpp"
 
 namespace goldenpath::detail {
@@ -55,11 +57,12 @@ class JourneyLoop {
     static constexpr std::size_t kMaxEarlyFrames = 1'000;
 
     JourneyLoop(detail::ClientPort& client, const ProtocolProfile& profile,
-                const Timeouts& timeouts, std::size_t max_events_per_run, JourneyResult& result)
+                const Timeouts& timeouts, std::size_t max_events_per_run, const JourneyDraft& draft)
         : client_(client),
           profile_(profile),
           timeouts_(timeouts),
-          result_(result),
+          draft_(draft),
+          timings_(draft.timings),
           limits_(limits_for(max_events_per_run)),
           verifier_(profile, limits_) {}
 
@@ -74,7 +77,7 @@ class JourneyLoop {
             co_return;
         }
         origin_ = Clock::now();
-        run_ = verifier_.start_run(result_.thread_id, result_.run_id, origin_);
+        run_ = verifier_.start_run(draft_.thread_id, draft_.run_id, origin_);
         for (auto& event : early_events_) {
             feed(event);
         }
@@ -83,12 +86,14 @@ class JourneyLoop {
         co_await finish_with_close();
     }
 
-    // The frames kept for the result; call once, after run().
-    void take_frames() {
+    // The timings, the first failure and the frames kept; call once, after run().
+    void take_outcome(JourneyResult& result) {
+        result.timings = timings_;
+        result.failure = std::move(failure_).take();
         auto kept = std::move(frames_).take();
-        result_.frames = std::move(kept.frames);
-        result_.frames_omitted = kept.omitted;
-        result_.frames_omitted_at = kept.omitted_at;
+        result.frames = std::move(kept.frames);
+        result.frames_omitted = kept.omitted;
+        result.frames_omitted_at = kept.omitted_at;
     }
 
     // One run per journey: the connection-wide verdict is that run's, and its timeline also
@@ -128,7 +133,7 @@ class JourneyLoop {
                 co_return false;
             }
             if (event->type == profile_.ready_type) {
-                result_.timings.ready_ms = elapsed_ms(connected, event->arrival);
+                timings_.ready_ms = elapsed_ms(connected, event->arrival);
                 early_events_.push_back(std::move(*event));
                 co_return true;
             }
@@ -266,12 +271,12 @@ class JourneyLoop {
     void feed(const Event& event) {
         const auto role = verifier_.feed(event);
         if (role == EventRole::run_event || role == EventRole::terminal_failure) {
-            if (!result_.timings.first_event_ms && origin_ != Clock::time_point{}) {
-                result_.timings.first_event_ms = elapsed_ms(origin_, event.arrival);
+            if (!timings_.first_event_ms && origin_ != Clock::time_point{}) {
+                timings_.first_event_ms = elapsed_ms(origin_, event.arrival);
             }
             last_progress_ = event.arrival;
-            if (event.type == profile_.agent_completed && !result_.timings.completion_ms) {
-                result_.timings.completion_ms = elapsed_ms(origin_, event.arrival);
+            if (event.type == profile_.agent_completed && !timings_.completion_ms) {
+                timings_.completion_ms = elapsed_ms(origin_, event.arrival);
             }
             if (role == EventRole::terminal_failure && !terminal_message_) {
                 terminal_message_ = message_of(profile_, event.body);
@@ -285,7 +290,7 @@ class JourneyLoop {
         if (closed_) {
             co_return;
         }
-        if (!result_.failure && timeouts_.linger.count() > 0) {
+        if (!failure_ && timeouts_.linger.count() > 0) {
             const auto until = Clock::now() + timeouts_.linger;
             while (true) {
                 auto received = co_await client_.receive(until);
@@ -300,7 +305,7 @@ class JourneyLoop {
         auto late =
             co_await client_.close(1000, "goldenpath journey done", Clock::now() + timeouts_.close);
         closed_ = true;
-        if (result_.failure || verifier_.event_count(run_) > limits_.max_events_per_run) {
+        if (failure_ || verifier_.event_count(run_) > limits_.max_events_per_run) {
             co_return;  // nothing late can change the verdict
         }
         for (auto& frame : late) {
@@ -320,11 +325,11 @@ class JourneyLoop {
 
     // The first failure is the journey's; one made here gets the journey's URL.
     void fail(Failure failure) {
-        if (!result_.failure) {
+        if (!failure_) {
             if (failure.url.empty()) {
-                failure.url = result_.url;
+                failure.url = draft_.url;
             }
-            result_.failure = std::move(failure);
+            failure_ = std::move(failure);
         }
     }
 
@@ -335,7 +340,9 @@ class JourneyLoop {
     detail::ClientPort& client_;
     const ProtocolProfile& profile_;
     const Timeouts& timeouts_;
-    JourneyResult& result_;
+    const JourneyDraft& draft_;
+    PhaseTimings timings_;
+    BoxedFailure failure_;
     VerifierLimits limits_;
     EventSequenceVerifier verifier_;
     EventSequenceVerifier::RunId run_ = 0;
@@ -378,23 +385,28 @@ void settle(JourneyResult& result, Verdict verdict, const std::string& terminal_
     }
 }
 
-// Outside run_connected's frame, like settle: the verdict and the message are made after the
-// last wait, and would otherwise take their bytes in every running journey's frame.
-void finish(JourneyLoop& loop, JourneyResult& result) {
-    loop.take_frames();
-    settle(result, loop.take_verdict(), loop.terminal_message());
+// Outside run_connected's frame, like settle: the result, the verdict and the message are made
+// after the last wait, and would otherwise take their bytes in every running journey's frame.
+std::unique_ptr<JourneyResult> finish(JourneyLoop& loop, const JourneyDraft& draft,
+                                      bool tls_verification_skipped) {
+    auto result = draft.result();
+    result->tls_verification_skipped = tls_verification_skipped;
+    loop.take_outcome(*result);
+    settle(*result, loop.take_verdict(), loop.terminal_message());
+    return result;
 }
 
 }  // namespace
 
-awaitable<void> run_connected(const JourneyOptions& options, ClientPort& client,
-                              JourneyResult& result) {
+awaitable<std::unique_ptr<JourneyResult>> run_connected(const JourneyOptions& options,
+                                                        ClientPort& client,
+                                                        const JourneyDraft& draft) {
     const auto& profile = options.profile;
-    result.tls_verification_skipped = client.tls_verification_skipped();
+    const bool tls_verification_skipped = client.tls_verification_skipped();
     JourneyLoop loop(client, profile, options.config.timeouts, options.config.max_events_per_run,
-                     result);
-    co_await loop.run(profile.start_message(options.message, result.thread_id, result.run_id));
-    finish(loop, result);
+                     draft);
+    co_await loop.run(profile.start_message(options.message, draft.thread_id, draft.run_id));
+    co_return finish(loop, draft, tls_verification_skipped);
 }
 
 }  // namespace goldenpath::detail
