@@ -161,6 +161,57 @@ TEST_F(SseTransportTest, ServerErrorIsHttpStatusWithTheBodyExcerpt) {
     EXPECT_EQ(result.failure->phase, Phase::upgrade);
 }
 
+// A refused POST is a failed attempt, as a refused upgrade is. The next URL's run starts from the
+// journey's own ids and URL, not from what the refused run left behind.
+SseAnswer refusal() {
+    SseAnswer answer;
+    answer.status = 503;
+    answer.content_type = "text/plain";
+    answer.chunked = false;
+    answer.pieces = {"draining"};
+    return answer;
+}
+
+TEST_F(SseTransportTest, FallbackUrlAfterARefusedPostRunsWithTheJourneysIds) {
+    SseTestServer refusing(refusal());
+    SseTestServer healthy(golden_answer());
+    auto options = options_for(refusing);
+    options.config.fallback_urls = {Url::parse(healthy.url())};
+    options.thread_id = "thread-fallback";
+    options.run_id = "run-fallback";
+    const auto result = Run(std::move(options));
+
+    ASSERT_THAT(result, FollowsGoldenPath());
+    EXPECT_EQ(result.url, healthy.url());
+    EXPECT_EQ(result.thread_id, "thread-fallback");
+    EXPECT_EQ(result.run_id, "run-fallback");
+    EXPECT_TRUE(result.timings.connect_ms);
+    EXPECT_TRUE(result.timings.completion_ms);
+    for (const SseTestServer* server : {&refusing, &healthy}) {
+        const auto request = server->wait_for_request(Clock::now() + test::kWait);
+        ASSERT_TRUE(request) << server->url() << ": no request within " << test::kWait.count()
+                             << " ms";
+        EXPECT_EQ(nlohmann::json::parse(request->body)["payload"]["run_id"], "run-fallback")
+            << server->url();
+    }
+}
+
+TEST_F(SseTransportTest, EveryUrlRefusingThePostFailsWithEachAttemptAndTheLastUrl) {
+    SseTestServer first(refusal());
+    SseTestServer second(refusal());
+    auto options = options_for(first);
+    options.config.fallback_urls = {Url::parse(second.url())};
+    options.thread_id = "thread-refused";
+    const auto result = Run(std::move(options));
+
+    ExpectFailure(result, "http_status(503)");
+    EXPECT_EQ(result.failure->phase, Phase::upgrade);
+    EXPECT_THAT(result.failure->attempts, testing::SizeIs(2)) << result.to_string();
+    EXPECT_EQ(result.url, second.url());
+    EXPECT_EQ(result.thread_id, "thread-refused");
+    EXPECT_FALSE(result.timings.completion_ms);
+}
+
 TEST_F(SseTransportTest, NoResponseHeadersInTimeIsTimeoutUpgrade) {
     SseAnswer answer;
     answer.never_answer = true;
