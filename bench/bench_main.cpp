@@ -25,6 +25,7 @@
 
 #include <malloc.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -294,6 +295,17 @@ long peak_rss_kb() {
     return usage.ru_maxrss;
 }
 
+// The process's resident memory now (/proc/self/statm), 0 without /proc.
+long current_rss_kb() {
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0;
+    long resident = 0;
+    if (!(statm >> pages >> resident)) {
+        return 0;
+    }
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 // The number of this process's threads (entries of /proc/self/task); 0 without /proc.
 std::size_t thread_count() {
     std::error_code error;
@@ -310,7 +322,10 @@ std::size_t thread_count() {
 // /proc reads off the journeys' threads in both models.
 class ConcurrentUsers {
   public:
-    explicit ConcurrentUsers(std::size_t users) : samples_ms_(users) {}
+    // What the process holds before its users is read here, so that the figures can tell the
+    // memory of the connections from that of the code and the libraries.
+    explicit ConcurrentUsers(std::size_t users)
+        : samples_ms_(users), rss_before_users_kb_(current_rss_kb()) {}
 
     // From any thread, once per user.
     void finished(std::size_t user, Clock::time_point begin,
@@ -384,6 +399,7 @@ class ConcurrentUsers {
             {"p50_ms", percentile(passed, 50)},
             {"p99_ms", percentile(passed, 99)},
             {"peak_rss_mb", static_cast<double>(peak_rss_kb()) / 1024.0},
+            {"rss_before_users_mb", static_cast<double>(rss_before_users_kb_) / 1024.0},
             {"peak_heap_in_use_mb", static_cast<double>(max_heap_bytes_) / (1024.0 * 1024.0)},
             {"max_threads", max_threads_}};
         if (finished_ != users) {
@@ -403,6 +419,7 @@ class ConcurrentUsers {
     std::string first_failure_;
     std::size_t max_threads_ = 0;     // only the waiting thread touches it
     std::size_t max_heap_bytes_ = 0;  // likewise
+    long rss_before_users_kb_ = 0;
     Clock::time_point last_heap_sample_{};
 };
 

@@ -142,9 +142,12 @@ echo "== (c) $users users at once, async on one EventLoop thread, vs goldenpath-
 echo "== (c) $big_users users at once, async (LoadRun), vs a goldenpath-server of their own"
 start goldenpath-server-big "$server_bin"
 big_server_pid=${pids[-1]}
+big_server_rss_before_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$big_server_pid/status")
 "$bench" --url "$url" --workloads users_async --io-threads 1 --users "$big_users" "${common[@]}" \
     --json "$work/users_big.json"
-awk '/^VmHWM:/ { printf "{\"server_peak_rss_mb\": %.1f}\n", $2 / 1024 }' "/proc/$big_server_pid/status" \
+awk -v before="$big_server_rss_before_kb" '/^VmHWM:/ {
+        printf "{\"server_peak_rss_mb\": %.1f, \"server_rss_before_users_mb\": %.1f}\n", $2 / 1024, before / 1024 }' \
+    "/proc/$big_server_pid/status" \
     >"$work/users_big_server.json"
 echo "== micro-benchmarks (Google Benchmark): where a verified event's time goes"
 micro="$build/bench/goldenpath-micro-bench"
@@ -267,7 +270,11 @@ const usersLine = (f) => `${f.succeeded}/${f.users} passed, wall ${num(f.wall_s,
 const ua = usersAsync.users_async;
 console.log(`(c) ${u.users} users at once: thread per user: ${usersLine(u)}; async (one EventLoop thread): ${usersLine(ua)}`);
 const perUserKb = (mb, n) => (mb * 1024) / n;
-console.log(`(c) ${usersBig.users} users at once, async (LoadRun, one EventLoop thread): ${usersBig.succeeded}/${usersBig.users} passed (target 100 %), wall ${num(usersBig.wall_s, 3)} s (target < 3), peak RSS ${num(usersBig.peak_rss_mb, 1)} MB (target < 150; heap in use at most ${num(usersBig.peak_heap_in_use_mb, 1)} MB), ${num(perUserKb(usersBig.peak_rss_mb, usersBig.users), 1)} KB per connection (target about 12); goldenpath-server holding them: peak RSS ${num(usersBig.server_peak_rss_mb, 1)} MB (target < 150), ${num(perUserKb(usersBig.server_peak_rss_mb, usersBig.users), 1)} KB per connection`);
+// Per connection: the peak above what the process held before its users (code, libraries), then
+// the whole peak divided by the users.
+const perConnection = (peak, before, n) =>
+  `${num(perUserKb(peak - before, n), 1)} KB per connection above the ${num(before, 1)} MB held before the users (${num(perUserKb(peak, n), 1)} counting the whole peak)`;
+console.log(`(c) ${usersBig.users} users at once, async (LoadRun, one EventLoop thread): ${usersBig.succeeded}/${usersBig.users} passed (target 100 %), wall ${num(usersBig.wall_s, 3)} s (target < 3), peak RSS ${num(usersBig.peak_rss_mb, 1)} MB (target < 150; heap in use at most ${num(usersBig.peak_heap_in_use_mb, 1)} MB), ${perConnection(usersBig.peak_rss_mb, usersBig.rss_before_users_mb, usersBig.users)} (target about 12); goldenpath-server holding them: peak RSS ${num(usersBig.server_peak_rss_mb, 1)} MB (target < 150), ${perConnection(usersBig.server_peak_rss_mb, usersBig.server_rss_before_users_mb, usersBig.users)}`);
 console.log(`(d) verifier, pre-parsed: ${num(v.preparsed.events_per_s / 1e6, 3)} M events/s (target >= 5); parse_event + verify: ${num(v.parse_and_verify.events_per_s / 1e6, 3)} M events/s (target >= 1), with nlohmann::json's parse alone: ${num(v.nlohmann_parse_and_verify.events_per_s / 1e6, 3)}; pre-parsed, each of ${v.preparsed_cold.events} events distinct (out of cache): ${num(v.preparsed_cold.events_per_s / 1e6, 3)} M events/s`);
 for (const m of results.micro) {
   console.log(`    ${m.name}: ${num(m.cpu_ns, 0)} ns CPU per iteration${m.items_per_second ? `, ${num(m.items_per_second / 1e6, 2)} M items/s` : ''}`);
