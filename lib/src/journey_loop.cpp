@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <boost/asio/this_coro.hpp>
@@ -81,7 +82,9 @@ class JourneyLoop {
         for (auto& event : early_events_) {
             feed(event);
         }
-        early_events_ = {};  // its buffer too: the journey has a long wait ahead
+        // Its buffer too: the journey has a long wait ahead. (`early_events_ = {}` would keep
+        // it: that assigns an empty initializer list, which leaves the capacity.)
+        std::vector<Event>().swap(early_events_);
         co_await collect();
         co_await finish_with_close();
     }
