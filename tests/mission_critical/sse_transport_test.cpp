@@ -172,12 +172,19 @@ SseAnswer refusal() {
     return answer;
 }
 
+// A journey to `first`, then to `second` as its fallback, with the thread id given.
+JourneyOptions first_then(const SseTestServer& first, const SseTestServer& second,
+                          const std::string& thread_id) {
+    auto options = options_for(first);
+    options.config.fallback_urls = {Url::parse(second.url())};
+    options.thread_id = thread_id;
+    return options;
+}
+
 TEST_F(SseTransportTest, FallbackUrlAfterARefusedPostRunsWithTheJourneysIds) {
     SseTestServer refusing(refusal());
     SseTestServer healthy(golden_answer());
-    auto options = options_for(refusing);
-    options.config.fallback_urls = {Url::parse(healthy.url())};
-    options.thread_id = "thread-fallback";
+    auto options = first_then(refusing, healthy, "thread-fallback");
     options.run_id = "run-fallback";
     const auto result = Run(std::move(options));
 
@@ -199,10 +206,7 @@ TEST_F(SseTransportTest, FallbackUrlAfterARefusedPostRunsWithTheJourneysIds) {
 TEST_F(SseTransportTest, EveryUrlRefusingThePostFailsWithEachAttemptAndTheLastUrl) {
     SseTestServer first(refusal());
     SseTestServer second(refusal());
-    auto options = options_for(first);
-    options.config.fallback_urls = {Url::parse(second.url())};
-    options.thread_id = "thread-refused";
-    const auto result = Run(std::move(options));
+    const auto result = Run(first_then(first, second, "thread-refused"));
 
     ExpectFailure(result, "http_status(503)");
     EXPECT_EQ(result.failure->phase, Phase::upgrade);
