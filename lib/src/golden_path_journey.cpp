@@ -123,15 +123,6 @@ awaitable<detail::BoxedFailure> connect_attempt(detail::ClientPort& client,
 // have a copy in the journey's frame, its promise and co_spawn's frame for every connection.
 using ResultPtr = std::unique_ptr<JourneyResult>;
 
-// The URLs in the order they are tried, without a copy of them in every journey's frame:
-// index 0 is the config's URL, then its fallbacks.
-std::size_t candidate_count(const EndpointConfig& config) {
-    return 1 + config.fallback_urls.size();
-}
-const Url& candidate_url(const EndpointConfig& config, std::size_t index) {
-    return index == 0 ? config.url : config.fallback_urls[index - 1];
-}
-
 // The whole journey: attempts over the candidate URLs, each on a new client, then the run.
 // Everything a journey keeps for its whole life is in this frame; it reads the shared plan. The
 // JourneyResult is made when the journey ends (JourneyDraft).
@@ -150,8 +141,7 @@ awaitable<ResultPtr> run_journey(std::shared_ptr<const detail::JourneyPlan> plan
     AttemptLog attempts;
     detail::BoxedFailure failure;
 
-    for (std::size_t candidate = 0; candidate < candidate_count(options.config); ++candidate) {
-        const Url& url = candidate_url(options.config, candidate);
+    for (const Url& url : plan->candidate_urls) {
         for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
             if (attempt > 1) {
                 if (Clock::now() >= overall_deadline) {
@@ -236,8 +226,9 @@ std::shared_ptr<const detail::JourneyPlan> detail::make_journey_plan(JourneyOpti
         options.resolver = system_resolver();
     }
     auto redactor = journey_redactor(options.config, options.profile);
+    auto candidate_urls = options.config.candidate_urls();
     return std::make_shared<const JourneyPlan>(
-        JourneyPlan{std::move(options), std::move(redactor)});
+        JourneyPlan{std::move(options), std::move(redactor), std::move(candidate_urls)});
 }
 
 GoldenPathJourney::GoldenPathJourney(JourneyOptions options) {

@@ -9,10 +9,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "goldenpath/event_loop.hpp"
 #include "goldenpath/golden_path_journey.hpp"
 #include "goldenpath/redactor.hpp"
+#include "goldenpath/url.hpp"
 
 namespace goldenpath::detail {
 
@@ -21,6 +23,8 @@ namespace goldenpath::detail {
 struct JourneyPlan {
     JourneyOptions options;
     Redactor redactor;  // every string of every result passes it
+    // options.config.candidate_urls(), made once: not copied into every journey's frame.
+    std::vector<Url> candidate_urls;
 };
 
 // Completes the options (resolver) and builds the redactor.
