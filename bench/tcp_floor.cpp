@@ -4,7 +4,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,59 +15,14 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include "golden_frames.hpp"
 #include "goldenpath/protocol_profile.hpp"
+#include "loopback_socket.hpp"
 
 namespace goldenpath::bench {
 namespace {
-
-class Fd {
-  public:
-    explicit Fd(int fd = -1) noexcept : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Fd& operator=(Fd&& other) noexcept {
-        if (this != &other) {
-            reset();
-            fd_ = std::exchange(other.fd_, -1);
-        }
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const noexcept { return fd_; }
-    void reset() noexcept {
-        if (fd_ >= 0) {
-            ::close(fd_);
-            fd_ = -1;
-        }
-    }
-
-  private:
-    int fd_;
-};
-
-sockaddr_in loopback(std::uint16_t port) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return address;
-}
-
-bool write_all(int fd, std::string_view bytes) {
-    while (!bytes.empty()) {
-        const auto n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-        if (n <= 0) {
-            return false;
-        }
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
 
 // Reads exactly `count` bytes (or until EOF when `count` is 0); returns the bytes read.
 std::size_t read_bytes(int fd, std::size_t count) {
@@ -83,11 +37,6 @@ std::size_t read_bytes(int fd, std::size_t count) {
         total += static_cast<std::size_t>(n);
     }
     return total;
-}
-
-void set_nodelay(int fd) {
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 // One request/response exchange of a floor journey: the client writes `request`, the server
@@ -171,11 +120,8 @@ FloorRun run_tcp_floor(std::size_t journeys, double max_seconds, bool ws_shaped)
     };
     for (std::size_t i = 0; i < journeys && seconds_since_start() < max_seconds; ++i) {
         const auto begin = Clock::now();
-        Fd client(::socket(AF_INET, SOCK_STREAM, 0));
-        const auto server_address = loopback(port);
-        bool ok = ::connect(client.get(), reinterpret_cast<const sockaddr*>(&server_address),
-                            sizeof server_address) == 0;
-        set_nodelay(client.get());
+        Fd client = connect_loopback(port);
+        bool ok = client.get() >= 0;
         for (const auto& exchange : exchanges) {
             ok = ok && write_all(client.get(), exchange.request);
             ok = ok &&
@@ -193,10 +139,7 @@ FloorRun run_tcp_floor(std::size_t journeys, double max_seconds, bool ws_shaped)
     stop.store(true);
     {
         // Wake the accept loop with one last connection.
-        Fd wake(::socket(AF_INET, SOCK_STREAM, 0));
-        const auto server_address = loopback(port);
-        ::connect(wake.get(), reinterpret_cast<const sockaddr*>(&server_address),
-                  sizeof server_address);
+        const Fd wake = connect_loopback(port);
     }
     server.join();
     run.round_trips = exchanges.size();
