@@ -3,7 +3,8 @@
 //
 //   goldenpath-bench [--url ws://127.0.0.1:PORT/ws] [--journeys N] [--floor-journeys N]
 //                    [--runs N] [--events N] [--users N] [--io-threads N] [--max-seconds S]
-//                    [--workloads journeys,runs,users,users_async,verifier,floor] [--json FILE]
+//                    [--workloads journeys,runs,users,users_async,verifier,floor,bare_client]
+//                    [--json FILE]
 //                    [--profile agent-chat-v1|ag-ui|FILE]
 //
 // Workloads:
@@ -21,6 +22,9 @@
 //                 the bytes of connection_established + five events, close: p50, p99; and a
 //                 "ws-shaped" floor with a WebSocket journey's three round trips (upgrade,
 //                 start/events, close), still plain bytes
+//   bare_client   the ceiling: --journeys sequential journeys against --url from a client of
+//                 blocking sockets that parses no JSON (bench/bare_ws_client.hpp), the most any
+//                 client can reach against that server
 // Without --url the end-to-end workloads run against an in-process AgentServerDouble.
 
 #include <malloc.h>
@@ -54,6 +58,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bare_ws_client.hpp"
 #include "cli_common.hpp"
 #include "goldenpath/agent_server_double.hpp"
 #include "goldenpath/beast_client.hpp"
@@ -91,8 +96,8 @@ struct Args {
     goldenpath::ProtocolProfile profile = goldenpath::default_profile();
 };
 
-constexpr std::string_view kWorkloads[] = {"journeys",    "runs",     "users",
-                                           "users_async", "verifier", "floor"};
+constexpr std::string_view kWorkloads[] = {"journeys", "runs",  "users",      "users_async",
+                                           "verifier", "floor", "bare_client"};
 
 std::size_t parse_count(std::string_view text, std::string_view flag) {
     std::size_t value = 0;
@@ -512,6 +517,15 @@ nlohmann::json bench_floor(const Args& args, bool ws_shaped) {
     return figures;
 }
 
+nlohmann::json bench_bare_client(const Args& args, const goldenpath::Url& url) {
+    auto run = goldenpath::bench::run_bare_ws_client(url, args.journeys, args.max_seconds);
+    auto figures = latency_figures(std::move(run.samples_ms), run.seconds, run.failures);
+    if (run.failures != 0) {
+        figures["first_failure"] = run.first_failure;
+    }
+    return figures;
+}
+
 // What a (c) row cannot show: journeys still running at the deadline, the first failure.
 void print_users_notes(const nlohmann::json& figures) {
     if (figures.contains("unfinished_at_deadline")) {
@@ -537,6 +551,13 @@ void print_table(const nlohmann::json& results) {
         if (results["journeys"].value("failures", 0) != 0) {
             std::cout << "    failures: " << results["journeys"]["failures"]
                       << " first: " << results["journeys"].value("first_failure", "") << "\n";
+        }
+    }
+    if (results.contains("bare_client")) {
+        row("ceiling: bare-bytes ws client", results["bare_client"], "journeys_per_s", "j/s");
+        if (results["bare_client"].value("failures", 0) != 0) {
+            std::cout << "    failures: " << results["bare_client"]["failures"]
+                      << " first: " << results["bare_client"].value("first_failure", "") << "\n";
         }
     }
     if (results.contains("floor")) {
@@ -604,7 +625,8 @@ int main(int argc, char** argv) {
         nlohmann::json results = {{"schema_version", 1}};
         std::unique_ptr<goldenpath::AgentServerDouble> server;
         const bool networked = wants(args, "journeys") || wants(args, "runs") ||
-                               wants(args, "users") || wants(args, "users_async");
+                               wants(args, "users") || wants(args, "users_async") ||
+                               wants(args, "bare_client");
         std::optional<goldenpath::Url> url;
         if (networked) {
             if (args.url.empty()) {
@@ -618,6 +640,9 @@ int main(int argc, char** argv) {
         }
         if (wants(args, "journeys")) {
             results["journeys"] = bench_journeys(args, *url);
+        }
+        if (wants(args, "bare_client")) {
+            results["bare_client"] = bench_bare_client(args, *url);
         }
         if (wants(args, "runs")) {
             results["runs"] = bench_runs(args, *url);

@@ -7,6 +7,7 @@
 #   the same four pairs over HTTP with server-sent events (AG-UI: goldenpath-server --profile ag-ui,
 #   bench/peers/node_sse_server.mjs and node_sse_client.mjs with Node's own http and fetch),
 #   goldenpath-probe --runs JOURNEYS (the CLI, through LoadRun) vs goldenpath-server,
+#   the ceiling: a bare-bytes WebSocket client (no JSON, blocking sockets) vs goldenpath-server,
 #   the raw TCP floor, the verifier (d), and 1000 concurrent users (c) twice, each in its own
 #   process: one thread per user, then async on one EventLoop thread (LoadRun), and BIG_USERS
 #   users async against a goldenpath-server of their own, for both sides' peak memory,
@@ -101,6 +102,9 @@ common=(--journeys "$journeys" --max-seconds "$max_seconds")
 for round in $(seq "$rounds"); do
     echo "== round $round/$rounds: (a) ours vs goldenpath-server"
     "$bench" --url "$gp_url" --workloads journeys "${common[@]}" --json "$work/ours_gp.$round.json"
+    echo "== round $round/$rounds: (a) ceiling: bare-bytes ws client vs goldenpath-server"
+    "$bench" --url "$gp_url" --workloads bare_client "${common[@]}" \
+        --json "$work/bare_gp.$round.json"
     echo "== round $round/$rounds: (a) node ws client vs goldenpath-server"
     node bench/peers/node_client.mjs "$gp_url" "${common[@]}" | tee "$work/node_gp.$round.json"
     echo "== round $round/$rounds: (a) goldenpath-probe --runs $journeys vs goldenpath-server"
@@ -191,7 +195,9 @@ const rounds_ = {
   ours_sse_node: allRounds('ours_sse_node', (j) => j.journeys),
   node_sse_node: allRounds('node_sse_node', (j) => j),
   probe_gp: allRounds('probe_gp', (j) => j),
+  bare_gp: allRounds('bare_gp', (j) => j.bare_client),
 };
+const bareGp = median(rounds_.bare_gp);
 const probeGp = median(rounds_.probe_gp);
 const oursGp = { journeys: median(rounds_.ours_gp), runs: read('runs.json').runs };
 const nodeGp = median(rounds_.node_gp);
@@ -222,6 +228,7 @@ const results = {
   users_async: usersAsync.users_async,
   users_big: usersBig,
   probe_vs_goldenpath_server: probeGp,
+  bare_client_vs_goldenpath_server: bareGp,
   verifier: floor.verifier,
   suites: read('suites.json'),
   micro: read('micro.json').benchmarks.map((b) => ({ name: b.name, cpu_ns: b.cpu_time, items_per_second: b.items_per_second })),
@@ -232,6 +239,8 @@ const rows = [
   ['(a) journeys/s, ours / node client (vs goldenpath-server)', ratio(a.journeys_per_s, nodeGp.journeys_per_s), '>= 3', (r) => r >= 3],
   ['(a) p99, ours / node client (vs goldenpath-server)', ratio(a.p99_ms, nodeGp.p99_ms), '<= 0.5', (r) => r <= 0.5],
   ['(a) journeys/s, probe CLI / node client (vs goldenpath-server)', ratio(probeGp.journeys_per_s, nodeGp.journeys_per_s), '>= 3', (r) => r >= 3],
+  ['(a) journeys/s, bare-bytes client / node client (the ceiling)', ratio(bareGp.journeys_per_s, nodeGp.journeys_per_s), '-', null],
+  ['(a) journeys/s, ours / bare-bytes client (vs goldenpath-server)', ratio(a.journeys_per_s, bareGp.journeys_per_s), '-', null],
   ['(a) journeys/s, ours / node client (vs node server)', ratio(oursNode.journeys.journeys_per_s, nodeNode.journeys_per_s), '-', null],
   ['(a) p99, ours / node client (vs node server)', ratio(oursNode.journeys.p99_ms, nodeNode.p99_ms), '-', null],
   ['(a) p50, ours / raw TCP floor', ratio(a.p50_ms, floor.floor.p50_ms), '<= 3', (r) => r <= 3],
@@ -247,6 +256,7 @@ console.log(`| ${pad('run', 40)} | ${pad('journeys/s', 10)} | ${pad('p50 ms', 8)
 console.log(`|${'-'.repeat(42)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(10)}|----------|`);
 for (const [name, f] of [['ours vs goldenpath-server', a], ['probe CLI vs goldenpath-server', { p50_ms: NaN, p99_ms: NaN, ...probeGp }],
   ['node ws client vs goldenpath-server', nodeGp],
+  ['bare-bytes ws client vs goldenpath-server', bareGp],
   ['ours vs node ws server', oursNode.journeys], ['node ws client vs node ws server', nodeNode],
   ['SSE: ours vs goldenpath-server (ag-ui)', sse.ours_gp], ['SSE: node fetch vs goldenpath-server', sse.node_gp],
   ['SSE: ours vs node http server', sse.ours_node], ['SSE: node fetch vs node http server', sse.node_node],
