@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -56,6 +57,7 @@ class FrameReader {
             const std::string_view held(buffer_.data() + begin_, end_ - begin_);
             if (const auto blank = held.find("\r\n\r\n"); blank != std::string_view::npos) {
                 begin_ += blank + 4;
+                stopped_ = "a response other than 101";
                 return held.starts_with("HTTP/1.1 101");
             }
             if (!fill()) {
@@ -77,6 +79,7 @@ class FrameReader {
             const auto* bytes = reinterpret_cast<const std::uint8_t*>(buffer_.data() + begin_);
             if (held >= 2) {
                 if ((bytes[0] & 0x80) == 0 || (bytes[1] & 0x80) != 0) {
+                    stopped_ = "a fragmented or masked frame";
                     return {};
                 }
                 std::size_t header = 2;
@@ -85,9 +88,11 @@ class FrameReader {
                     header = 4;
                     length = held >= 4 ? (std::size_t{bytes[2]} << 8) | bytes[3] : 0;
                 } else if (length == 127) {
+                    stopped_ = "a frame over 64 KiB";
                     return {};
                 }
                 if (held >= header && header + length > buffer_.size()) {
+                    stopped_ = "a frame larger than the client's buffer";
                     return {};
                 }
                 if (held >= header + length) {
@@ -103,8 +108,15 @@ class FrameReader {
         }
     }
 
+    // Why the last read_upgrade_response or next_frame found nothing to return.
+    std::string_view stopped() const noexcept { return stopped_; }
+
   private:
     bool fill() {
+        if (begin_ == 0 && end_ == buffer_.size()) {
+            stopped_ = "more bytes than the client's buffer holds";
+            return false;
+        }
         if (begin_ == end_) {
             begin_ = end_ = 0;
         } else if (end_ == buffer_.size()) {
@@ -113,6 +125,11 @@ class FrameReader {
             begin_ = 0;
         }
         const auto n = ::recv(fd_, buffer_.data() + end_, buffer_.size() - end_, 0);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            stopped_ = "nothing within the socket's timeout";
+        } else if (n <= 0) {
+            stopped_ = n == 0 ? "the connection closed" : "a receive error";
+        }
         if (n <= 0) {
             return false;
         }
@@ -121,6 +138,7 @@ class FrameReader {
     }
 
     int fd_;
+    std::string_view stopped_ = "an unexpected frame";
     std::array<char, 16384> buffer_{};
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
@@ -142,19 +160,25 @@ std::string journey(std::uint16_t port, std::string_view upgrade, std::string_vi
     }
     FrameReader reader(socket.get());
     if (!reader.read_upgrade_response()) {
-        return "no 101 response";
+        return fmt::format("no 101 response: {}", reader.stopped());
     }
     const auto ready = reader.next_frame();
+    if (ready.opcode == 0) {
+        return fmt::format("no connection_established: {}", reader.stopped());
+    }
     if (ready.opcode != kText || !contains(ready.payload, "connection_established")) {
-        return "first frame is not connection_established";
+        return "the first frame is not connection_established";
     }
     if (!write_all(socket.get(), start)) {
         return "start message not sent";
     }
     for (int event = 1; event <= 5; ++event) {
         const auto frame = reader.next_frame();
+        if (frame.opcode == 0) {
+            return fmt::format("no event #{}: {}", event, reader.stopped());
+        }
         if (frame.opcode != kText) {
-            return fmt::format("event #{} is not a text frame", event);
+            return fmt::format("event #{} is not a text frame (opcode {})", event, frame.opcode);
         }
         if (event == 5 && !contains(frame.payload, "agent_completed")) {
             return "the fifth event is not agent_completed";
@@ -163,8 +187,11 @@ std::string journey(std::uint16_t port, std::string_view upgrade, std::string_vi
     if (!write_all(socket.get(), close)) {
         return "close frame not sent";
     }
-    if (reader.next_frame().opcode != kClose) {
-        return "the server did not answer the close frame";
+    if (const auto answer = reader.next_frame(); answer.opcode != kClose) {
+        return answer.opcode == 0
+                   ? fmt::format("no close frame in answer: {}", reader.stopped())
+                   : fmt::format("a frame of opcode {} where the close frame was expected",
+                                 answer.opcode);
     }
     return {};
 }
