@@ -4,16 +4,13 @@
 
 #include <array>
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
-#include <utility>
 
 #include <fmt/format.h>
 
-#include "goldenpath/clock.hpp"
 #include "goldenpath/protocol_profile.hpp"
 #include "loopback_socket.hpp"
 
@@ -198,7 +195,7 @@ std::string journey(std::uint16_t port, std::string_view upgrade, std::string_vi
 
 }  // namespace
 
-BareClientRun run_bare_ws_client(const Url& url, std::size_t journeys, double max_seconds) {
+TimedJourneys run_bare_ws_client(const Url& url, std::size_t journeys, double max_seconds) {
     if (url.scheme != "ws" || url.host != "127.0.0.1") {
         throw std::invalid_argument(fmt::format(
             "bare client: --url must be ws://127.0.0.1 (plain WebSocket on loopback), but is {}",
@@ -213,25 +210,8 @@ BareClientRun run_bare_ws_client(const Url& url, std::size_t journeys, double ma
         default_profile().start_message("What is the status of my order?", "thread-0", "run-0"));
     const std::string close = masked_frame(kClose, std::string_view("\x03\xe8", 2));
 
-    BareClientRun run;
-    run.samples_ms.reserve(journeys);
-    const auto began = Clock::now();
-    const auto seconds_since_start = [&began] {
-        return std::chrono::duration<double>(Clock::now() - began).count();
-    };
-    for (std::size_t i = 0; i < journeys && seconds_since_start() < max_seconds; ++i) {
-        const auto journey_began = Clock::now();
-        auto failure = journey(url.port, upgrade, start, close);
-        if (failure.empty()) {
-            run.samples_ms.push_back(elapsed_ms(journey_began, Clock::now()));
-        } else {
-            if (run.failures++ == 0) {
-                run.first_failure = std::move(failure);
-            }
-        }
-    }
-    run.seconds = seconds_since_start();
-    return run;
+    return run_timed_journeys(journeys, max_seconds,
+                              [&] { return journey(url.port, upgrade, start, close); });
 }
 
 }  // namespace goldenpath::bench

@@ -4,19 +4,11 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
-#include <vector>
 
 #include "goldenpath/url.hpp"
+#include "timed_journeys.hpp"
 
 namespace goldenpath::bench {
-
-struct BareClientRun {
-    std::vector<double> samples_ms;  // one per journey that completed
-    std::size_t failures = 0;
-    std::string first_failure;
-    double seconds = 0;
-};
 
 // Golden-path journeys against `url` (ws://, agent-chat-v1), one connection each, until
 // `journeys` or `max_seconds`: blocking sockets, an upgrade request and a masked start frame
@@ -24,6 +16,6 @@ struct BareClientRun {
 // comes first, agent_completed is the fifth frame after the start message, and the server
 // answers the close frame. The client does what no real client can skip and nothing more, so its
 // rate is the most any client can reach against that server on this machine.
-BareClientRun run_bare_ws_client(const Url& url, std::size_t journeys, double max_seconds);
+TimedJourneys run_bare_ws_client(const Url& url, std::size_t journeys, double max_seconds);
 
 }  // namespace goldenpath::bench

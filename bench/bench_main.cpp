@@ -510,7 +510,11 @@ nlohmann::json bench_users_async(const Args& args, const goldenpath::Url& url) {
 
 nlohmann::json bench_floor(const Args& args, bool ws_shaped) {
     auto run = goldenpath::bench::run_tcp_floor(args.floor_journeys, args.max_seconds, ws_shaped);
-    auto figures = latency_figures(std::move(run.samples_ms), run.seconds, run.failures);
+    auto figures = latency_figures(std::move(run.journeys.samples_ms), run.journeys.seconds,
+                                   run.journeys.failures);
+    if (run.journeys.failures != 0) {
+        figures["first_failure"] = run.journeys.first_failure;
+    }
     figures["round_trips"] = run.round_trips;
     figures["request_bytes"] = run.request_bytes;
     figures["response_bytes"] = run.response_bytes;

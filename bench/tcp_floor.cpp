@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -113,28 +112,19 @@ FloorRun run_tcp_floor(std::size_t journeys, double max_seconds, bool ws_shaped)
     });
 
     FloorRun run;
-    run.samples_ms.reserve(journeys);
-    const auto start = Clock::now();
-    const auto seconds_since_start = [&start] {
-        return std::chrono::duration<double>(Clock::now() - start).count();
-    };
-    for (std::size_t i = 0; i < journeys && seconds_since_start() < max_seconds; ++i) {
-        const auto begin = Clock::now();
-        Fd client = connect_loopback(port);
-        bool ok = client.get() >= 0;
+    run.journeys = run_timed_journeys(journeys, max_seconds, [&]() -> std::string {
+        const Fd client = connect_loopback(port);
+        if (client.get() < 0) {
+            return "connect failed";
+        }
         for (const auto& exchange : exchanges) {
-            ok = ok && write_all(client.get(), exchange.request);
-            ok = ok &&
-                 read_bytes(client.get(), exchange.response.size()) == exchange.response.size();
+            if (!write_all(client.get(), exchange.request) ||
+                read_bytes(client.get(), exchange.response.size()) != exchange.response.size()) {
+                return "an exchange was cut short";
+            }
         }
-        client.reset();
-        if (ok) {
-            run.samples_ms.push_back(elapsed_ms(begin, Clock::now()));
-        } else {
-            ++run.failures;
-        }
-    }
-    run.seconds = seconds_since_start();
+        return {};
+    });
 
     stop.store(true);
     {

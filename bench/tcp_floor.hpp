@@ -2,14 +2,13 @@
 #pragma once
 
 #include <cstddef>
-#include <vector>
+
+#include "timed_journeys.hpp"
 
 namespace goldenpath::bench {
 
 struct FloorRun {
-    std::vector<double> samples_ms;  // one per journey that completed
-    std::size_t failures = 0;
-    double seconds = 0;
+    TimedJourneys journeys;
     std::size_t round_trips = 0;
     std::size_t request_bytes = 0;
     std::size_t response_bytes = 0;
