@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Issue 17's profile in one run: what one sequential journey costs each client, and the server
+# it talks to. Against one goldenpath-server on 127.0.0.1 it runs, one client after another,
+#   bare  the bare-bytes WebSocket client (goldenpath-bench --workloads bare_client), the ceiling
+#   ours  goldenpath-bench --workloads journeys (GoldenPathJourney::run)
+#   probe goldenpath-probe --runs (the CLI, through LoadRun)
+#   node  the Node ws client (bench/peers/node_client.mjs)
+# and prints, per journey: the client's user and kernel CPU (bash's `time`), the server's CPU
+# (/proc/PID/stat) and the client's system calls by name (strace -f -c, in a run of its own, as
+# strace slows the client down). Every figure is the difference of a run of 2 x JOURNEYS and one
+# of JOURNEYS, divided by the journeys between them, so process start-up (tens of ms of CPU for
+# Node) falls out. Builds the `bench` preset first. Environment: JOURNEYS (2000), MAX_SECONDS (20,
+# per client run).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build="$root/build/bench"
+journeys=${JOURNEYS:-2000}
+max_seconds=${MAX_SECONDS:-20}
+
+for setting in JOURNEYS MAX_SECONDS; do
+    value=${!setting:-1}
+    if ! [[ $value =~ ^[1-9][0-9]{0,6}$ ]]; then
+        echo "profile-journeys: $setting must be a whole number from 1 to 9999999, not '$value'" >&2
+        exit 2
+    fi
+done
+for tool in cmake ninja node npm strace awk; do
+    command -v "$tool" >/dev/null || {
+        echo "profile-journeys: $tool is required (strace: apt-get install strace)" >&2
+        exit 1
+    }
+done
+
+echo "== build (cmake --preset bench)"
+cmake --preset bench >/dev/null
+cmake --build --preset bench >/dev/null
+bench="$build/bench/goldenpath-bench"
+server_bin="$build/tools/goldenpath-server"
+probe_bin="$build/tools/goldenpath-probe"
+(
+    cd bench/peers
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+)
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+    if [[ -n $server_pid ]]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$server_bin" >"$work/server.out" 2>"$work/server.err" &
+server_pid=$!
+url=
+for _ in $(seq 100); do
+    url=$(awk '/^listening /{print $2; exit}' "$work/server.out" 2>/dev/null || true)
+    [[ -n $url ]] && break
+    sleep 0.1
+done
+if [[ -z $url ]]; then
+    echo "profile-journeys: goldenpath-server did not start:" >&2
+    cat "$work/server.err" >&2
+    exit 1
+fi
+echo "goldenpath-server: $url (pid $server_pid)"
+
+clock_ticks=$(getconf CLK_TCK)
+# The server's user and kernel CPU so far, in seconds.
+server_cpu() {
+    awk -v hz="$clock_ticks" '{ sub(/^.*\) /, ""); printf "%.3f %.3f\n", $12 / hz, $13 / hz }' \
+        "/proc/$server_pid/stat"
+}
+
+# run_client CLIENT N: runs CLIENT's N journeys against $url, prefixed by the command in the
+# array `wrap` (empty, or strace); its report goes to $work/CLIENT.report.
+wrap=()
+run_client() {
+    local client=$1 count=$2
+    case $client in
+    bare)
+        "${wrap[@]}" "$bench" --url "$url" --workloads bare_client --journeys "$count" \
+            --max-seconds "$max_seconds" --json "$work/bare.report" >/dev/null
+        ;;
+    ours)
+        "${wrap[@]}" "$bench" --url "$url" --workloads journeys --journeys "$count" \
+            --max-seconds "$max_seconds" --json "$work/ours.report" >/dev/null
+        ;;
+    probe)
+        # A run with a failed journey exits 1; the failures are counted from the report.
+        "${wrap[@]}" "$probe_bin" --url "$url" --runs "$count" --json "$work/probe.report" \
+            >/dev/null || true
+        ;;
+    node)
+        "${wrap[@]}" node bench/peers/node_client.mjs "$url" --journeys "$count" \
+            --max-seconds "$max_seconds" >"$work/node.report"
+        ;;
+    esac
+}
+
+# outcome CLIENT OUT: the journeys ended and failed in CLIENT's last report, as "JOURNEYS FAILURES"
+outcome() {
+    node -e '
+      const [file, client] = process.argv.slice(1);
+      const r = JSON.parse(require("fs").readFileSync(file, "utf8"));
+      if (client === "probe") {
+        console.log(r.journeys.length, r.journeys.filter((j) => !j.passed).length);
+      } else {
+        const w = client === "bare" ? r.bare_client : client === "ours" ? r.journeys : r;
+        console.log(w.journeys, w.failures);
+      }' "$work/$1.report" "$1" >"$2"
+}
+
+# measure CLIENT N TAG: CPU of the client (user kernel) and of the server (before, after) for N
+# journeys, into $work/TAG.time, $work/TAG.server and $work/TAG.result.
+measure() {
+    local client=$1 count=$2 tag=$3
+    local before after
+    before=$(server_cpu)
+    local TIMEFORMAT='%3U %3S'
+    { time run_client "$client" "$count" 2>"$work/$tag.err"; } 2>"$work/$tag.time"
+    after=$(server_cpu)
+    echo "$before $after" >"$work/$tag.server"
+    outcome "$client" "$work/$tag.result"
+}
+
+# count_calls CLIENT N TAG: the client's system calls for N journeys, into $work/TAG.strace.
+count_calls() {
+    local client=$1 count=$2 tag=$3
+    wrap=(strace -f -c -o "$work/$tag.strace")
+    run_client "$client" "$count" 2>"$work/$tag.err"
+    wrap=()
+    outcome "$client" "$work/$tag.result"
+}
+
+status=0
+declare -A cpu
+rows=()
+syscall_rows=()
+for client in bare ours probe node; do
+    echo "== $client: $journeys and $((2 * journeys)) journeys, then both again under strace -f -c"
+    measure "$client" "$journeys" "$client.1"
+    measure "$client" "$((2 * journeys))" "$client.2"
+    count_calls "$client" "$journeys" "$client.s1"
+    count_calls "$client" "$((2 * journeys))" "$client.s2"
+
+    failed=0
+    for result in "$client.1" "$client.2" "$client.s1" "$client.s2"; do
+        read -r _ failures <"$work/$result.result"
+        if [[ $failures != 0 ]]; then
+            echo "profile-journeys: $client: $failures failed journeys in run $result" >&2
+            failed=1
+        fi
+    done
+    read -r n1 _ <"$work/$client.1.result"
+    read -r n2 _ <"$work/$client.2.result"
+    read -r s1 _ <"$work/$client.s1.result"
+    read -r s2 _ <"$work/$client.s2.result"
+    if ((n2 <= n1 || s2 <= s1)); then
+        echo "profile-journeys: $client: the longer run ended no more journeys than the shorter" \
+            "($n1 and $n2; under strace $s1 and $s2): MAX_SECONDS ($max_seconds) too short?" >&2
+        failed=1
+    fi
+    if ((failed)); then
+        status=1
+        rows+=("| $client | failed (see above) | | | |")
+        continue
+    fi
+    read -r u1 k1 <"$work/$client.1.time"
+    read -r u2 k2 <"$work/$client.2.time"
+    read -r a1 b1 c1 d1 <"$work/$client.1.server"
+    read -r a2 b2 c2 d2 <"$work/$client.2.server"
+    cpu[$client]=$(awk -v n="$((n2 - n1))" -v u1="$u1" -v k1="$k1" -v u2="$u2" -v k2="$k2" \
+        'BEGIN { printf "%.1f", ((u2 - u1) + (k2 - k1)) / n * 1e6 }')
+    rows+=("$(awk -v c="$client" -v n="$((n2 - n1))" -v u1="$u1" -v k1="$k1" -v u2="$u2" \
+        -v k2="$k2" -v s1="$(awk "BEGIN{print $c1 - $a1 + $d1 - $b1}")" \
+        -v s2="$(awk "BEGIN{print $c2 - $a2 + $d2 - $b2}")" 'BEGIN {
+            u = (u2 - u1) / n * 1e6; k = (k2 - k1) / n * 1e6
+            printf "| %s | %.0f | %.0f | %.0f | %.0f |", c, u + k, u, k, (s2 - s1) / n * 1e6 }')")
+    # strace -c rows: % time, seconds, usecs/call, calls, [errors], syscall
+    syscall_rows+=("$(awk -v c="$client" -v n="$((s2 - s1))" '
+        FNR == 1 { file++ }
+        $1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { calls[file, $NF] = $4; names[$NF] = 1 }
+        $NF == "total" { total[file] = $4 }
+        END {
+            line = sprintf("| %s | %.1f |", c, (total[2] - total[1]) / n)
+            count = 0
+            for (name in names) {
+                per = (calls[2, name] - calls[1, name]) / n
+                if (per >= 0.5) { list[++count] = sprintf("%s %.1f", name, per); value[count] = per }
+            }
+            for (i = 1; i <= count; i++)
+                for (j = i + 1; j <= count; j++)
+                    if (value[j] > value[i]) {
+                        t = value[i]; value[i] = value[j]; value[j] = t
+                        t = list[i]; list[i] = list[j]; list[j] = t
+                    }
+            detail = ""
+            for (i = 1; i <= count; i++) detail = detail (i > 1 ? ", " : " ") list[i]
+            print line detail " |"
+        }' "$work/$client.s1.strace" "$work/$client.s2.strace")")
+done
+
+echo
+echo "Per journey, against one goldenpath-server ($journeys and $((2 * journeys)) journeys a client):"
+echo
+echo "| client | client CPU µs | user | kernel | goldenpath-server CPU µs |"
+echo "|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+for client in ours probe bare; do
+    if [[ -n ${cpu[node]:-} && -n ${cpu[$client]:-} ]]; then
+        awk -v c="$client" -v a="${cpu[node]}" -v b="${cpu[$client]}" \
+            'BEGIN { printf "client CPU a journey, node / %s: %.2f\n", c, a / b }'
+    fi
+done
+echo
+echo "| client | system calls | by name (0.5 a journey or more) |"
+echo "|---|---|---|"
+printf '%s\n' "${syscall_rows[@]}"
+exit "$status"
