@@ -74,6 +74,11 @@ echo "goldenpath-server: $url (pid $server_pid)"
 clock_ticks=$(getconf CLK_TCK)
 # The server's user and kernel CPU so far, in seconds.
 server_cpu() {
+    if [[ ! -r /proc/$server_pid/stat ]]; then
+        echo "profile-journeys: goldenpath-server (pid $server_pid) has exited:" >&2
+        cat "$work/server.err" >&2
+        exit 1
+    fi
     awk -v hz="$clock_ticks" '{ sub(/^.*\) /, ""); printf "%.3f %.3f\n", $12 / hz, $13 / hz }' \
         "/proc/$server_pid/stat"
 }
