@@ -19,13 +19,19 @@ build="$root/build/bench"
 journeys=${JOURNEYS:-2000}
 max_seconds=${MAX_SECONDS:-20}
 
-for setting in JOURNEYS MAX_SECONDS; do
-    value=${!setting:-1}
-    if ! [[ $value =~ ^[1-9][0-9]{0,6}$ ]]; then
-        echo "profile-journeys: $setting must be a whole number from 1 to 9999999, not '$value'" >&2
+# The kernel splits CPU into user and kernel time by ticks (getconf CLK_TCK a second), so fewer
+# than 1000 journeys (about 0.15 s of a client's CPU) would give noise, even negative figures.
+check_range() {
+    local setting=$1 value=$2 low=$3 high=$4
+    if ! [[ $value =~ ^[0-9]{1,9}$ ]] || ((10#$value < low || 10#$value > high)); then
+        echo "profile-journeys: $setting must be a whole number from $low to $high, not '$value'" >&2
         exit 2
     fi
-done
+}
+check_range JOURNEYS "$journeys" 1000 1000000
+check_range MAX_SECONDS "$max_seconds" 1 3600
+journeys=$((10#$journeys))
+max_seconds=$((10#$max_seconds))
 for tool in cmake ninja node npm strace awk; do
     command -v "$tool" >/dev/null || {
         echo "profile-journeys: $tool is required (strace: apt-get install strace)" >&2
