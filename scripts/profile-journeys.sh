@@ -7,10 +7,12 @@
 #   node  the Node ws client (bench/peers/node_client.mjs)
 # and prints, per journey: the client's user and kernel CPU (bash's `time`), the server's CPU
 # (/proc/PID/stat) and the client's system calls by name (strace -f -c, in a run of its own, as
-# strace slows the client down). Every figure is the difference of a run of 2 x JOURNEYS and one
+# strace slows the client down). Each of these is the difference of a run of 2 x JOURNEYS and one
 # of JOURNEYS, divided by the journeys between them, so process start-up (tens of ms of CPU for
-# Node) falls out. Builds the `bench` preset first. Environment: JOURNEYS (2000), MAX_SECONDS (20,
-# per client run).
+# Node) falls out. Then what Asio's scheduling costs, piece by piece
+# (bench/asio_scheduling_bench.cpp, built when Google Benchmark is installed), and our client's
+# user-space samples by library (perf record, when perf may record here). Builds the `bench`
+# preset first. Environment: JOURNEYS (2000), MAX_SECONDS (20, per client run).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -42,6 +44,13 @@ done
 echo "== build (cmake --preset bench)"
 cmake --preset bench >/dev/null
 cmake --build --preset bench >/dev/null
+# With Google Benchmark (Debian libbenchmark-dev): what Asio's scheduling costs, piece by piece.
+scheduling_bench="$build/bench/goldenpath-asio-scheduling-bench"
+if ninja -C "$build" -t targets all | grep -q '^goldenpath-asio-scheduling-bench:'; then
+    cmake --build "$build" --target goldenpath-asio-scheduling-bench >/dev/null
+else
+    scheduling_bench=
+fi
 bench="$build/bench/goldenpath-bench"
 server_bin="$build/tools/goldenpath-server"
 probe_bin="$build/tools/goldenpath-probe"
@@ -216,7 +225,46 @@ for client in bare ours probe node; do
             for (i = 1; i <= count; i++) detail = detail (i > 1 ? ", " : " ") list[i]
             print line detail " |"
         }' "$work/$client.s1.strace" "$work/$client.s2.strace")")
+    if [[ $client == ours ]]; then
+        ours_polls=$(awk -v n="$((s2 - s1))" '
+            FNR == 1 { file++ }
+            $NF == "epoll_wait" { calls[file] = $4 }
+            END { printf "%.1f", (calls[2] - calls[1]) / n }' \
+            "$work/$client.s1.strace" "$work/$client.s2.strace")
+    fi
 done
+
+# Our client's user-space samples by library (perf record), when perf may record here.
+profile_lines=()
+if command -v perf >/dev/null &&
+    perf record -q -o "$work/perf.data" -- "$bench" --url "$url" --workloads journeys \
+        --journeys "$journeys" --max-seconds "$max_seconds" >/dev/null 2>"$work/perf.err"; then
+    mapfile -t profile_lines < <(perf report -i "$work/perf.data" --no-children --sort dso,sym \
+        --stdio -g none 2>/dev/null | awk '
+        /^#/ || NF == 0 { next }
+        {
+            pct = $1; sub("%", "", pct); all += pct
+            if ($0 ~ /\[k\]/) next
+            if ($0 ~ /libc\.so/ && $0 ~ /malloc|free|_int_|tcache|consolidate/) g = "malloc and free"
+            else if ($0 ~ /libc\.so/) g = "the rest of libc (memcpy, memcmp, strlen, system call stubs)"
+            else if ($0 ~ /boost::beast::websocket/) g = "Beast websocket"
+            else if ($0 ~ /boost::beast/) g = "Beast http and buffers"
+            else if ($0 ~ /boost::asio/) g = "Asio"
+            else if ($0 ~ /nlohmann/) g = "nlohmann::json"
+            else if ($0 ~ /simdjson/) g = "simdjson"
+            else if ($0 ~ /goldenpath::/) g = "goldenpath"
+            else if ($0 ~ /std::|libstdc/) g = "libstdc++"
+            else g = "other (fmt, the loader, ...)"
+            share[g] += pct; user += pct
+        }
+        END {
+            printf "user space: %.1f %% of the samples (the kernel: %.1f %%)\n", user, all - user
+            for (g in share) printf "| %s | %.1f %% |\n", g, share[g] / user * 100
+        }' | sort -t'|' -k3 -rn)
+else
+    profile_lines=("perf record could not run here ($(head -c 200 "$work/perf.err" 2>/dev/null ||
+        echo 'perf is not installed')): no profile by library")
+fi
 
 echo
 echo "Per journey, against one goldenpath-server ($journeys and $((2 * journeys)) journeys a client):"
@@ -234,4 +282,37 @@ echo
 echo "| client | system calls | by name (0.5 a journey or more) |"
 echo "|---|---|---|"
 printf '%s\n' "${syscall_rows[@]}"
+
+if [[ -n $scheduling_bench ]]; then
+    echo
+    echo "What Asio's scheduling costs (goldenpath-asio-scheduling-bench):"
+    "$scheduling_bench" --benchmark_min_time=0.5 --benchmark_format=json >"$work/scheduling.json"
+    node -e '
+      const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const ns = {};
+      for (const b of r.benchmarks) ns[b.name] = 1e9 / b.items_per_second;
+      const poll = ns.BM_PostedHandlerWithReactorPoll, bare = ns.BM_PostedHandlerWithoutReactor;
+      const timer = ns.BM_DeadlineTimerArmedAndCancelled;
+      console.log(`- a posted handler: ${poll.toFixed(0)} ns with the reactor polled before it, ` +
+        `${bare.toFixed(0)} ns without`);
+      console.log(`- a deadline timer armed, cancelled and its handler run: ${timer.toFixed(0)} ns`);
+      const polls = Number(process.argv[2]);
+      if (polls > 0) {
+        console.log(`- our ${polls} epoll_wait calls a journey at ${poll.toFixed(0)} ns each: ` +
+          `${(polls * poll / 1000).toFixed(1)} µs a journey`);
+      }' "$work/scheduling.json" "${ours_polls:-0}"
+else
+    echo
+    echo "goldenpath-asio-scheduling-bench is not built (it needs Debian libbenchmark-dev)"
+fi
+
+echo
+echo "Our client's samples by library (perf record, $journeys journeys):"
+printf '%s\n' "${profile_lines[@]}" | grep -v '^|' || true
+if printf '%s\n' "${profile_lines[@]}" | grep -q '^|'; then
+    echo
+    echo "| library | share of the user-space samples |"
+    echo "|---|---|"
+    printf '%s\n' "${profile_lines[@]}" | grep '^|'
+fi
 exit "$status"
