@@ -16,10 +16,9 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-root=$(pwd)
-build="$root/build/bench"
 journeys=${JOURNEYS:-2000}
 max_seconds=${MAX_SECONDS:-20}
+build="$PWD/build/bench"
 
 # The kernel splits CPU into user and kernel time by ticks (getconf CLK_TCK a second), so fewer
 # than 1000 journeys (about 0.15 s of a client's CPU) would give noise, even negative figures.
