@@ -58,42 +58,20 @@ probe_bin="$build/tools/goldenpath-probe"
     npm ci --no-audit --no-fund --loglevel=error >/dev/null
 )
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-    if [[ -n $server_pid ]]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$server_bin" >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-url=
-for _ in $(seq 100); do
-    url=$(awk '/^listening /{print $2; exit}' "$work/server.out" 2>/dev/null || true)
-    [[ -n $url ]] && break
-    sleep 0.1
-done
-if [[ -z $url ]]; then
-    echo "profile-journeys: goldenpath-server did not start:" >&2
-    cat "$work/server.err" >&2
-    exit 1
-fi
-echo "goldenpath-server: $url (pid $server_pid)"
+# shellcheck source=scripts/background-servers.sh
+source scripts/background-servers.sh
+start goldenpath-server "$server_bin"
+server_pid=${pids[-1]}
 
 clock_ticks=$(getconf CLK_TCK)
-# The server's user and kernel CPU so far, in seconds.
+# The server's CPU so far (user and kernel), in seconds.
 server_cpu() {
     if [[ ! -r /proc/$server_pid/stat ]]; then
         echo "profile-journeys: goldenpath-server (pid $server_pid) has exited:" >&2
-        cat "$work/server.err" >&2
+        cat "$work/goldenpath-server.err" >&2
         exit 1
     fi
-    awk -v hz="$clock_ticks" '{ sub(/^.*\) /, ""); printf "%.3f %.3f\n", $12 / hz, $13 / hz }' \
+    awk -v hz="$clock_ticks" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / hz }' \
         "/proc/$server_pid/stat"
 }
 
@@ -103,13 +81,11 @@ wrap=()
 run_client() {
     local client=$1 count=$2
     case $client in
-    bare)
-        "${wrap[@]}" "$bench" --url "$url" --workloads bare_client --journeys "$count" \
-            --max-seconds "$max_seconds" --json "$work/bare.report" >/dev/null
-        ;;
-    ours)
-        "${wrap[@]}" "$bench" --url "$url" --workloads journeys --journeys "$count" \
-            --max-seconds "$max_seconds" --json "$work/ours.report" >/dev/null
+    bare | ours)
+        local workload=journeys
+        [[ $client == bare ]] && workload=bare_client
+        "${wrap[@]}" "$bench" --url "$url" --workloads "$workload" --journeys "$count" \
+            --max-seconds "$max_seconds" --json "$work/$client.report" >/dev/null
         ;;
     probe)
         # A run with a failed journey exits 1; the failures are counted from the report.
@@ -136,8 +112,8 @@ outcome() {
       }' "$work/$1.report" "$1" >"$2"
 }
 
-# measure CLIENT N TAG: CPU of the client (user kernel) and of the server (before, after) for N
-# journeys, into $work/TAG.time, $work/TAG.server and $work/TAG.result.
+# measure CLIENT N TAG: CPU of the client (user kernel) and of the server for N journeys, into
+# $work/TAG.time, $work/TAG.server and $work/TAG.result.
 measure() {
     local client=$1 count=$2 tag=$3
     local before after
@@ -145,7 +121,7 @@ measure() {
     local TIMEFORMAT='%3U %3S'
     { time run_client "$client" "$count" 2>"$work/$tag.err"; } 2>"$work/$tag.time"
     after=$(server_cpu)
-    echo "$before $after" >"$work/$tag.server"
+    awk -v a="$after" -v b="$before" 'BEGIN { print a - b }' >"$work/$tag.server"
     outcome "$client" "$work/$tag.result"
 }
 
@@ -193,44 +169,27 @@ for client in bare ours probe node; do
     fi
     read -r u1 k1 <"$work/$client.1.time"
     read -r u2 k2 <"$work/$client.2.time"
-    read -r a1 b1 c1 d1 <"$work/$client.1.server"
-    read -r a2 b2 c2 d2 <"$work/$client.2.server"
-    cpu[$client]=$(awk -v n="$((n2 - n1))" -v u1="$u1" -v k1="$k1" -v u2="$u2" -v k2="$k2" \
-        'BEGIN { printf "%.1f", ((u2 - u1) + (k2 - k1)) / n * 1e6 }')
-    rows+=("$(awk -v c="$client" -v n="$((n2 - n1))" -v u1="$u1" -v k1="$k1" -v u2="$u2" \
-        -v k2="$k2" -v s1="$(awk "BEGIN{print $c1 - $a1 + $d1 - $b1}")" \
-        -v s2="$(awk "BEGIN{print $c2 - $a2 + $d2 - $b2}")" 'BEGIN {
-            u = (u2 - u1) / n * 1e6; k = (k2 - k1) / n * 1e6
-            printf "| %s | %.0f | %.0f | %.0f | %.0f |", c, u + k, u, k, (s2 - s1) / n * 1e6 }')")
-    # strace -c rows: % time, seconds, usecs/call, calls, [errors], syscall
-    syscall_rows+=("$(awk -v c="$client" -v n="$((s2 - s1))" '
+    read -r server1 <"$work/$client.1.server"
+    read -r server2 <"$work/$client.2.server"
+    # the client's user and kernel CPU and the server's CPU a journey, in µs
+    read -r user kernel server < <(awk -v n="$((n2 - n1))" -v u1="$u1" -v k1="$k1" -v u2="$u2" \
+        -v k2="$k2" -v s1="$server1" -v s2="$server2" 'BEGIN {
+            printf "%.1f %.1f %.1f\n", (u2 - u1) / n * 1e6, (k2 - k1) / n * 1e6, (s2 - s1) / n * 1e6 }')
+    cpu[$client]=$(awk -v u="$user" -v k="$kernel" 'BEGIN { printf "%.1f", u + k }')
+    rows+=("$(awk -v c="$client" -v u="$user" -v k="$kernel" -v s="$server" \
+        'BEGIN { printf "| %s | %.0f | %.0f | %.0f | %.0f |", c, u + k, u, k, s }')")
+
+    # System calls a journey by name, most first ("total" among them); strace -c rows are
+    # % time, seconds, usecs/call, calls, [errors], syscall.
+    awk -v n="$((s2 - s1))" '
         FNR == 1 { file++ }
-        $1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { calls[file, $NF] = $4; names[$NF] = 1 }
-        $NF == "total" { total[file] = $4 }
-        END {
-            line = sprintf("| %s | %.1f |", c, (total[2] - total[1]) / n)
-            count = 0
-            for (name in names) {
-                per = (calls[2, name] - calls[1, name]) / n
-                if (per >= 0.5) { list[++count] = sprintf("%s %.1f", name, per); value[count] = per }
-            }
-            for (i = 1; i <= count; i++)
-                for (j = i + 1; j <= count; j++)
-                    if (value[j] > value[i]) {
-                        t = value[i]; value[i] = value[j]; value[j] = t
-                        t = list[i]; list[i] = list[j]; list[j] = t
-                    }
-            detail = ""
-            for (i = 1; i <= count; i++) detail = detail (i > 1 ? ", " : " ") list[i]
-            print line detail " |"
-        }' "$work/$client.s1.strace" "$work/$client.s2.strace")")
-    if [[ $client == ours ]]; then
-        ours_polls=$(awk -v n="$((s2 - s1))" '
-            FNR == 1 { file++ }
-            $NF == "epoll_wait" { calls[file] = $4 }
-            END { printf "%.1f", (calls[2] - calls[1]) / n }' \
-            "$work/$client.s1.strace" "$work/$client.s2.strace")
-    fi
+        $1 ~ /^[0-9.]+$/ && NF >= 5 { calls[file, $NF] = $4; names[$NF] = 1 }
+        END { for (name in names) printf "%s %.1f\n", name, (calls[2, name] - calls[1, name]) / n }' \
+        "$work/$client.s1.strace" "$work/$client.s2.strace" | sort -k2,2 -rn >"$work/$client.calls"
+    syscall_rows+=("$(awk -v c="$client" '
+        $1 == "total" { total = $2; next }
+        $2 >= 0.5 { detail = detail (detail == "" ? " " : ", ") $1 " " $2 }
+        END { printf "| %s | %.1f |%s |", c, total, detail }' "$work/$client.calls")")
 done
 
 # Our client's user-space samples by library (perf record), when perf may record here.
@@ -257,9 +216,11 @@ if command -v perf >/dev/null &&
             share[g] += pct; user += pct
         }
         END {
-            printf "user space: %.1f %% of the samples (the kernel: %.1f %%)\n", user, all - user
-            for (g in share) printf "| %s | %.1f %% |\n", g, share[g] / user * 100
-        }' | sort -t'|' -k3 -rn)
+            printf "user space: %.1f %% of the samples (the kernel: %.1f %%)\n\n", user, all - user
+            print "| library | share of the user-space samples |"
+            print "|---|---|"
+            for (g in share) printf "| %s | %.1f %% |\n", g, share[g] / user * 100 | "sort -t\"|\" -k3 -rn"
+        }')
 else
     profile_lines=("perf record could not run here ($(head -c 200 "$work/perf.err" 2>/dev/null ||
         echo 'perf is not installed')): no profile by library")
@@ -295,11 +256,11 @@ if [[ -n $scheduling_bench ]]; then
       console.log(`- a posted handler: ${poll.toFixed(0)} ns with the reactor polled before it, ` +
         `${bare.toFixed(0)} ns without`);
       console.log(`- a deadline timer armed, cancelled and its handler run: ${timer.toFixed(0)} ns`);
-      const polls = Number(process.argv[2]);
+      const polls = Number(process.argv[2] || 0);
       if (polls > 0) {
         console.log(`- our ${polls} epoll_wait calls a journey at ${poll.toFixed(0)} ns each: ` +
           `${(polls * poll / 1000).toFixed(1)} µs a journey`);
-      }' "$work/scheduling.json" "${ours_polls:-0}"
+      }' "$work/scheduling.json" "$(awk '$1 == "epoll_wait" { print $2 }' "$work/ours.calls" 2>/dev/null)"
 else
     echo
     echo "goldenpath-asio-scheduling-bench is not built (it needs Debian libbenchmark-dev)"
@@ -307,11 +268,5 @@ fi
 
 echo
 echo "Our client's samples by library (perf record, $journeys journeys):"
-printf '%s\n' "${profile_lines[@]}" | grep -v '^|' || true
-if printf '%s\n' "${profile_lines[@]}" | grep -q '^|'; then
-    echo
-    echo "| library | share of the user-space samples |"
-    echo "|---|---|"
-    printf '%s\n' "${profile_lines[@]}" | grep '^|'
-fi
+printf '%s\n' "${profile_lines[@]}"
 exit "$status"
